@@ -1,0 +1,59 @@
+# kprom — two commands for a newcomer: `make run` and `make test` (see README.md).
+SHELL      := /bin/bash
+BPF_OUT    := target/bpf
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Iprobes/include
+PROBES     := $(patsubst probes/%.bpf.c,$(BPF_OUT)/%.bpf.o,$(wildcard probes/*.bpf.c))
+MVN        ?= mvn -B -q
+CONFIG     ?= config/kprom.yaml
+
+# Debian packages kprom needs to build and run: BPF toolchain, libbpf, a JDK and Maven.
+DEB_PKGS   := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven
+
+.PHONY: all deps build probes run test bench clean
+
+all: build
+
+## deps: install what is missing (idempotent; apt-get runs only when a package is absent).
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "make deps: installing $$missing"; \
+	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## probes: compile every probes/*.bpf.c into target/bpf/*.bpf.o (the jar packs them).
+probes: $(PROBES)
+
+$(BPF_OUT)/vmlinux.h:
+	@command -v $(BPFTOOL) >/dev/null || { echo "bpftool not found: run 'make deps' or 'apt-get install bpftool'" >&2; exit 1; }
+	@mkdir -p $(BPF_OUT)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BPF_OUT)/%.bpf.o: probes/%.bpf.c $(BPF_OUT)/vmlinux.h $(wildcard probes/include/*.h)
+	@command -v $(CLANG) >/dev/null || { echo "clang not found: run 'make deps' or 'apt-get install clang libbpf-dev'" >&2; exit 1; }
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+## build: the jar, target/kprom.jar, with the probes inside.
+build: deps
+	$(MVN) package -DskipTests
+
+## run: start kprom with the default config (needs root for BPF).
+run: build
+	@if [ "$$(id -u)" -ne 0 ]; then echo "kprom loads BPF programs: run 'sudo make run'" >&2; exit 1; fi
+	java -jar target/kprom.jar --config $(CONFIG)
+
+## test: every test, including those that load real BPF programs (as root).
+test: deps
+	$(MVN) verify
+
+## bench: map-read benchmark against the C baseline, in one run.
+bench: build
+	bash bench/map-read.sh
+
+clean:
+	rm -rf target

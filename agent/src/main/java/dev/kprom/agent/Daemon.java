@@ -1,0 +1,108 @@
+package dev.kprom.agent;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.kprom.agent.attach.Kallsyms;
+import dev.kprom.agent.attach.Tracefs;
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.agent.config.KpromConfig;
+import dev.kprom.agent.config.ProbeSetConfig;
+import dev.kprom.agent.probe.ProbeSet;
+import dev.kprom.agent.probe.ProbeSetLoader;
+import dev.kprom.exporter.http.LandingPage;
+import dev.kprom.exporter.http.MetricsServer;
+import dev.kprom.exporter.self.SelfMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon. Starts in order (validated config, tracefs, probe sets, registry, HTTP) and closes in
+ * reverse (HTTP, probe sets: links then objects). If any probe set fails, everything already started is closed
+ * and nothing stays attached.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final List<ProbeSet> probeSets;
+    private final SelfMetrics selfMetrics;
+    private final MetricsServer server;
+    private boolean closed;
+
+    private Daemon(List<ProbeSet> probeSets, SelfMetrics selfMetrics, MetricsServer server) {
+        this.probeSets = probeSets;
+        this.selfMetrics = selfMetrics;
+        this.server = server;
+    }
+
+    /** Validates the config (throwing {@code ConfigException} before touching the kernel), then starts. */
+    public static Daemon start(Path configFile, String listenOverride) throws InterruptedException {
+        KpromConfig config = ConfigLoader.load(configFile);
+        setLogLevel(config.daemon().logLevel());
+        InetSocketAddress listen = ConfigLoader.parseListen(listenOverride != null ? listenOverride : config.daemon().listen());
+        return start(config, listen);
+    }
+
+    public static Daemon start(KpromConfig config, InetSocketAddress listen) throws InterruptedException {
+        String version = Version.get();
+        LOG.info("kprom {} starting with {}", version, config.file());
+        List<ProbeSet> started = new ArrayList<>();
+        SelfMetrics self = null;
+        try {
+            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system());
+            for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
+            PrometheusRegistry registry = new PrometheusRegistry();
+            for (ProbeSet set : started) {
+                for (MultiCollector c : set.collectors()) registry.register(c);
+            }
+            self = new SelfMetrics(registry, version);
+            MetricsServer server = MetricsServer.start(listen, registry,
+                    new LandingPage(version, started.stream().map(ProbeSet::name).toList()));
+            return new Daemon(started, self, server);
+        } catch (RuntimeException | InterruptedException e) {
+            if (self != null) self.close();
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    public List<ProbeSet> probeSets() {
+        return probeSets;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        LOG.info("kprom stopping");
+        server.close();
+        selfMetrics.close();
+        closeAll(probeSets);
+        LOG.info("kprom stopped: HTTP closed, {} probe set(s) detached and unloaded", probeSets.size());
+    }
+
+    private static void closeAll(List<ProbeSet> sets) {
+        for (int i = sets.size() - 1; i >= 0; i--) {
+            try {
+                sets.get(i).close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing probe set {}: {}", sets.get(i).name(), e.toString());
+            }
+        }
+    }
+
+    private static void setLogLevel(String level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger("dev.kprom").setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kprom.agent.bpf;
+
+import dev.kprom.agent.libbpf.BpfException;
+import java.util.Optional;
+
+/** {@code bpf_object__load} failed; carries the program libbpf named (if any) and the last lines of its log. */
+public final class BpfLoadException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String program;
+    private final int errno;
+
+    BpfLoadException(String what, int errno, String program, String logTail) {
+        super(new BpfException(what, errno, logTail).getMessage());
+        this.program = program;
+        this.errno = errno;
+    }
+
+    /** The program whose load failed (verifier rejection, EPERM for fentry, ...), when libbpf said which. */
+    public Optional<String> program() {
+        return Optional.ofNullable(program);
+    }
+
+    public int errno() {
+        return errno;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.kprom.agent.bpf;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.LibC;
+import dev.kprom.agent.libbpf.Libbpf;
+
+/**
+ * A BPF map: either one of a {@link BpfObject}'s maps (a view, closed with its object) or one created on its
+ * own with {@link #create} (owning its fd, closed by {@link #close()}).
+ */
+public final class BpfMap implements AutoCloseable {
+    private static final int POSSIBLE_CPUS = BpfException.check(Libbpf.libbpf_num_possible_cpus(), "libbpf_num_possible_cpus");
+
+    private final String owner;
+    private final String name;
+    private final MapType type;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private final boolean ownsFd;
+    private int fd;
+
+    private BpfMap(String owner, String name, MapType type, int keySize, int valueSize, int maxEntries, int fd, boolean ownsFd) {
+        this.owner = owner;
+        this.name = name;
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.fd = fd;
+        this.ownsFd = ownsFd;
+    }
+
+    static BpfMap of(String objectName, Pointer map) {
+        return new BpfMap(objectName, Libbpf.bpf_map__name(map), MapType.of(Libbpf.bpf_map__type(map)),
+                Libbpf.bpf_map__key_size(map), Libbpf.bpf_map__value_size(map), Libbpf.bpf_map__max_entries(map),
+                Libbpf.bpf_map__fd(map), false);
+    }
+
+    /** Creates a map outside any object ({@code bpf_map_create}). */
+    public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries) {
+        int fd = Libbpf.bpf_map_create(type.kernelType(), name, keySize, valueSize, maxEntries, null);
+        BpfException.check(fd, "create " + type + " map " + name + " (key " + keySize + " B, value " + valueSize
+                + " B, " + maxEntries + " entries)");
+        return new BpfMap(null, name, type, keySize, valueSize, maxEntries, fd, true);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public MapType type() {
+        return type;
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    /** Size of one value as declared; per-CPU maps hold one such value per possible CPU. */
+    public int valueSize() {
+        return valueSize;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** The fd, valid while the map (or its object) is open. */
+    public int fd() {
+        if (fd < 0) throw new IllegalStateException(describe() + " is closed");
+        return fd;
+    }
+
+    /** Values per key: the possible CPU count for per-CPU maps (not the online count), else 1. */
+    public int cpus() {
+        return type.perCpu() ? POSSIBLE_CPUS : 1;
+    }
+
+    /** Bytes between CPU values: the kernel rounds each per-CPU value up to 8 bytes. */
+    public int cpuStride() {
+        return type.perCpu() ? (valueSize + 7) & ~7 : valueSize;
+    }
+
+    /** Bytes of value buffer one key needs in a lookup. */
+    public int valueBufferSize() {
+        return cpuStride() * cpus();
+    }
+
+    /** "map execve_total of execve.bpf.o". */
+    public String describe() {
+        return "map " + name + (owner == null ? "" : " of " + owner);
+    }
+
+    /** Writes one entry ({@code bpf_map_update_elem} with BPF_ANY). */
+    public void update(Pointer key, Pointer value) {
+        BpfException.check(Libbpf.bpf_map_update_elem(fd(), key, value, 0), "update " + describe());
+    }
+
+    /** Writes {@code count} entries laid out back to back ({@code bpf_map_update_batch}). */
+    public void updateBatch(Memory keys, Memory values, int count) {
+        try (Memory n = new Memory(4)) {
+            n.setInt(0, count);
+            BpfException.check(Libbpf.bpf_map_update_batch(fd(), keys, values, n, null), "update batch of " + describe());
+        }
+    }
+
+    /** A reader for full reads of this map; it keeps its buffers between reads. */
+    public MapReader reader() {
+        return new MapReader(this);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ownsFd && fd >= 0) {
+            LibC.close(fd);
+        }
+        fd = -1;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.kprom.agent.bpf;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.LibbpfLog;
+import dev.kprom.agent.libbpf.Libbpf;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * An opened BPF ELF object ({@code struct bpf_object}): open, choose which programs load, {@link #load()},
+ * then attach programs and read maps. Closing it unloads its programs and frees its maps; close the links
+ * attached from it first.
+ */
+public final class BpfObject implements AutoCloseable {
+    /** libbpf names the program whose load failed: "libbpf: prog 'tp_execve': BPF program load failed: ...". */
+    private static final Pattern FAILED_PROG = Pattern.compile("prog '([^']+)': (?:BPF program load failed|failed to load)");
+    private static final int LOG_TAIL_LINES = 12;
+
+    private final String name;
+    private final Memory elf; // open_mem keeps pointing at the buffer until close
+    private Pointer obj;
+    private boolean loaded;
+
+    private BpfObject(String name, Pointer obj, Memory elf) {
+        this.name = name;
+        this.obj = obj;
+        this.elf = elf;
+    }
+
+    static {
+        LibbpfLog.install();
+    }
+
+    public static BpfObject openFile(Path path) {
+        Pointer obj = Libbpf.bpf_object__open_file(path.toString(), null);
+        if (obj == null) throw new BpfException("open " + path, Native.getLastError());
+        return new BpfObject(path.getFileName().toString(), obj, null);
+    }
+
+    /** Opens an object from bytes (a {@code .bpf.o} packed in the jar); {@code name} is used in messages. */
+    public static BpfObject openMemory(String name, byte[] bytes) {
+        Memory elf = new Memory(bytes.length);
+        elf.write(0, bytes, 0, bytes.length);
+        Pointer obj = Libbpf.bpf_object__open_mem(elf, bytes.length, null);
+        if (obj == null) {
+            int errno = Native.getLastError();
+            elf.close();
+            throw new BpfException("open " + name, errno);
+        }
+        return new BpfObject(name, obj, elf);
+    }
+
+    /** The file name the object came from: "execve.bpf.o". */
+    public String name() {
+        return name;
+    }
+
+    public List<BpfProgram> programs() {
+        List<BpfProgram> programs = new ArrayList<>();
+        for (Pointer p = Libbpf.bpf_object__next_program(handle(), null); p != null;
+             p = Libbpf.bpf_object__next_program(obj, p)) {
+            programs.add(new BpfProgram(this, p));
+        }
+        return programs;
+    }
+
+    public BpfProgram program(String programName) {
+        List<BpfProgram> programs = programs();
+        return programs.stream().filter(p -> p.name().equals(programName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name + " has no program " + programName + " (it has: "
+                        + programs.stream().map(BpfProgram::name).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    /** Loads every program left to autoload into the kernel and creates the maps. */
+    public void load() {
+        LibbpfLog.startCapture();
+        int rc = Libbpf.bpf_object__load(handle());
+        List<String> log = LibbpfLog.stopCapture();
+        if (rc < 0) {
+            String program = null;
+            for (String line : log) {
+                Matcher m = FAILED_PROG.matcher(line);
+                if (m.find()) program = m.group(1);
+            }
+            String tail = log.subList(Math.max(0, log.size() - LOG_TAIL_LINES), log.size()).stream()
+                    .map(l -> "  " + l).collect(Collectors.joining("\n"));
+            throw new BpfLoadException("load " + name + (program == null ? "" : ": program " + program), -rc, program, tail);
+        }
+        loaded = true;
+    }
+
+    public boolean loaded() {
+        return loaded;
+    }
+
+    public List<BpfMap> maps() {
+        List<BpfMap> maps = new ArrayList<>();
+        for (Pointer m = Libbpf.bpf_object__next_map(handle(), null); m != null; m = Libbpf.bpf_object__next_map(obj, m)) {
+            maps.add(BpfMap.of(name, m));
+        }
+        return maps;
+    }
+
+    public BpfMap map(String mapName) {
+        List<BpfMap> maps = maps();
+        return maps.stream().filter(m -> m.name().equals(mapName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name + " has no map " + mapName + " (it has: "
+                        + maps.stream().map(BpfMap::name).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    private Pointer handle() {
+        if (obj == null) throw new IllegalStateException(name + " is closed");
+        return obj;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (obj != null) {
+            Libbpf.bpf_object__close(obj);
+            obj = null;
+            if (elf != null) elf.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.kprom.agent.bpf;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.Libbpf;
+
+/** A program of a {@link BpfObject} ({@code struct bpf_program}); a view, valid while its object is open. */
+public final class BpfProgram {
+    private final BpfObject object;
+    private final Pointer prog;
+    private final String name;
+
+    BpfProgram(BpfObject object, Pointer prog) {
+        this.object = object;
+        this.prog = prog;
+        this.name = Libbpf.bpf_program__name(prog);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String sectionName() {
+        return Libbpf.bpf_program__section_name(prog);
+    }
+
+    /** Chooses whether {@link BpfObject#load()} loads this program; only before load. */
+    public void setAutoload(boolean autoload) {
+        BpfException.check(Libbpf.bpf_program__set_autoload(prog, autoload), what("set autoload of"));
+    }
+
+    /** The program's fd once loaded, else -1. */
+    public int fd() {
+        return Libbpf.bpf_program__fd(prog);
+    }
+
+    /** The kernel's program id (what {@code bpftool prog show} lists), once loaded. */
+    public int id() {
+        try (Memory info = new Memory(256); Memory len = new Memory(4)) {
+            info.clear();
+            len.setInt(0, (int) info.size());
+            BpfException.check(Libbpf.bpf_obj_get_info_by_fd(fd(), info, len), what("get info of"));
+            return info.getInt(4); // struct bpf_prog_info { __u32 type; __u32 id; ... }
+        }
+    }
+
+    public BpfLink attachKprobe(String function, boolean retprobe) {
+        String kind = retprobe ? "kretprobe" : "kprobe";
+        return link(Libbpf.bpf_program__attach_kprobe(prog, retprobe, function), kind + " " + function);
+    }
+
+    public BpfLink attachTracepoint(String category, String event) {
+        return link(Libbpf.bpf_program__attach_tracepoint(prog, category, event),
+                "tracepoint " + category + "/" + event);
+    }
+
+    public BpfLink attachRawTracepoint(String event) {
+        return link(Libbpf.bpf_program__attach_raw_tracepoint(prog, event), "raw_tracepoint " + event);
+    }
+
+    /** Attaches as its section name says (fentry/fexit, tp_btf, lsm, and everything else libbpf knows). */
+    public BpfLink attachAuto() {
+        return link(Libbpf.bpf_program__attach(prog), "SEC(\"" + sectionName() + "\")");
+    }
+
+    private BpfLink link(Pointer link, String description) {
+        if (link == null) {
+            throw new BpfException("attach " + what("") + " to " + description, Native.getLastError());
+        }
+        return new BpfLink(link, description);
+    }
+
+    private String what(String verb) {
+        return (verb.isEmpty() ? "" : verb + " ") + "program " + name + " of " + object.name();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.kprom.agent.config;
+
+import java.util.List;
+
+/**
+ * {@code config/kprom.yaml}: where to listen, which probe sets to run, and where their YAML lives.
+ * <pre>
+ * listen: 0.0.0.0:9436
+ * probes_dir: probes          # relative to this file; built-in sets are found by name when absent here
+ * probe_sets: [execve]
+ * log_level: info
+ * </pre>
+ */
+public record DaemonConfig(String listen, String probesDir, List<String> probeSets, String logLevel) {
+    public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
+
+    public DaemonConfig {
+        listen = listen == null ? DEFAULT_LISTEN : listen;
+        probesDir = probesDir == null ? "probes" : probesDir;
+        probeSets = probeSets == null ? List.of() : List.copyOf(probeSets);
+        logLevel = logLevel == null ? "info" : logLevel;
+    }
+}

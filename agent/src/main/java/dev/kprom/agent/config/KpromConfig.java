@@ -1,0 +1,11 @@
+package dev.kprom.agent.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The whole validated configuration: the daemon file and every probe set it enables. */
+public record KpromConfig(Path file, DaemonConfig daemon, List<ProbeSetConfig> probeSets) {
+    public KpromConfig {
+        probeSets = List.copyOf(probeSets);
+    }
+}

@@ -1,0 +1,2 @@
+/** Configuration read from YAML into immutable records: the daemon's file and probe sets. */
+package dev.kprom.agent.config;

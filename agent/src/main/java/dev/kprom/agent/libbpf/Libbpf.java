@@ -1,0 +1,87 @@
+package dev.kprom.agent.libbpf;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * libbpf 1.x, bound with JNA direct mapping. Each method is the C function of the same name; no logic
+ * lives here. libbpf 1.x returns {@code -errno} from int functions and NULL (with errno set) from pointer
+ * functions; callers turn those into {@link BpfException}s.
+ */
+public final class Libbpf {
+    private Libbpf() {}
+
+    static {
+        Native.register(Libbpf.class, load());
+    }
+
+    private static NativeLibrary load() {
+        UnsatisfiedLinkError first = null;
+        // libbpf1 (the runtime package) ships only the versioned name; libbpf-dev adds libbpf.so.
+        for (String name : new String[] {"libbpf.so.1", "bpf"}) {
+            try {
+                return NativeLibrary.getInstance(name);
+            } catch (UnsatisfiedLinkError e) {
+                if (first == null) first = e;
+            }
+        }
+        throw new UnsatisfiedLinkError("libbpf not found (install the Debian package libbpf1): " + first.getMessage());
+    }
+
+    /** {@code int (*libbpf_print_fn_t)(enum libbpf_print_level level, const char *fmt, va_list ap)}. */
+    public interface libbpf_print_fn_t extends Callback {
+        int invoke(int level, Pointer fmt, Pointer ap);
+    }
+
+    public static final int LIBBPF_WARN = 0;
+    public static final int LIBBPF_INFO = 1;
+    public static final int LIBBPF_DEBUG = 2;
+
+    public static native Pointer libbpf_set_print(libbpf_print_fn_t fn);
+    public static native int libbpf_num_possible_cpus();
+
+    // struct bpf_object
+    public static native Pointer bpf_object__open_file(String path, Pointer opts);
+    public static native Pointer bpf_object__open_mem(Pointer obj_buf, long obj_buf_sz, Pointer opts);
+    public static native int bpf_object__load(Pointer obj);
+    public static native void bpf_object__close(Pointer obj);
+    public static native String bpf_object__name(Pointer obj);
+    public static native Pointer bpf_object__next_program(Pointer obj, Pointer prev);
+    public static native Pointer bpf_object__next_map(Pointer obj, Pointer prev);
+
+    // struct bpf_program
+    public static native String bpf_program__name(Pointer prog);
+    public static native String bpf_program__section_name(Pointer prog);
+    public static native int bpf_program__type(Pointer prog);
+    public static native int bpf_program__set_autoload(Pointer prog, boolean autoload);
+    public static native int bpf_program__fd(Pointer prog);
+    public static native Pointer bpf_program__attach(Pointer prog);
+    public static native Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String func_name);
+    public static native Pointer bpf_program__attach_tracepoint(Pointer prog, String tp_category, String tp_name);
+    public static native Pointer bpf_program__attach_raw_tracepoint(Pointer prog, String tp_name);
+    public static native Pointer bpf_program__attach_trace(Pointer prog);
+    public static native int bpf_program__set_attach_target(Pointer prog, int attach_prog_fd, String attach_func_name);
+
+    // struct bpf_link
+    public static native int bpf_link__destroy(Pointer link);
+
+    // struct bpf_map
+    public static native String bpf_map__name(Pointer map);
+    public static native int bpf_map__type(Pointer map);
+    public static native int bpf_map__key_size(Pointer map);
+    public static native int bpf_map__value_size(Pointer map);
+    public static native int bpf_map__max_entries(Pointer map);
+    public static native int bpf_map__fd(Pointer map);
+
+    // bpf(2) wrappers (bpf/bpf.h)
+    public static native int bpf_map_create(int map_type, String map_name, int key_size, int value_size, int max_entries, Pointer opts);
+    public static native int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
+    public static native int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
+    public static native int bpf_map_get_next_key(int fd, Pointer key, Pointer next_key);
+    public static native int bpf_map_lookup_batch(int fd, Pointer in_batch, Pointer out_batch, Pointer keys, Pointer values, Pointer count, Pointer opts);
+    public static native int bpf_map_update_batch(int fd, Pointer keys, Pointer values, Pointer count, Pointer opts);
+    public static native int bpf_obj_get_info_by_fd(int bpf_fd, Pointer info, Pointer info_len);
+    public static native int bpf_prog_get_fd_by_id(int id);
+}

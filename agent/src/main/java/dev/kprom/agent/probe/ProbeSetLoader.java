@@ -1,0 +1,172 @@
+package dev.kprom.agent.probe;
+
+import dev.kprom.agent.attach.Kallsyms;
+import dev.kprom.agent.bpf.BpfLink;
+import dev.kprom.agent.bpf.BpfLoadException;
+import dev.kprom.agent.bpf.BpfObject;
+import dev.kprom.agent.bpf.BpfProgram;
+import dev.kprom.agent.config.AttachSpec;
+import dev.kprom.agent.config.ProbeSetConfig;
+import dev.kprom.agent.config.ProgramSpec;
+import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.exporter.collect.MapCounterCollector;
+import dev.kprom.exporter.spec.CounterSpec;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a probe set up: for each program slot, the first attach alternative that passes {@link Preflight}, then
+ * loads only the chosen programs. If the kernel rejects a chosen program at load or attach time, that alternative
+ * is struck with the kernel's reason and the object is reopened with the next one, until every slot is attached
+ * or a slot has no alternative left (then nothing stays loaded).
+ */
+public final class ProbeSetLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeSetLoader.class);
+    private final Preflight preflight;
+
+    public ProbeSetLoader(Path tracefs, Kallsyms kallsyms) {
+        this.preflight = new Preflight(tracefs, kallsyms);
+    }
+
+    private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {}
+
+    public ProbeSet load(ProbeSetConfig config) {
+        String what = "probe set " + config.name() + " (" + config.source() + ")";
+        byte[] elf = objectBytes(config, what);
+        Set<AttachSpec> struck = new HashSet<>();
+        Map<String, List<String>> skipped = new LinkedHashMap<>();
+        while (true) {
+            List<Candidate> chosen = choose(config, struck, skipped, what);
+            BpfObject object = BpfObject.openMemory(config.spec().object(), elf);
+            List<BpfLink> links = new ArrayList<>();
+            try {
+                Set<String> load = new HashSet<>();
+                for (Candidate c : chosen) load.add(c.alt().program());
+                for (ProgramSpec slot : config.spec().programs()) {
+                    for (AttachSpec alt : slot.attach()) object.program(alt.program()); // all named programs must exist
+                }
+                for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
+                try {
+                    object.load();
+                } catch (BpfLoadException e) {
+                    Candidate failed = chosen.stream().filter(c -> e.program().filter(c.alt().program()::equals).isPresent())
+                            .findFirst().orElseThrow(() -> e);
+                    strike(failed, "load failed: " + e.getMessage(), struck, skipped);
+                    object.close();
+                    continue;
+                }
+                Candidate failed = null;
+                for (Candidate c : chosen) {
+                    try {
+                        links.add(attach(object.program(c.alt().program()), c));
+                    } catch (BpfException e) {
+                        strike(c, e.getMessage(), struck, skipped);
+                        failed = c;
+                        break;
+                    }
+                }
+                if (failed != null) {
+                    closeAll(links, object);
+                    continue;
+                }
+                List<AttachChoice> choices = new ArrayList<>();
+                for (Candidate c : chosen) {
+                    AttachChoice choice = new AttachChoice(c.slot().name(), c.alt(), c.target(),
+                            skipped.getOrDefault(c.slot().name(), List.of()));
+                    choices.add(choice);
+                    LOG.info("probe set {}: {}", config.name(), choice);
+                }
+                return new ProbeSet(config.name(), object, links, choices, collectors(config, object));
+            } catch (RuntimeException e) {
+                closeAll(links, object);
+                if (e instanceof ProbeSetException) throw e;
+                throw new ProbeSetException(what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private List<Candidate> choose(ProbeSetConfig config, Set<AttachSpec> struck, Map<String, List<String>> skipped, String what) {
+        List<Candidate> chosen = new ArrayList<>();
+        for (ProgramSpec slot : config.spec().programs()) {
+            Candidate pick = null;
+            for (AttachSpec alt : slot.attach()) {
+                if (struck.contains(alt)) continue;
+                Preflight.Result r = preflight.check(alt);
+                if (r.usable()) {
+                    pick = new Candidate(slot, alt, r.target());
+                    break;
+                }
+                strike(new Candidate(slot, alt, null), r.skipReason(), struck, skipped);
+            }
+            if (pick == null) {
+                throw new ProbeSetException(what + ": program " + slot.name() + ": no attach alternative works on this kernel:\n  - "
+                        + String.join("\n  - ", skipped.getOrDefault(slot.name(), List.of())));
+            }
+            chosen.add(pick);
+        }
+        return chosen;
+    }
+
+    private static void strike(Candidate c, String reason, Set<AttachSpec> struck, Map<String, List<String>> skipped) {
+        struck.add(c.alt());
+        String line = c.alt().describe() + ": " + reason;
+        skipped.computeIfAbsent(c.slot().name(), k -> new ArrayList<>()).add(line);
+        LOG.info("program {}: skipping {}", c.slot().name(), line);
+    }
+
+    private static BpfLink attach(BpfProgram program, Candidate c) {
+        return switch (c.alt().kind()) {
+            case KPROBE -> program.attachKprobe(c.target(), false);
+            case KRETPROBE -> program.attachKprobe(c.target(), true);
+            case TRACEPOINT -> {
+                int slash = c.target().indexOf('/');
+                yield program.attachTracepoint(c.target().substring(0, slash), c.target().substring(slash + 1));
+            }
+            case RAW_TRACEPOINT -> program.attachRawTracepoint(c.target());
+            case AUTO -> program.attachAuto();
+        };
+    }
+
+    private static List<MultiCollector> collectors(ProbeSetConfig config, BpfObject object) {
+        List<MultiCollector> collectors = new ArrayList<>();
+        for (CounterSpec counter : config.spec().metrics().counters()) {
+            collectors.add(new MapCounterCollector(counter, object.map(counter.name()).reader()));
+        }
+        return collectors;
+    }
+
+    private static void closeAll(List<BpfLink> links, BpfObject object) {
+        for (int i = links.size() - 1; i >= 0; i--) links.get(i).close();
+        object.close();
+    }
+
+    /** A bare file name is a .bpf.o bundled in the jar; anything with a slash is a path (relative to the YAML). */
+    private static byte[] objectBytes(ProbeSetConfig config, String what) {
+        String object = config.spec().object();
+        try {
+            if (!object.contains("/")) {
+                try (InputStream in = ProbeSetLoader.class.getClassLoader().getResourceAsStream("bpf/" + object)) {
+                    if (in != null) return in.readAllBytes();
+                }
+                if (config.baseDir() == null) {
+                    throw new ProbeSetException(what + ": object " + object + " is not bundled in kprom (no bpf/" + object + " in the jar)");
+                }
+            }
+            Path base = config.baseDir() == null ? Path.of("") : config.baseDir();
+            return Files.readAllBytes(base.resolve(object));
+        } catch (IOException e) {
+            throw new ProbeSetException(what + ": cannot read object " + object + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Collectors that read maps at scrape time and return fresh Prometheus snapshots. */
+package dev.kprom.exporter.collect;

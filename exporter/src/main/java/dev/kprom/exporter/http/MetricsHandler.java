@@ -1,0 +1,97 @@
+package dev.kprom.exporter.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes requests: {@code /metrics} to the scrape handler, {@code /} to the landing page, anything else 404. */
+@Sharable
+final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsHandler.class);
+    private final PrometheusScrapeHandler scrape;
+    private final LandingPage landing;
+
+    MetricsHandler(PrometheusScrapeHandler scrape, LandingPage landing) {
+        this.scrape = scrape;
+        this.landing = landing;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean known = path.equals("/metrics") || path.equals("/");
+        if (!known) {
+            send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics\n"));
+        } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            send(ctx, request, response);
+        } else if (path.equals("/metrics")) {
+            send(ctx, request, metrics(ctx, request));
+        } else {
+            FullHttpResponse response = text(HttpResponseStatus.OK, landing.html());
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+            send(ctx, request, response);
+        }
+    }
+
+    private FullHttpResponse metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ByteBuf body = ctx.alloc().buffer();
+        try {
+            NettyScrapeExchange exchange = new NettyScrapeExchange(request, body);
+            scrape.handleRequest(exchange);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(exchange.status()), body);
+            response.headers().set(exchange.headers());
+            return response;
+        } catch (Exception e) {
+            body.release();
+            LOG.warn("scrape failed", e);
+            return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "scrape failed: " + e + "\n");
+        }
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String text) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        return response;
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear();
+        }
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) future.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection error from {}", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}

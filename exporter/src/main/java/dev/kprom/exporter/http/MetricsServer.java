@@ -1,0 +1,78 @@
+package dev.kprom.exporter.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serves {@code /metrics} and {@code /} over HTTP with Netty (native epoll where available). */
+public final class MetricsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventExecutorGroup scrapeGroup;
+    private final Channel channel;
+
+    private MetricsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup scrapeGroup, Channel channel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.scrapeGroup = scrapeGroup;
+        this.channel = channel;
+    }
+
+    /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
+    public static MetricsServer start(InetSocketAddress address, PrometheusRegistry registry, LandingPage landing)
+            throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"))
+                : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"));
+        EventLoopGroup workers = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"))
+                : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"));
+        EventExecutorGroup scrapeGroup = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("kprom-scrape"));
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        MetricsHandler handler = new MetricsHandler(new PrometheusScrapeHandler(registry), landing);
+        try {
+            Channel channel = new ServerBootstrap().group(boss, workers).channel(channelClass)
+                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler))
+                    .bind(address).sync().channel();
+            LOG.info("serving /metrics on http://{} ({})", format((InetSocketAddress) channel.localAddress()),
+                    epoll ? "epoll" : "nio");
+            return new MetricsServer(boss, workers, scrapeGroup, channel);
+        } catch (RuntimeException | InterruptedException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            scrapeGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    private static String format(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        scrapeGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kprom.exporter.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+/** The pipeline only: HTTP codec, a small aggregator (no request bodies here), and the handler off the I/O loop. */
+final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int MAX_HEADER_SIZE = 8192;
+    static final int MAX_BODY = 8192;
+
+    private final EventExecutorGroup scrapeGroup;
+    private final MetricsHandler handler;
+
+    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler) {
+        this.scrapeGroup = scrapeGroup;
+        this.handler = handler;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline()
+                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                .addLast(new HttpObjectAggregator(MAX_BODY))
+                .addLast(scrapeGroup, handler); // scrapes read maps: keep them off the event loop
+    }
+}

@@ -1,0 +1,2 @@
+/** kprom's own metrics, through Micrometer on the same Prometheus registry as the probe metrics. */
+package dev.kprom.exporter.self;
