@@ -6,6 +6,8 @@ BPFTOOL    ?= bpftool
 ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Iprobes/include
 PROBES     := $(patsubst probes/%.bpf.c,$(BPF_OUT)/%.bpf.o,$(wildcard probes/*.bpf.c))
+TEST_OUT   := target/test-bpf
+TEST_PROBES:= $(patsubst src/test/bpf/%.bpf.c,$(TEST_OUT)/%.bpf.o,$(wildcard src/test/bpf/*.bpf.c))
 MVN        ?= mvn -B -q
 CONFIG     ?= config/kprom.yaml
 
@@ -26,8 +28,9 @@ deps:
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## probes: compile every probes/*.bpf.c into target/bpf/*.bpf.o (the jar packs them).
-probes: $(PROBES)
+## probes: compile every probes/*.bpf.c into target/bpf/*.bpf.o (the jar packs them),
+## and the test-only objects of src/test/bpf into target/test-bpf.
+probes: $(PROBES) $(TEST_PROBES)
 
 $(BPF_OUT)/vmlinux.h:
 	@command -v $(BPFTOOL) >/dev/null || { echo "bpftool not found: run 'make deps' or 'apt-get install bpftool'" >&2; exit 1; }
@@ -36,6 +39,11 @@ $(BPF_OUT)/vmlinux.h:
 
 $(BPF_OUT)/%.bpf.o: probes/%.bpf.c $(BPF_OUT)/vmlinux.h $(wildcard probes/include/*.h)
 	@command -v $(CLANG) >/dev/null || { echo "clang not found: run 'make deps' or 'apt-get install clang libbpf-dev'" >&2; exit 1; }
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(TEST_OUT)/%.bpf.o: src/test/bpf/%.bpf.c $(BPF_OUT)/vmlinux.h $(wildcard probes/include/*.h)
+	@command -v $(CLANG) >/dev/null || { echo "clang not found: run 'make deps' or 'apt-get install clang libbpf-dev'" >&2; exit 1; }
+	@mkdir -p $(TEST_OUT)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 ## build: the jar, target/kprom.jar, with the probes inside.

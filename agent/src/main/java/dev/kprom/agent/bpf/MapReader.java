@@ -46,10 +46,20 @@ public final class MapReader implements MapSource {
     private boolean batchUnsupported;
 
     MapReader(BpfMap map) {
+        this(map, DEFAULT_BATCH);
+    }
+
+    /** A reader starting from {@code batch} entries per call (grown on ENOSPC). */
+    MapReader(BpfMap map, int batch) {
         this.map = map;
         this.keySize = map.keySize();
         this.valueBytes = map.valueBufferSize();
-        allocate(Math.max(1, Math.min(DEFAULT_BATCH, map.maxEntries())));
+        allocate(Math.max(1, Math.min(batch, map.maxEntries())));
+    }
+
+    /** Reads key by key from now on, as on kernels that cannot batch (lets tests cover that path here). */
+    synchronized void useKeyByKey() {
+        batchUnsupported = true;
     }
 
     @Override

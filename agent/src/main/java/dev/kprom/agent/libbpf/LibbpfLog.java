@@ -47,6 +47,7 @@ public final class LibbpfLog {
             int n = LibC.vsnprintf(buf, buf.length, fmt, ap);
             if (n < 0) return 0;
             String text = new String(buf, 0, Math.min(n, buf.length - 1), StandardCharsets.UTF_8).stripTrailing();
+            if (text.startsWith("libbpf: ")) text = text.substring("libbpf: ".length());
             if (capture != null) {
                 for (String line : text.split("\n")) capture.add(line);
             }
