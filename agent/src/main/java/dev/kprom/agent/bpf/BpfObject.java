@@ -48,13 +48,20 @@ public final class BpfObject implements AutoCloseable {
     public static BpfObject openMemory(String name, byte[] bytes) {
         Memory elf = new Memory(bytes.length);
         elf.write(0, bytes, 0, bytes.length);
-        Pointer obj = Libbpf.bpf_object__open_mem(elf, bytes.length, null);
-        if (obj == null) {
-            int errno = Native.getLastError();
-            elf.close();
-            throw new BpfException("open " + name, errno);
+        // struct bpf_object_open_opts { size_t sz; const char *object_name; ... }: libbpf accepts a prefix of it,
+        // and copies the name, so libbpf's own messages name the object instead of a buffer address.
+        try (Memory objectName = new Memory(name.length() + 1L); Memory opts = new Memory(16)) {
+            objectName.setString(0, name, "US-ASCII");
+            opts.setLong(0, opts.size());
+            opts.setPointer(8, objectName);
+            Pointer obj = Libbpf.bpf_object__open_mem(elf, bytes.length, opts);
+            if (obj == null) {
+                int errno = Native.getLastError();
+                elf.close();
+                throw new BpfException("open " + name, errno);
+            }
+            return new BpfObject(name, obj, elf);
         }
-        return new BpfObject(name, obj, elf);
     }
 
     /** The file name the object came from: "execve.bpf.o". */
@@ -89,9 +96,14 @@ public final class BpfObject implements AutoCloseable {
                 Matcher m = FAILED_PROG.matcher(line);
                 if (m.find()) program = m.group(1);
             }
+            // The verifier's verdict is the line before its "processed N insns" summary.
+            String verdict = null;
+            for (int i = 1; i < log.size(); i++) {
+                if (log.get(i).startsWith("processed ")) verdict = log.get(i - 1);
+            }
             String tail = log.subList(Math.max(0, log.size() - LOG_TAIL_LINES), log.size()).stream()
                     .map(l -> "  " + l).collect(Collectors.joining("\n"));
-            throw new BpfLoadException("load " + name + (program == null ? "" : ": program " + program), -rc, program, tail);
+            throw new BpfLoadException("load " + name + (program == null ? "" : ": program " + program), -rc, program, verdict, tail);
         }
         loaded = true;
     }

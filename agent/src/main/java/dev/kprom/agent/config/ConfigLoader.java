@@ -24,9 +24,9 @@ public final class ConfigLoader {
         List<ConfigError> errors = new ArrayList<>();
         String label = file.toString();
         String text = read(file, label);
-        DaemonConfig daemon = collect(errors, () -> YamlBinder.bind(label, text, DaemonConfig.class));
-        if (daemon == null) throw new ConfigException(errors);
         Problems problems = new Problems(label, text);
+        DaemonConfig daemon = YamlBinder.bind(text, DaemonConfig.class, problems);
+        if (daemon == null) problems.throwIfAny();
         checkDaemon(daemon, problems);
         errors.addAll(problems.errors());
 
@@ -61,10 +61,10 @@ public final class ConfigLoader {
     }
 
     public static ProbeSetConfig parseProbeSet(String name, String label, String text, Path baseDir) {
-        ProbeSetSpec spec = YamlBinder.bind(label, text, ProbeSetSpec.class);
         Problems problems = new Problems(label, text);
-        ProbeSetValidation.check(spec, problems);
-        if (!problems.errors().isEmpty()) throw new ConfigException(problems.errors());
+        ProbeSetSpec spec = YamlBinder.bind(text, ProbeSetSpec.class, problems);
+        if (spec != null) ProbeSetValidation.check(spec, problems);
+        problems.throwIfAny();
         return new ProbeSetConfig(name, label, baseDir, spec);
     }
 

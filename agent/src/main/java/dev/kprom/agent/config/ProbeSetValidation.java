@@ -26,7 +26,9 @@ final class ProbeSetValidation {
                 problems.add(at, "is empty");
                 continue;
             }
-            if (program.name() == null || !NAME.matcher(program.name()).matches()) {
+            if (program.name() == null) {
+                problems.add(at + ".name", "is required");
+            } else if (!NAME.matcher(program.name()).matches()) {
                 problems.add(at + ".name", "must match " + NAME + " (got " + quote(program.name()) + ")");
             } else if (!programNames.add(program.name())) {
                 problems.add(at + ".name", "duplicate program name (got " + quote(program.name()) + ")");
@@ -48,7 +50,9 @@ final class ProbeSetValidation {
                 problems.add(at, "is empty");
                 continue;
             }
-            if (c.name() == null || !NAME.matcher(c.name()).matches()) {
+            if (c.name() == null) {
+                problems.add(at + ".name", "is required");
+            } else if (!NAME.matcher(c.name()).matches()) {
                 problems.add(at + ".name", "must match " + NAME + " (got " + quote(c.name()) + ")");
             } else {
                 if (!c.name().endsWith("_total")) {
@@ -70,7 +74,9 @@ final class ProbeSetValidation {
                 problems.add(lat, "is empty");
                 continue;
             }
-            if (l.name() == null || !NAME.matcher(l.name()).matches() || l.name().startsWith("__")) {
+            if (l.name() == null) {
+                problems.add(lat + ".name", "is required");
+            } else if (!NAME.matcher(l.name()).matches() || l.name().startsWith("__")) {
                 problems.add(lat + ".name", "must match " + NAME + " and not start with __ (got " + quote(l.name()) + ")");
             } else if (l.name().equals("le") || l.name().equals("quantile")) {
                 problems.add(lat + ".name", "is reserved by Prometheus (got " + quote(l.name()) + ")");

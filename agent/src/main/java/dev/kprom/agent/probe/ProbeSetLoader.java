@@ -48,7 +48,7 @@ public final class ProbeSetLoader {
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         while (true) {
             List<Candidate> chosen = choose(config, struck, skipped, what);
-            BpfObject object = BpfObject.openMemory(config.spec().object(), elf);
+            BpfObject object = BpfObject.openMemory(Path.of(config.spec().object()).getFileName().toString(), elf);
             List<BpfLink> links = new ArrayList<>();
             try {
                 Set<String> load = new HashSet<>();
@@ -62,7 +62,7 @@ public final class ProbeSetLoader {
                 } catch (BpfLoadException e) {
                     Candidate failed = chosen.stream().filter(c -> e.program().filter(c.alt().program()::equals).isPresent())
                             .findFirst().orElseThrow(() -> e);
-                    strike(failed, "load failed: " + e.getMessage(), struck, skipped);
+                    strike(failed, "load failed: " + e.summary(), struck, skipped);
                     object.close();
                     continue;
                 }

@@ -4,6 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -12,9 +14,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +30,15 @@ public final class MetricsServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final EventExecutorGroup scrapeGroup;
     private final Channel channel;
+    private final ChannelGroup connections;
 
-    private MetricsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup scrapeGroup, Channel channel) {
+    private MetricsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup scrapeGroup, Channel channel,
+                          ChannelGroup connections) {
         this.boss = boss;
         this.workers = workers;
         this.scrapeGroup = scrapeGroup;
         this.channel = channel;
+        this.connections = connections;
     }
 
     /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
@@ -45,13 +52,14 @@ public final class MetricsServer implements AutoCloseable {
         EventExecutorGroup scrapeGroup = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("kprom-scrape"));
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         MetricsHandler handler = new MetricsHandler(new PrometheusScrapeHandler(registry), landing);
+        ChannelGroup connections = new DefaultChannelGroup("kprom-http", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(channelClass)
-                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler))
+                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler, connections))
                     .bind(address).sync().channel();
             LOG.info("serving /metrics on http://{} ({})", format((InetSocketAddress) channel.localAddress()),
                     epoll ? "epoll" : "nio");
-            return new MetricsServer(boss, workers, scrapeGroup, channel);
+            return new MetricsServer(boss, workers, scrapeGroup, channel, connections);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -68,11 +76,18 @@ public final class MetricsServer implements AutoCloseable {
         return a.getHostString() + ":" + a.getPort();
     }
 
+    /**
+     * Stops accepting, closes open connections while every executor still runs (a connection's pipeline spans the
+     * I/O loop and the scrape executors), then stops the executors.
+     */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        scrapeGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // All three at once, with a quiet period: closing pipelines still hop between them for a moment.
+        var stopping = List.of(boss.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS),
+                workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS),
+                scrapeGroup.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS));
+        stopping.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
     }
 }

@@ -1,6 +1,7 @@
 package dev.kprom.exporter.http;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -14,14 +15,17 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final EventExecutorGroup scrapeGroup;
     private final MetricsHandler handler;
+    private final ChannelGroup connections;
 
-    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler) {
+    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler, ChannelGroup connections) {
         this.scrapeGroup = scrapeGroup;
         this.handler = handler;
+        this.connections = connections;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        connections.add(ch); // removed by the group itself when the channel closes
         ch.pipeline()
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(MAX_BODY))

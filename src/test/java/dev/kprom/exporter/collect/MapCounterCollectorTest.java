@@ -1,0 +1,96 @@
+package dev.kprom.exporter.collect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kprom.exporter.source.EntryVisitor;
+import dev.kprom.exporter.source.MapSource;
+import dev.kprom.exporter.spec.CounterSpec;
+import dev.kprom.exporter.spec.DecoderSpec;
+import dev.kprom.exporter.spec.LabelSpec;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MapCounterCollectorTest {
+    /** An in-memory map of {u32 uid; char comm[16]} to per-CPU u64s. */
+    private static class FakeMap implements MapSource {
+        final ByteBuffer keys = ByteBuffer.allocate(64 * 20).order(ByteOrder.nativeOrder());
+        final ByteBuffer values;
+        final int cpus;
+        int n;
+
+        FakeMap(int cpus) {
+            this.cpus = cpus;
+            values = ByteBuffer.allocate(64 * 8 * cpus).order(ByteOrder.nativeOrder());
+        }
+
+        FakeMap put(int uid, String comm, long... perCpu) {
+            keys.putInt(n * 20, uid);
+            byte[] c = comm.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 16; i++) keys.put(n * 20 + 4 + i, i < c.length ? c[i] : 0);
+            for (int cpu = 0; cpu < cpus; cpu++) values.putLong((n * cpus + cpu) * 8, perCpu[cpu]);
+            n++;
+            return this;
+        }
+
+        @Override public String name() { return "execve_total"; }
+        @Override public int keySize() { return 20; }
+        @Override public int valueSize() { return 8; }
+        @Override public int cpus() { return cpus; }
+        @Override public int cpuStride() { return 8; }
+
+        @Override
+        public long forEach(EntryVisitor v) {
+            for (int i = 0; i < n; i++) v.visit(keys, i * 20, values, i * 8 * cpus);
+            return n;
+        }
+    }
+
+    private static final CounterSpec EXECVE = new CounterSpec("execve_total", "execve() calls.", List.of(
+            new LabelSpec("uid", 4, 0, List.of(new DecoderSpec("uint"))),
+            new LabelSpec("comm", 16, 0, List.of(new DecoderSpec("string")))));
+
+    private static String text(MetricSnapshots snapshots) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, snapshots);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void sumsCpusAndKeysThatDecodeAlike() throws Exception {
+        FakeMap map = new FakeMap(2)
+                .put(0, "bash", 3, 4)
+                .put(1000, "make", 0, 1)
+                .put(0, "bash\0stale-tail", 10, 0); // same labels after decoding: summed
+        assertThat(text(new MapCounterCollector(EXECVE, map).collect())).isEqualTo("""
+                # HELP kprom_execve_total execve() calls.
+                # TYPE kprom_execve_total counter
+                kprom_execve_total{comm="bash",uid="0"} 17.0
+                kprom_execve_total{comm="make",uid="1000"} 1.0
+                """);
+    }
+
+    @Test
+    void countsAboveLongMaxStayUnsigned() throws Exception {
+        FakeMap map = new FakeMap(1).put(0, "x", -1L); // 2^64 - 1
+        assertThat(text(new MapCounterCollector(EXECVE, map).collect())).contains("kprom_execve_total{comm=\"x\",uid=\"0\"} 1.8446744073709552E19");
+    }
+
+    @Test
+    void labelsMustSpanTheKeyAndTheValueMustBeAU64() {
+        CounterSpec shortKey = new CounterSpec("execve_total", "h", List.of(new LabelSpec("uid", 4, 0, List.of(new DecoderSpec("uint")))));
+        assertThatThrownBy(() -> new MapCounterCollector(shortKey, new FakeMap(1)))
+                .hasMessage("counter execve_total: labels span 4 bytes but map execve_total has 20-byte keys");
+        FakeMap u32 = new FakeMap(1) {
+            @Override public int valueSize() { return 4; }
+        };
+        assertThatThrownBy(() -> new MapCounterCollector(EXECVE, u32))
+                .hasMessage("counter execve_total: map execve_total values are 4 bytes, a counter needs a u64 (8 bytes)");
+    }
+}
