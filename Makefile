@@ -65,3 +65,17 @@ bench: build
 
 clean:
 	rm -rf target
+
+## tables: regenerate the errno and syscall name tables the decoders use (from linux-libc-dev headers;
+## committed, so builds do not need the headers).
+TABLES := src/main/resources/decode
+tables:
+	@mkdir -p $(TABLES)
+	cat /usr/include/asm-generic/errno-base.h /usr/include/asm-generic/errno.h \
+	  | awk '$$1 == "#define" && $$3 ~ /^[0-9]+$$/ { print $$3 "\t" $$2 }' | sort -n -u -k1,1 > $(TABLES)/errno.tsv
+	awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); print $$3 "\t" $$2 }' \
+	  /usr/include/x86_64-linux-gnu/asm/unistd_64.h | sort -n > $(TABLES)/syscalls-x86_64.tsv
+	awk '$$1 == "#define" && $$2 ~ /^__NR(3264)?_/ && $$3 ~ /^[0-9]+$$/ && $$2 != "__NR_syscalls" && $$2 != "__NR_arch_specific_syscall" \
+	  { sub(/^__NR(3264)?_/, "", $$2); print $$3 "\t" $$2 }' /usr/include/asm-generic/unistd.h | sort -n -u -k1,1 > $(TABLES)/syscalls-arm64.tsv
+
+.PHONY: tables

@@ -76,8 +76,7 @@ class ExecveProbeTest {
         Set<Integer> before = BpfPrograms.idsNamed("tp_execve");
         KpromConfig config = ConfigLoader.load(dir.resolve("kprom.yaml"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Daemon.start(config, new InetSocketAddress("127.0.0.1", 0)))
-                .hasMessageContaining("probe set broken")
-                .hasMessageContaining("labels span 8 bytes but map execve_total has 20-byte keys");
+                .hasMessage(dir.resolve("probes/broken.yaml") + ":10:7: metrics.counters[0].labels: labels span 8 bytes but map execve_total has 20-byte keys");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }
 }

@@ -52,20 +52,19 @@ public final class Daemon implements AutoCloseable {
         String version = Version.get();
         LOG.info("kprom {} starting with {}", version, config.file());
         List<ProbeSet> started = new ArrayList<>();
-        SelfMetrics self = null;
+        PrometheusRegistry registry = new PrometheusRegistry();
+        SelfMetrics self = new SelfMetrics(registry, version);
         try {
-            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system());
+            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::seriesDropped);
             for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
-            PrometheusRegistry registry = new PrometheusRegistry();
             for (ProbeSet set : started) {
                 for (MultiCollector c : set.collectors()) registry.register(c);
             }
-            self = new SelfMetrics(registry, version);
             MetricsServer server = MetricsServer.start(listen, registry,
                     new LandingPage(version, started.stream().map(ProbeSet::name).toList()));
             return new Daemon(started, self, server);
         } catch (RuntimeException | InterruptedException e) {
-            if (self != null) self.close();
+            self.close();
             closeAll(started);
             throw e;
         }

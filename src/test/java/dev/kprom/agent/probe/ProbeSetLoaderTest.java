@@ -12,6 +12,8 @@ import dev.kprom.testing.BpfPrograms;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestLibC;
 import dev.kprom.testing.TestObjects;
+import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.agent.config.ConfigException;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.file.Files;
@@ -38,7 +40,7 @@ class ProbeSetLoaderTest {
             """;
 
     private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system());
+        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
     }
 
     @Test
@@ -110,8 +112,8 @@ class ProbeSetLoaderTest {
                       labels:
                         - {name: tid, size: 8, decoders: [{name: uint}]}
                 """);
-        assertThatThrownBy(() -> loader().load(config)).isInstanceOf(ProbeSetException.class)
-                .hasMessage("probe set fallback (fallback.yaml): counter getppid_total: labels span 8 bytes but map getppid_total has 4-byte keys");
+        assertThatThrownBy(() -> loader().load(config)).isInstanceOf(ConfigException.class)
+                .hasMessage("fallback.yaml:10:7: metrics.counters[0].labels: labels span 8 bytes but map getppid_total has 4-byte keys");
         assertThat(BpfPrograms.idsNamed("tp_getppid")).isEmpty();
     }
 

@@ -25,24 +25,24 @@ class DecodersTest {
         "ffffffff, 4294967295",
         "ffffffffffffffff, 18446744073709551615"})
     void uintReadsLittleEndianUnsigned(String bytes, String expected) {
-        assertThat(new String(new UintDecoder().decode(hex(bytes)), StandardCharsets.US_ASCII)).isEqualTo(expected);
+        assertThat(new String(new UintDecoder().decode(hex(bytes), KeyContext.NONE), StandardCharsets.US_ASCII)).isEqualTo(expected);
     }
 
     @Test
     void uintRejectsMoreThan8Bytes() {
-        assertThatThrownBy(() -> new UintDecoder().decode(new byte[9])).hasMessage("uint decodes 1 to 8 bytes (got 9)");
+        assertThatThrownBy(() -> new UintDecoder().decode(new byte[9], KeyContext.NONE)).hasMessage("uint decodes 1 to 8 bytes (got 9)");
     }
 
     @Test
     void stringStopsAtTheFirstNul() {
-        assertThat(new StringDecoder().decode("bash\0\0junk".getBytes(StandardCharsets.UTF_8))).asString().isEqualTo("bash");
-        assertThat(new StringDecoder().decode("exactly16bytes!!".getBytes(StandardCharsets.UTF_8))).asString().isEqualTo("exactly16bytes!!");
-        assertThat(new StringDecoder().decode(new byte[4])).isEmpty();
+        assertThat(new StringDecoder().decode("bash\0\0junk".getBytes(StandardCharsets.UTF_8), KeyContext.NONE)).asString().isEqualTo("bash");
+        assertThat(new StringDecoder().decode("exactly16bytes!!".getBytes(StandardCharsets.UTF_8), KeyContext.NONE)).asString().isEqualTo("exactly16bytes!!");
+        assertThat(new StringDecoder().decode(new byte[4], KeyContext.NONE)).isEmpty();
     }
 
     @Test
     void chainsRunInOrderAndUnknownNamesListTheKnownOnes() {
-        assertThat(Decoders.chain(List.of(new DecoderSpec("uint"))).decode(hex("0700"))).asString().isEqualTo("7");
-        assertThatThrownBy(() -> Decoders.of(new DecoderSpec("hexx"))).hasMessage("unknown decoder \"hexx\" (known: string, uint)");
+        assertThat(new LabelDecoder(List.of(new DecoderSpec("uint"))).decode(hex("0700"), KeyContext.NONE)).isEqualTo("7");
+        assertThatThrownBy(() -> Decoders.of(new DecoderSpec("hexx"))).hasMessageStartingWith("unknown decoder \"hexx\" (known: cgroup, errno, hex, inet_ip, ksym,");
     }
 }

@@ -2,9 +2,13 @@ package dev.kprom.agent.bpf;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import dev.kprom.agent.btf.BtfTypes;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.agent.libbpf.Libbpf;
+import dev.kprom.exporter.layout.Field;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A BPF map: either one of a {@link BpfObject}'s maps (a view, closed with its object) or one created on its
@@ -20,9 +24,18 @@ public final class BpfMap implements AutoCloseable {
     private final int valueSize;
     private final int maxEntries;
     private final boolean ownsFd;
+    private final Optional<List<Field>> keyFields;
+    private final Optional<List<Field>> valueFields;
+    private final BpfObject object; // null for a map created on its own
+    private final Pointer handle;
     private int fd;
 
-    private BpfMap(String owner, String name, MapType type, int keySize, int valueSize, int maxEntries, int fd, boolean ownsFd) {
+    private BpfMap(BpfObject object, Pointer handle, String owner, String name, MapType type, int keySize, int valueSize,
+                   int maxEntries, int fd, boolean ownsFd, Optional<List<Field>> keyFields, Optional<List<Field>> valueFields) {
+        this.object = object;
+        this.handle = handle;
+        this.keyFields = keyFields;
+        this.valueFields = valueFields;
         this.owner = owner;
         this.name = name;
         this.type = type;
@@ -33,10 +46,12 @@ public final class BpfMap implements AutoCloseable {
         this.ownsFd = ownsFd;
     }
 
-    static BpfMap of(String objectName, Pointer map) {
-        return new BpfMap(objectName, Libbpf.bpf_map__name(map), MapType.of(Libbpf.bpf_map__type(map)),
+    static BpfMap of(BpfObject object, Pointer map, BtfTypes btf) {
+        Optional<List<Field>> key = btf == null ? Optional.empty() : btf.structFields(Libbpf.bpf_map__btf_key_type_id(map));
+        Optional<List<Field>> value = btf == null ? Optional.empty() : btf.structFields(Libbpf.bpf_map__btf_value_type_id(map));
+        return new BpfMap(object, map, object.name(), Libbpf.bpf_map__name(map), MapType.of(Libbpf.bpf_map__type(map)),
                 Libbpf.bpf_map__key_size(map), Libbpf.bpf_map__value_size(map), Libbpf.bpf_map__max_entries(map),
-                Libbpf.bpf_map__fd(map), false);
+                -1, false, key, value);
     }
 
     /** Creates a map outside any object ({@code bpf_map_create}). */
@@ -44,7 +59,7 @@ public final class BpfMap implements AutoCloseable {
         int fd = Libbpf.bpf_map_create(type.kernelType(), name, keySize, valueSize, maxEntries, null);
         BpfException.check(fd, "create " + type + " map " + name + " (key " + keySize + " B, value " + valueSize
                 + " B, " + maxEntries + " entries)");
-        return new BpfMap(null, name, type, keySize, valueSize, maxEntries, fd, true);
+        return new BpfMap(null, null, null, name, type, keySize, valueSize, maxEntries, fd, true, Optional.empty(), Optional.empty());
     }
 
     public String name() {
@@ -64,12 +79,26 @@ public final class BpfMap implements AutoCloseable {
         return valueSize;
     }
 
+    /** The key's struct members from the object's BTF, when the key is a struct. */
+    public Optional<List<Field>> keyFields() {
+        return keyFields;
+    }
+
+    /** The value's struct members from the object's BTF, when the value is a struct. */
+    public Optional<List<Field>> valueFields() {
+        return valueFields;
+    }
+
     public int maxEntries() {
         return maxEntries;
     }
 
-    /** The fd, valid while the map (or its object) is open. */
+    /** The fd: of an object's map once the object is loaded, until it closes; of a created map until closed. */
     public int fd() {
+        if (object != null) {
+            if (!object.loaded()) throw new IllegalStateException(describe() + " is not loaded (or its object is closed)");
+            return Libbpf.bpf_map__fd(handle);
+        }
         if (fd < 0) throw new IllegalStateException(describe() + " is closed");
         return fd;
     }

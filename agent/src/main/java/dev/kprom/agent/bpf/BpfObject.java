@@ -3,9 +3,11 @@ package dev.kprom.agent.bpf;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.kprom.agent.btf.BtfTypes;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.LibbpfLog;
 import dev.kprom.agent.libbpf.Libbpf;
+import dev.kprom.exporter.layout.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,16 +110,66 @@ public final class BpfObject implements AutoCloseable {
         loaded = true;
     }
 
-    public boolean loaded() {
-        return loaded;
+    /** Loaded and not yet closed: its maps and programs exist in the kernel. */
+    public synchronized boolean loaded() {
+        return loaded && obj != null;
     }
 
+    /** The object's maps, with key and value struct layouts from its BTF where it has them. */
     public List<BpfMap> maps() {
         List<BpfMap> maps = new ArrayList<>();
+        BtfTypes btf = btf();
         for (Pointer m = Libbpf.bpf_object__next_map(handle(), null); m != null; m = Libbpf.bpf_object__next_map(obj, m)) {
-            maps.add(BpfMap.of(name, m));
+            maps.add(BpfMap.of(this, m, btf));
         }
         return maps;
+    }
+
+    private BtfTypes btf() {
+        Pointer btf = Libbpf.bpf_object__btf(handle());
+        return btf == null ? null : new BtfTypes(btf);
+    }
+
+    /**
+     * Sets {@code const volatile} globals before {@link #load()}: each name must be a variable of .rodata (from
+     * BTF); integers are written little-endian at the variable's size, strings NUL-padded into char arrays.
+     * Returns a problem per constant that does not fit, keyed by its name; nothing is written if any fails.
+     */
+    public java.util.Map<String, String> setConstants(java.util.Map<String, Object> constants) {
+        java.util.Map<String, String> problems = new java.util.TreeMap<>();
+        if (constants.isEmpty()) return problems;
+        BtfTypes btf = btf();
+        Pointer rodata = null;
+        for (Pointer m = Libbpf.bpf_object__next_map(handle(), null); m != null; m = Libbpf.bpf_object__next_map(obj, m)) {
+            if (Libbpf.bpf_map__name(m).endsWith(".rodata")) rodata = m;
+        }
+        List<Field> vars = btf == null ? List.of() : btf.sectionVariables(".rodata");
+        if (rodata == null || vars.isEmpty()) {
+            constants.keySet().forEach(k -> problems.put(k, name + " has no const volatile globals (.rodata with BTF) to set"));
+            return problems;
+        }
+        try (Memory sizeOut = new Memory(8)) {
+            Pointer initial = Libbpf.bpf_map__initial_value(rodata, sizeOut);
+            long size = sizeOut.getLong(0);
+            byte[] data = initial.getByteArray(0, (int) size);
+            constants.forEach((k, v) -> {
+                Field var = vars.stream().filter(f -> f.name().equals(k)).findFirst().orElse(null);
+                if (var == null) {
+                    problems.put(k, name + " has no const volatile \"" + k + "\" (it has: "
+                            + vars.stream().map(Field::name).collect(Collectors.joining(", ")) + ")");
+                    return;
+                }
+                String err = Constants.write(data, var, v);
+                if (err != null) problems.put(k, err);
+            });
+            if (problems.isEmpty()) {
+                try (Memory copy = new Memory(size)) {
+                    copy.write(0, data, 0, data.length);
+                    BpfException.check(Libbpf.bpf_map__set_initial_value(rodata, copy, size), "set constants of " + name);
+                }
+            }
+        }
+        return problems;
     }
 
     public BpfMap map(String mapName) {

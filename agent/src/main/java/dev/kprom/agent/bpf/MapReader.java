@@ -11,10 +11,13 @@ import com.sun.jna.Pointer;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.Libbpf;
+import dev.kprom.exporter.layout.Field;
 import dev.kprom.exporter.source.EntryVisitor;
 import dev.kprom.exporter.source.MapSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,16 @@ public final class MapReader implements MapSource {
     @Override
     public int cpuStride() {
         return map.cpuStride();
+    }
+
+    @Override
+    public Optional<List<Field>> keyFields() {
+        return map.keyFields();
+    }
+
+    @Override
+    public Optional<List<Field>> valueFields() {
+        return map.valueFields();
     }
 
     /** True once the kernel refused batch lookups on this map and the reader fell back to one key at a time. */

@@ -65,7 +65,7 @@ public final class ConfigLoader {
         ProbeSetSpec spec = YamlBinder.bind(text, ProbeSetSpec.class, problems);
         if (spec != null) ProbeSetValidation.check(spec, problems);
         problems.throwIfAny();
-        return new ProbeSetConfig(name, label, baseDir, spec);
+        return new ProbeSetConfig(name, label, baseDir, spec, text);
     }
 
     private static void checkDaemon(DaemonConfig d, Problems problems) {

@@ -2,15 +2,18 @@ package dev.kprom.agent.config;
 
 import dev.kprom.exporter.spec.MetricsSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code config/probes/<name>.yaml}: a BPF object, its programs with ordered attach alternatives, and the
- * metrics read from its maps. {@code object} is a {@code .bpf.o} bundled in the jar (a bare file name) or a
- * path on disk (relative to the YAML file).
+ * {@code config/probes/<name>.yaml}: a BPF object, load-time constants, its programs with ordered attach
+ * alternatives, and the metrics read from its maps. {@code object} is a {@code .bpf.o} bundled in the jar (a bare
+ * file name) or a path on disk (relative to the YAML file). {@code constants} set the object's
+ * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays.
  */
-public record ProbeSetSpec(String object, List<ProgramSpec> programs, MetricsSpec metrics) {
+public record ProbeSetSpec(String object, Map<String, Object> constants, List<ProgramSpec> programs, MetricsSpec metrics) {
     public ProbeSetSpec {
+        constants = constants == null ? Map.of() : Map.copyOf(constants);
         programs = programs == null ? List.of() : List.copyOf(programs);
-        metrics = metrics == null ? new MetricsSpec(List.of()) : metrics;
+        metrics = metrics == null ? MetricsSpec.none() : metrics;
     }
 }

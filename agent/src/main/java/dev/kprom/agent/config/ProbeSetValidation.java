@@ -1,22 +1,43 @@
 package dev.kprom.agent.config;
 
 import dev.kprom.exporter.decode.Decoders;
-import dev.kprom.exporter.spec.CounterSpec;
+import dev.kprom.exporter.spec.BucketSpec;
 import dev.kprom.exporter.spec.DecoderSpec;
 import dev.kprom.exporter.spec.LabelSpec;
+import dev.kprom.exporter.spec.MetricSpec;
+import dev.kprom.exporter.spec.ValueSpec;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks a probe set on its own, before anything touches the kernel. */
 final class ProbeSetValidation {
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final Set<String> RESERVED_LABELS = Set.of("le", "quantile", "cpu");
 
     private ProbeSetValidation() {}
 
     static void check(ProbeSetSpec spec, Problems problems) {
         if (spec.object() == null || spec.object().isBlank()) problems.add("object", "is required");
+        checkConstants(spec.constants(), problems);
+        checkPrograms(spec, problems);
+        Set<String> names = new HashSet<>();
+        checkMetrics("counters", spec.metrics().counters(), names, problems);
+        checkMetrics("gauges", spec.metrics().gauges(), names, problems);
+        checkMetrics("histograms", spec.metrics().histograms(), names, problems);
+    }
+
+    private static void checkConstants(Map<String, Object> constants, Problems problems) {
+        constants.forEach((name, value) -> {
+            if (!(value instanceof Number || value instanceof Boolean || value instanceof String)) {
+                problems.add("constants." + name, "must be an integer, true/false or a string (got " + describe(value) + ")");
+            }
+        });
+    }
+
+    private static void checkPrograms(ProbeSetSpec spec, Problems problems) {
         if (spec.programs().isEmpty()) problems.add("programs", "at least one program is required");
         Set<String> programNames = new HashSet<>();
         for (int i = 0; i < spec.programs().size(); i++) {
@@ -26,13 +47,7 @@ final class ProbeSetValidation {
                 problems.add(at, "is empty");
                 continue;
             }
-            if (program.name() == null) {
-                problems.add(at + ".name", "is required");
-            } else if (!NAME.matcher(program.name()).matches()) {
-                problems.add(at + ".name", "must match " + NAME + " (got " + quote(program.name()) + ")");
-            } else if (!programNames.add(program.name())) {
-                problems.add(at + ".name", "duplicate program name (got " + quote(program.name()) + ")");
-            }
+            name(program.name(), at + ".name", "program", programNames, problems);
             if (program.attach().isEmpty()) problems.add(at + ".attach", "at least one attach alternative is required");
             for (int j = 0; j < program.attach().size(); j++) {
                 AttachSpec alt = program.attach().get(j);
@@ -41,31 +56,92 @@ final class ProbeSetValidation {
                 else alt.problems().forEach(p -> problems.add(altAt, p));
             }
         }
-        Set<String> metricNames = new HashSet<>();
-        List<CounterSpec> counters = spec.metrics().counters();
-        for (int i = 0; i < counters.size(); i++) {
-            CounterSpec c = counters.get(i);
-            String at = "metrics.counters[" + i + "]";
-            if (c == null) {
+    }
+
+    private static void checkMetrics(String kind, List<MetricSpec> metrics, Set<String> names, Problems problems) {
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricSpec m = metrics.get(i);
+            String at = "metrics." + kind + "[" + i + "]";
+            if (m == null) {
                 problems.add(at, "is empty");
                 continue;
             }
-            if (c.name() == null) {
-                problems.add(at + ".name", "is required");
-            } else if (!NAME.matcher(c.name()).matches()) {
-                problems.add(at + ".name", "must match " + NAME + " (got " + quote(c.name()) + ")");
-            } else {
-                if (!c.name().endsWith("_total")) {
-                    problems.add(at + ".name", "a counter's name must end in _total (got " + quote(c.name()) + ")");
+            if (name(m.name(), at + ".name", "metric", names, problems)) {
+                boolean total = m.name().endsWith("_total");
+                if (kind.equals("counters") && !total) {
+                    problems.add(at + ".name", "a counter's name must end in _total (got \"" + m.name() + "\")");
+                } else if (!kind.equals("counters") && total) {
+                    problems.add(at + ".name", "only counters end in _total (got \"" + m.name() + "\")");
+                } else if (kind.equals("histograms") && m.name().matches(".*_(bucket|count|sum)")) {
+                    problems.add(at + ".name", "a histogram's name must not end in _bucket, _count or _sum (got \"" + m.name() + "\")");
                 }
-                if (!metricNames.add(c.name())) problems.add(at + ".name", "duplicate metric name (got " + quote(c.name()) + ")");
             }
-            if (c.help() == null || c.help().isBlank()) problems.add(at + ".help", "is required");
-            checkLabels(c.labels(), at, problems);
+            if (m.help() == null || m.help().isBlank()) problems.add(at + ".help", "is required");
+            if (m.map() != null && !NAME.matcher(m.map()).matches()) {
+                problems.add(at + ".map", "must be a map name, " + NAME + " (got \"" + m.map() + "\")");
+            }
+            if (m.perCpu() != null && !m.perCpu().equals("sum") && !m.perCpu().equals("split")) {
+                problems.add(at + ".per_cpu", "must be sum or split (got \"" + m.perCpu() + "\")");
+            }
+            if (m.maxSeries() != null && m.maxSeries() <= 0) problems.add(at + ".max_series", "must be > 0 (got " + m.maxSeries() + ")");
+            checkValue(m.value(), at + ".value", problems);
+            boolean histogram = kind.equals("histograms");
+            if (histogram) {
+                checkBuckets(m.buckets(), at + ".buckets", problems);
+                if (m.labels().isEmpty()) problems.add(at + ".labels", "a histogram needs at least its bucket label, last");
+            } else if (m.buckets() != null) {
+                problems.add(at + ".buckets", "only histograms have buckets");
+            }
+            checkLabels(m.labels(), at, histogram, problems);
         }
     }
 
-    private static void checkLabels(List<LabelSpec> labels, String at, Problems problems) {
+    private static void checkValue(ValueSpec v, String at, Problems problems) {
+        if (v == null) return;
+        if (v.field() != null && (v.offset() != null || v.size() != null)) {
+            problems.add(at, "give either field or offset and size, not both");
+        }
+        if (v.offset() != null && v.offset() < 0) problems.add(at + ".offset", "must be >= 0 (got " + v.offset() + ")");
+        if (v.size() != null && !List.of(1, 2, 4, 8).contains(v.size())) {
+            problems.add(at + ".size", "must be 1, 2, 4 or 8 (got " + v.size() + ")");
+        }
+    }
+
+    private static void checkBuckets(BucketSpec b, String at, Problems problems) {
+        if (b == null) {
+            problems.add(at, "a histogram needs buckets");
+            return;
+        }
+        if (b.type() == null || !BucketSpec.TYPES.contains(b.type())) {
+            problems.add(at + ".type", "must be one of " + String.join(", ", BucketSpec.TYPES) + " (got " + quote(b.type()) + ")");
+            return;
+        }
+        if (b.multiplier() != null && !(b.multiplier() > 0)) problems.add(at + ".multiplier", "must be > 0 (got " + b.multiplier() + ")");
+        if (b.type().equals("fixed")) {
+            if (b.bounds().isEmpty()) problems.add(at + ".bounds", "fixed buckets need bounds");
+            for (int i = 1; i < b.bounds().size(); i++) {
+                if (!(b.bounds().get(i) > b.bounds().get(i - 1))) {
+                    problems.add(at + ".bounds[" + i + "]", "bounds must increase (got " + b.bounds().get(i) + " after " + b.bounds().get(i - 1) + ")");
+                }
+            }
+            if (b.min() != null || b.max() != null) problems.add(at, "fixed buckets take bounds, not min and max");
+            return;
+        }
+        if (!b.bounds().isEmpty()) problems.add(at + ".bounds", "only fixed buckets take bounds");
+        int min = b.min() == null ? 0 : b.min();
+        if (min < 0) problems.add(at + ".min", "must be >= 0 (got " + min + ")");
+        if (b.max() == null) {
+            problems.add(at + ".max", "is required");
+        } else if (b.max() < min) {
+            problems.add(at + ".max", "must be >= min (got " + b.max() + " < " + min + ")");
+        } else if (b.max() - min > 1024) {
+            problems.add(at + ".max", "at most 1025 buckets (got " + (b.max() - min + 1) + ")");
+        } else if (!b.type().equals("linear") && b.max() > 64) {
+            problems.add(at + ".max", "exp2 buckets go up to 64 (got " + b.max() + ")");
+        }
+    }
+
+    private static void checkLabels(List<LabelSpec> labels, String at, boolean histogram, Problems problems) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < labels.size(); i++) {
             LabelSpec l = labels.get(i);
@@ -74,29 +150,60 @@ final class ProbeSetValidation {
                 problems.add(lat, "is empty");
                 continue;
             }
-            if (l.name() == null) {
-                problems.add(lat + ".name", "is required");
-            } else if (!NAME.matcher(l.name()).matches() || l.name().startsWith("__")) {
-                problems.add(lat + ".name", "must match " + NAME + " and not start with __ (got " + quote(l.name()) + ")");
-            } else if (l.name().equals("le") || l.name().equals("quantile")) {
-                problems.add(lat + ".name", "is reserved by Prometheus (got " + quote(l.name()) + ")");
-            } else if (!names.add(l.name())) {
-                problems.add(lat + ".name", "duplicate label name (got " + quote(l.name()) + ")");
+            boolean bucket = histogram && i == labels.size() - 1;
+            if (name(l.name(), lat + ".name", "label", names, problems)) {
+                if (l.name().startsWith("__")) problems.add(lat + ".name", "must not start with __ (got \"" + l.name() + "\")");
+                else if (RESERVED_LABELS.contains(l.name()) && !bucket) {
+                    problems.add(lat + ".name", "is reserved (got \"" + l.name() + "\")");
+                }
             }
-            if (l.size() <= 0) problems.add(lat + ".size", "must be > 0 (got " + l.size() + ")");
-            if (l.padding() < 0) problems.add(lat + ".padding", "must be >= 0 (got " + l.padding() + ")");
-            if (l.decoders().isEmpty()) problems.add(lat + ".decoders", "at least one decoder is required");
+            if (l.size() != null && l.size() <= 0) problems.add(lat + ".size", "must be > 0 (got " + l.size() + ")");
+            if (l.padding() != null && l.padding() < 0) problems.add(lat + ".padding", "must be >= 0 (got " + l.padding() + ")");
+            if (l.padding() != null && l.size() == null) problems.add(lat + ".padding", "only labels with a size have padding");
+            if (bucket) {
+                if (!l.decoders().isEmpty()) problems.add(lat + ".decoders", "the bucket label (the last one of a histogram) takes no decoders");
+            } else if (l.decoders().isEmpty()) {
+                problems.add(lat + ".decoders", "at least one decoder is required");
+            }
             for (int j = 0; j < l.decoders().size(); j++) {
                 DecoderSpec d = l.decoders().get(j);
+                String dat = lat + ".decoders[" + j + "]";
                 if (d == null || d.name() == null || !Decoders.exists(d.name())) {
-                    problems.add(lat + ".decoders[" + j + "].name", "unknown decoder (got " + quote(d == null ? null : d.name())
+                    problems.add(dat + ".name", "unknown decoder (got " + quote(d == null ? null : d.name())
                             + "; known: " + String.join(", ", Decoders.names()) + ")");
+                    continue;
+                }
+                try {
+                    Decoders.of(d);
+                } catch (IllegalArgumentException e) {
+                    problems.add(dat, e.getMessage());
                 }
             }
         }
     }
 
+    /** Checks a name's presence, shape and uniqueness; true when it is well-formed. */
+    private static boolean name(String name, String at, String what, Set<String> seen, Problems problems) {
+        if (name == null) {
+            problems.add(at, "is required");
+            return false;
+        }
+        if (!NAME.matcher(name).matches()) {
+            problems.add(at, "must match " + NAME + " (got \"" + name + "\")");
+            return false;
+        }
+        if (!seen.add(name)) {
+            problems.add(at, "duplicate " + what + " name (got \"" + name + "\")");
+            return false;
+        }
+        return true;
+    }
+
     private static String quote(String s) {
         return s == null ? "nothing" : "\"" + s + "\"";
+    }
+
+    private static String describe(Object v) {
+        return v instanceof Map ? "a mapping" : v instanceof List ? "a list" : String.valueOf(v);
     }
 }

@@ -64,6 +64,19 @@ public final class Libbpf {
     public static native Pointer bpf_program__attach_trace(Pointer prog);
     public static native int bpf_program__set_attach_target(Pointer prog, int attach_prog_fd, String attach_func_name);
 
+    // struct btf (the object's type information)
+    public static native Pointer bpf_object__btf(Pointer obj);
+    public static native int bpf_map__btf_key_type_id(Pointer map);
+    public static native int bpf_map__btf_value_type_id(Pointer map);
+    public static native Pointer btf__type_by_id(Pointer btf, int id);
+    public static native String btf__name_by_offset(Pointer btf, int offset);
+    public static native long btf__resolve_size(Pointer btf, int type_id);
+    public static native int btf__resolve_type(Pointer btf, int type_id);
+    public static native int btf__find_by_name_kind(Pointer btf, String type_name, int kind);
+    public static native Pointer bpf_map__initial_value(Pointer map, Pointer psize);
+    public static native int bpf_map__set_initial_value(Pointer map, Pointer data, long size);
+    public static native Pointer bpf_map__inner_map(Pointer map);
+
     // struct bpf_link
     public static native int bpf_link__destroy(Pointer link);
 
@@ -84,4 +97,5 @@ public final class Libbpf {
     public static native int bpf_map_update_batch(int fd, Pointer keys, Pointer values, Pointer count, Pointer opts);
     public static native int bpf_obj_get_info_by_fd(int bpf_fd, Pointer info, Pointer info_len);
     public static native int bpf_prog_get_fd_by_id(int id);
+    public static native int bpf_map_get_fd_by_id(int id);
 }

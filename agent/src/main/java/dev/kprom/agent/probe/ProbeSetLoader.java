@@ -9,8 +9,19 @@ import dev.kprom.agent.config.AttachSpec;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.libbpf.BpfException;
-import dev.kprom.exporter.collect.MapCounterCollector;
-import dev.kprom.exporter.spec.CounterSpec;
+import dev.kprom.agent.bpf.BpfMap;
+import dev.kprom.agent.bpf.MapReader;
+import dev.kprom.agent.config.ConfigException;
+import dev.kprom.exporter.collect.MapMetricCollector;
+import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.exporter.layout.LayoutBinder;
+import dev.kprom.exporter.layout.LayoutError;
+import dev.kprom.exporter.layout.MetricLayout;
+import dev.kprom.exporter.spec.MetricSpec;
+import dev.kprom.exporter.spec.MetricsSpec;
+import java.util.HashMap;
+import java.util.TreeSet;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,9 +45,11 @@ import org.slf4j.LoggerFactory;
 public final class ProbeSetLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeSetLoader.class);
     private final Preflight preflight;
+    private final SeriesDrops drops;
 
-    public ProbeSetLoader(Path tracefs, Kallsyms kallsyms) {
+    public ProbeSetLoader(Path tracefs, Kallsyms kallsyms, SeriesDrops drops) {
         this.preflight = new Preflight(tracefs, kallsyms);
+        this.drops = drops;
     }
 
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {}
@@ -57,6 +70,13 @@ public final class ProbeSetLoader {
                     for (AttachSpec alt : slot.attach()) object.program(alt.program()); // all named programs must exist
                 }
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
+                Map<String, String> badConstants = object.setConstants(config.spec().constants());
+                if (!badConstants.isEmpty()) {
+                    List<String[]> errors = new ArrayList<>();
+                    badConstants.forEach((k, why) -> errors.add(new String[] {"constants." + k, why}));
+                    throw config.errorsAt(errors);
+                }
+                List<MultiCollector> collectors = collectors(config, object); // check the maps before loading
                 try {
                     object.load();
                 } catch (BpfLoadException e) {
@@ -87,10 +107,10 @@ public final class ProbeSetLoader {
                     choices.add(choice);
                     LOG.info("probe set {}: {}", config.name(), choice);
                 }
-                return new ProbeSet(config.name(), object, links, choices, collectors(config, object));
+                return new ProbeSet(config.name(), object, links, choices, collectors);
             } catch (RuntimeException e) {
                 closeAll(links, object);
-                if (e instanceof ProbeSetException) throw e;
+                if (e instanceof ProbeSetException || e instanceof ConfigException) throw e;
                 throw new ProbeSetException(what + ": " + e.getMessage(), e);
             }
         }
@@ -138,10 +158,42 @@ public final class ProbeSetLoader {
         };
     }
 
-    private static List<MultiCollector> collectors(ProbeSetConfig config, BpfObject object) {
+    /**
+     * A collector per metric, each fitted to its map (sizes, BTF fields). Maps are described once the object is
+     * open, so this runs before load; readers only read once the maps exist. All mismatches are reported together.
+     */
+    private List<MultiCollector> collectors(ProbeSetConfig config, BpfObject object) {
+        Map<String, BpfMap> maps = new HashMap<>();
+        for (BpfMap m : object.maps()) if (!m.name().contains(".")) maps.put(m.name(), m); // not .rodata, .bss
+        List<LayoutError> errors = new ArrayList<>();
         List<MultiCollector> collectors = new ArrayList<>();
-        for (CounterSpec counter : config.spec().metrics().counters()) {
-            collectors.add(new MapCounterCollector(counter, object.map(counter.name()).reader()));
+        MetricsSpec metrics = config.spec().metrics();
+        Map<MetricKind, List<MetricSpec>> byKind = new LinkedHashMap<>();
+        byKind.put(MetricKind.COUNTER, metrics.counters());
+        byKind.put(MetricKind.GAUGE, metrics.gauges());
+        byKind.put(MetricKind.HISTOGRAM, metrics.histograms());
+        byKind.forEach((kind, specs) -> {
+            String list = switch (kind) {
+                case COUNTER -> "counters";
+                case GAUGE -> "gauges";
+                case HISTOGRAM -> "histograms";
+            };
+            for (int i = 0; i < specs.size(); i++) {
+                MetricSpec spec = specs.get(i);
+                String at = "metrics." + list + "[" + i + "]";
+                BpfMap map = maps.get(spec.mapName());
+                if (map == null) {
+                    errors.add(new LayoutError(at + (spec.map() != null ? ".map" : ".name"), object.name() + " has no map \""
+                            + spec.mapName() + "\" (it has: " + String.join(", ", new TreeSet<>(maps.keySet())) + ")"));
+                    continue;
+                }
+                MapReader reader = map.reader();
+                MetricLayout layout = LayoutBinder.bind(spec, at, reader, errors);
+                if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, drops));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw config.errorsAt(errors.stream().map(e -> new String[] {e.path(), e.message()}).toList());
         }
         return collectors;
     }

@@ -1,17 +1,29 @@
 package dev.kprom.exporter.decode;
 
 import dev.kprom.exporter.spec.DecoderSpec;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** The registry: every decoder by its YAML name. */
+/** The registry: every decoder by its YAML name, built from its spec (which checks the decoder's options). */
 public final class Decoders {
-    private static final Map<String, Supplier<Decoder>> BY_NAME = Map.of(
-            "uint", UintDecoder::new,
-            "string", StringDecoder::new);
+    private static final Map<String, Function<DecoderSpec, Decoder>> BY_NAME = Map.ofEntries(
+            Map.entry("uint", s -> new UintDecoder()),
+            Map.entry("hex", s -> new HexDecoder()),
+            Map.entry("string", s -> new StringDecoder()),
+            Map.entry("errno", s -> new ErrnoDecoder()),
+            Map.entry("syscall", s -> new SyscallDecoder(s.arch() != null ? s.arch() : System.getProperty("os.arch"))),
+            Map.entry("ksym", s -> new KsymDecoder(Path.of("/proc/kallsyms"))),
+            Map.entry("inet_ip", s -> new InetIpDecoder(s.familyLabel())),
+            Map.entry("port", s -> new PortDecoder()),
+            Map.entry("uid", s -> new UidDecoder(Path.of("/etc/passwd"))),
+            Map.entry("static_map", s -> new StaticMapDecoder(s.map(), Boolean.TRUE.equals(s.allowUnknown()))),
+            Map.entry("regexp", s -> new RegexpDecoder(s.regexps())),
+            Map.entry("cgroup", s -> new CgroupDecoder(Path.of(s.root() != null ? s.root() : "/sys/fs/cgroup"))),
+            Map.entry("kube_pod", s -> new KubePodDecoder()),
+            Map.entry("kube_container", s -> new KubeContainerDecoder()));
 
     private Decoders() {}
 
@@ -23,24 +35,12 @@ public final class Decoders {
         return BY_NAME.containsKey(name);
     }
 
+    /** Builds a decoder; an IllegalArgumentException says which option is wrong ("map: static_map needs ..."). */
     public static Decoder of(DecoderSpec spec) {
-        Supplier<Decoder> decoder = BY_NAME.get(spec.name());
+        Function<DecoderSpec, Decoder> decoder = BY_NAME.get(spec.name());
         if (decoder == null) {
             throw new IllegalArgumentException("unknown decoder \"" + spec.name() + "\" (known: " + String.join(", ", names()) + ")");
         }
-        return decoder.get();
-    }
-
-    /** A label's chain as one decoder. */
-    public static Decoder chain(List<DecoderSpec> specs) {
-        List<Decoder> chain = specs.stream().map(Decoders::of).toList();
-        return in -> {
-            byte[] out = in;
-            for (Decoder d : chain) {
-                if (out == null) return null;
-                out = d.decode(out);
-            }
-            return out;
-        };
+        return decoder.apply(spec);
     }
 }

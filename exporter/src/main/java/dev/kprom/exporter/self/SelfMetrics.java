@@ -1,6 +1,7 @@
 package dev.kprom.exporter.self;
 
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -35,6 +36,15 @@ public final class SelfMetrics implements AutoCloseable {
                 .tag("version", version)
                 .tag("java_version", System.getProperty("java.version"))
                 .register(meters);
+    }
+
+    /** {@code kprom_series_dropped_total{metric}}: series a metric dropped because of its max_series. */
+    public void seriesDropped(String metric, long count) {
+        Counter.builder("kprom.series.dropped")
+                .description("Series not exported because the metric reached its max_series, summed over scrapes.")
+                .tag("metric", metric)
+                .register(meters)
+                .increment(count);
     }
 
     public PrometheusMeterRegistry meters() {

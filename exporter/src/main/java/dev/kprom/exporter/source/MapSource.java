@@ -1,8 +1,12 @@
 package dev.kprom.exporter.source;
 
+import dev.kprom.exporter.layout.Field;
+import java.util.List;
+import java.util.Optional;
+
 /** A readable key/value map: in kprom, a BPF map read in full at each scrape. */
 public interface MapSource {
-    /** The map's name, which is also the metric's name (without the kprom_ prefix). */
+    /** The map's name. */
     String name();
 
     int keySize();
@@ -15,6 +19,16 @@ public interface MapSource {
 
     /** Bytes from one CPU's value to the next (values are 8-byte aligned per CPU). */
     int cpuStride();
+
+    /** The key's struct members, when the map's key type is a struct known from BTF. */
+    default Optional<List<Field>> keyFields() {
+        return Optional.empty();
+    }
+
+    /** The value's struct members, when the map's value type is a struct known from BTF. */
+    default Optional<List<Field>> valueFields() {
+        return Optional.empty();
+    }
 
     /** Visits every entry once and returns how many were visited. */
     long forEach(EntryVisitor visitor);

@@ -1,0 +1,65 @@
+package dev.kprom.exporter.decode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code cgroup}: a cgroup v2 id (8 bytes, as from {@code bpf_get_current_cgroup_id()}) as its path below the
+ * cgroup2 mount ({@code root}, default /sys/fs/cgroup): the id is the inode number of the cgroup's directory.
+ * Unknown ids rescan the tree at most once per second; still unknown, they stay numbers.
+ */
+public final class CgroupDecoder implements Decoder {
+    private static final long RESCAN_NANOS = 1_000_000_000L;
+    private final Path root;
+    private final Map<Long, String> paths = new ConcurrentHashMap<>();
+    private volatile long lastScan = Long.MIN_VALUE / 2;
+
+    public CgroupDecoder(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public byte[] decode(byte[] in, KeyContext key) {
+        long id = Ints.unsigned(in);
+        String path = paths.get(id);
+        if (path == null && System.nanoTime() - lastScan > RESCAN_NANOS) {
+            scan();
+            path = paths.get(id);
+        }
+        return path != null ? Ints.text(path) : Ints.text(id);
+    }
+
+    private synchronized void scan() {
+        lastScan = System.nanoTime();
+        try (Stream<Path> dirs = Files.walk(root)) {
+            dirs.filter(Files::isDirectory).forEach(dir -> {
+                try {
+                    Object inode = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+                    Long ino = inode == null ? null : inodeOf(inode.toString());
+                    if (ino != null) {
+                        String rel = "/" + root.relativize(dir).toString();
+                        paths.put(ino, rel.equals("/") ? "/" : rel);
+                    }
+                } catch (IOException e) {
+                    // the cgroup went away while we walked: skip it
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // an unreadable tree leaves ids as numbers
+        }
+    }
+
+    /** UnixFileKey prints as "(dev=...,ino=1234)". */
+    static Long inodeOf(String fileKey) {
+        int i = fileKey.indexOf("ino=");
+        if (i < 0) return null;
+        int end = i + 4;
+        while (end < fileKey.length() && Character.isDigit(fileKey.charAt(end))) end++;
+        return Long.parseLong(fileKey.substring(i + 4, end));
+    }
+}
