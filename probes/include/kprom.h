@@ -22,4 +22,22 @@ static __always_inline void kprom_count(void *map, const void *key, __u64 inc)
 	__sync_fetch_and_add(val, inc);
 }
 
+/* The exp2 bucket of v: the smallest i with v <= 2^i (0 for v <= 1). Matches
+ * `buckets: {type: exp2}` in probe-set YAML: bucket i is exported as le = 2^i. */
+static __always_inline __u32 kprom_exp2_bucket(__u64 v)
+{
+	__u32 r = 0, s;
+
+	if (v <= 1)
+		return 0;
+	v--;
+	s = (v > 0xffffffffULL) << 5; v >>= s; r |= s;
+	s = (v > 0xffff) << 4; v >>= s; r |= s;
+	s = (v > 0xff) << 3; v >>= s; r |= s;
+	s = (v > 0xf) << 2; v >>= s; r |= s;
+	s = (v > 0x3) << 1; v >>= s; r |= s;
+	r |= (v >> 1);
+	return r + 1;
+}
+
 #endif

@@ -1,0 +1,146 @@
+package dev.kprom.agent.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kprom.agent.attach.Kallsyms;
+import dev.kprom.agent.attach.Tracefs;
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.agent.config.ProbeSetConfig;
+import dev.kprom.agent.config.ProbeSetSpec;
+import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.TestLibC;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every shipped probe set loads on this kernel, and each one's numbers move by a known amount. */
+@BpfTest
+class BuiltinProbeSetsTest {
+    private static final Path PROBES = Path.of("config/probes");
+
+    static Stream<String> shipped() throws Exception {
+        return Files.list(PROBES).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted();
+    }
+
+    private static ProbeSetLoader loader() {
+        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
+    }
+
+    private static ProbeSetConfig builtin(String name, Map<String, Object> constants) {
+        ProbeSetConfig c = ConfigLoader.loadProbeSet(name, PROBES);
+        ProbeSetSpec s = c.spec();
+        return new ProbeSetConfig(c.name(), c.source(), c.baseDir(), new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics()), c.text());
+    }
+
+    private static String scrape(ProbeSet set) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (MultiCollector c : set.collectors()) PrometheusTextFormatWriter.create().write(out, c.collect());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static double value(String text, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static String comm(String prefix) {
+        return prefix + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shipped")
+    void loadsOnThisKernelAndScrapes(String name) throws Exception {
+        try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet(name, PROBES))) {
+            assertThat(set.choices()).isNotEmpty();
+            assertThat(set.collectors()).isNotEmpty();
+            for (MultiCollector c : set.collectors()) {
+                assertThat(c.collect().stream()).singleElement()
+                        .satisfies(s -> assertThat(s.getMetadata().getPrometheusName()).startsWith("kprom_"));
+            }
+        }
+    }
+
+    @Test
+    void syscallsCountsEachCallByNameAndComm() throws Exception {
+        try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("syscalls", PROBES))) {
+            assertThat(set.choices().get(0).chosen().program()).isEqualTo("rtp_sys_enter");
+            String comm = comm("kps");
+            String old = Thread.currentThread().getName();
+            Thread t = new Thread(() -> {
+                TestLibC.prctl(TestLibC.PR_SET_NAME, comm, 0, 0, 0);
+                for (int i = 0; i < 5000; i++) TestLibC.getppid();
+            }, "syscalls-test");
+            t.start();
+            t.join();
+            assertThat(Thread.currentThread().getName()).isEqualTo(old);
+            assertThat(value(scrape(set), "kprom_syscalls_total{comm=\"" + comm + "\",syscall=\"getppid\"}")).isEqualTo(5000);
+        }
+    }
+
+    @Test
+    void runqueueLatencyCountsEveryWaitOfTheTargetProcess() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        try (ProbeSet set = loader().load(builtin("runqueue_latency", Map.of("target_tgid", pid)))) {
+            assertThat(set.choices()).extracting(c -> c.chosen().program())
+                    .containsExactly("btf_sched_wakeup", "btf_sched_wakeup_new", "btf_sched_switch");
+            String count = "kprom_runqueue_latency_seconds_count";
+            double before = value(scrape(set), count);
+            int sleeps = 200;
+            for (int i = 0; i < sleeps; i++) Thread.sleep(1); // each sleep ends in a wakeup, then a switch in
+            String text = scrape(set);
+            double waits = value(text, count) - before;
+            // this thread's 200 wakeups, plus a bounded number from the JVM's other threads meanwhile
+            assertThat(waits).isBetween((double) sleeps, sleeps * 20.0);
+            assertThat(text).contains("kprom_runqueue_latency_seconds_bucket{le=\"1.0E-9\"}",
+                    "kprom_runqueue_latency_seconds_bucket{le=\"+Inf\"}");
+        }
+    }
+
+    @Test
+    void oomkillCountsAVictimByItsComm(@TempDir Path dir) throws Exception {
+        Path memory = Path.of("/sys/fs/cgroup/memory");
+        boolean v1 = Files.isDirectory(memory) && Files.exists(memory.resolve("memory.limit_in_bytes"));
+        Path root = v1 ? memory : Path.of("/sys/fs/cgroup");
+        assertThat(v1 || Files.readString(root.resolve("cgroup.controllers")).contains("memory"))
+                .as("a memory cgroup controller to make an OOM kill in").isTrue();
+        String comm = comm("kpo");
+        Path hog = Files.copy(Path.of("/usr/bin/tail"), dir.resolve(comm)); // tail /dev/zero: memory grows, no newline ever
+        Path cgroup = Files.createDirectory(root.resolve("kprom-test-" + comm));
+        try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("oomkill", PROBES))) {
+            Files.writeString(cgroup.resolve(v1 ? "memory.limit_in_bytes" : "memory.max"), Long.toString(32L << 20));
+            if (!v1) Files.writeString(cgroup.resolve("memory.swap.max"), "0");
+            else if (Files.exists(cgroup.resolve("memory.memsw.limit_in_bytes"))) {
+                Files.writeString(cgroup.resolve("memory.memsw.limit_in_bytes"), Long.toString(32L << 20));
+            }
+            Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + hog + " /dev/zero")
+                    .redirectErrorStream(true).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the hog was not OOM-killed within 60 s").isTrue();
+            assertThat(p.exitValue()).isEqualTo(128 + 9); // SIGKILL from the OOM killer
+            assertThat(value(scrape(set), "kprom_oom_kills_total{comm=\"" + comm + "\"}")).isEqualTo(1);
+        } finally {
+            for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
+                try {
+                    Files.delete(cgroup);
+                } catch (java.io.IOException busy) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+}
