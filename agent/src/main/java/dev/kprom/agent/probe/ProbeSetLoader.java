@@ -54,6 +54,34 @@ public final class ProbeSetLoader {
 
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {}
 
+    /**
+     * Checks a probe set against its object without loading anything into the kernel (no root needed): every
+     * program named exists, constants fit their variables, every metric fits its map. Throws like {@link #load}.
+     */
+    public static void check(ProbeSetConfig config) {
+        String what = "probe set " + config.name() + " (" + config.source() + ")";
+        try (BpfObject object = BpfObject.openMemory(Path.of(config.spec().object()).getFileName().toString(),
+                objectBytes(config, what))) {
+            checkAgainst(config, object);
+            new ProbeSetLoader(Path.of("/"), null, SeriesDrops.IGNORE).collectors(config, object);
+        } catch (IllegalArgumentException e) {
+            throw new ProbeSetException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Programs named in the config exist in the object; constants fit. */
+    private static void checkAgainst(ProbeSetConfig config, BpfObject object) {
+        for (ProgramSpec slot : config.spec().programs()) {
+            for (AttachSpec alt : slot.attach()) object.program(alt.program());
+        }
+        Map<String, String> badConstants = object.setConstants(config.spec().constants());
+        if (!badConstants.isEmpty()) {
+            List<String[]> errors = new ArrayList<>();
+            badConstants.forEach((k, why) -> errors.add(new String[] {"constants." + k, why}));
+            throw config.errorsAt(errors);
+        }
+    }
+
     public ProbeSet load(ProbeSetConfig config) {
         String what = "probe set " + config.name() + " (" + config.source() + ")";
         byte[] elf = objectBytes(config, what);
@@ -66,16 +94,8 @@ public final class ProbeSetLoader {
             try {
                 Set<String> load = new HashSet<>();
                 for (Candidate c : chosen) load.add(c.alt().program());
-                for (ProgramSpec slot : config.spec().programs()) {
-                    for (AttachSpec alt : slot.attach()) object.program(alt.program()); // all named programs must exist
-                }
+                checkAgainst(config, object);
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
-                Map<String, String> badConstants = object.setConstants(config.spec().constants());
-                if (!badConstants.isEmpty()) {
-                    List<String[]> errors = new ArrayList<>();
-                    badConstants.forEach((k, why) -> errors.add(new String[] {"constants." + k, why}));
-                    throw config.errorsAt(errors);
-                }
                 List<MultiCollector> collectors = collectors(config, object); // check the maps before loading
                 try {
                     object.load();
