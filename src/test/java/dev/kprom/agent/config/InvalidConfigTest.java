@@ -3,6 +3,7 @@ package dev.kprom.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.kprom.agent.probe.ProbeSetLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every file under src/test/resources/config/invalid/ is a broken probe set whose first line says the exact error
- * it must produce: {@code # expect: line:column: path: message}.
+ * it must produce: {@code # expect: line:column: path: message}. Some break on their own, some only against their
+ * object (a missing map, a size that does not match its BTF field).
  */
 class InvalidConfigTest {
     private static final Path DIR = Path.of("src/test/resources/config/invalid");
@@ -26,8 +28,9 @@ class InvalidConfigTest {
     void reportsTheExactErrorWithItsLocation(Path file) throws IOException {
         String text = Files.readString(file);
         String expected = text.lines().findFirst().orElseThrow().replaceFirst("^# expect: ", "");
+        // what parses is then checked against its object: opened, never loaded, so nothing can stay attached
         ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> ConfigLoader.parseProbeSet("t", file.toString(), text, file.getParent()));
+                () -> ProbeSetLoader.check(ConfigLoader.parseProbeSet("t", file.toString(), text, file.getParent())));
         assertThat(e).as("%s must be rejected", file).isNotNull();
         String where = file + ":" + expected;
         assertThat(e.errors()).extracting(ConfigError::toString).contains(where);

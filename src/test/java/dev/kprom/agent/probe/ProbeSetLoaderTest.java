@@ -124,7 +124,7 @@ class ProbeSetLoaderTest {
                     attach:
                       - {program: tp_typo, tracepoint: syscalls/sys_enter_getppid}
                 """, COUNTER);
-        assertThatThrownBy(() -> loader().load(config)).isInstanceOf(ProbeSetException.class)
-                .hasMessageStartingWith("probe set fallback (fallback.yaml): fallback_test.bpf.o has no program tp_typo (it has: ");
+        assertThatThrownBy(() -> loader().load(config)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("fallback.yaml:5:10: programs[0].attach[0].program: fallback_test.bpf.o has no program tp_typo (it has: ");
     }
 }

@@ -71,15 +71,19 @@ public final class ProbeSetLoader {
 
     /** Programs named in the config exist in the object; constants fit. */
     private static void checkAgainst(ProbeSetConfig config, BpfObject object) {
-        for (ProgramSpec slot : config.spec().programs()) {
-            for (AttachSpec alt : slot.attach()) object.program(alt.program());
+        List<String[]> errors = new ArrayList<>();
+        List<ProgramSpec> slots = config.spec().programs();
+        for (int i = 0; i < slots.size(); i++) {
+            for (int j = 0; j < slots.get(i).attach().size(); j++) {
+                try {
+                    object.program(slots.get(i).attach().get(j).program());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new String[] {"programs[" + i + "].attach[" + j + "].program", e.getMessage()});
+                }
+            }
         }
-        Map<String, String> badConstants = object.setConstants(config.spec().constants());
-        if (!badConstants.isEmpty()) {
-            List<String[]> errors = new ArrayList<>();
-            badConstants.forEach((k, why) -> errors.add(new String[] {"constants." + k, why}));
-            throw config.errorsAt(errors);
-        }
+        object.setConstants(config.spec().constants()).forEach((k, why) -> errors.add(new String[] {"constants." + k, why}));
+        if (!errors.isEmpty()) throw config.errorsAt(errors);
     }
 
     public ProbeSet load(ProbeSetConfig config) {
