@@ -92,4 +92,32 @@ class MapMetricCollectorTest {
         assertThat(text(collector(MetricKind.COUNTER, EXECVE, map).collect())).contains("kprom_execve_total{comm=\"x\",uid=\"0\"} 1.8446744073709552E19");
     }
 
+
+    @Test
+    void seriesPastMaxSeriesAreDroppedAndReported() throws Exception {
+        FakeMap map = new FakeMap(1);
+        for (int uid = 0; uid < 10; uid++) map.put(uid, "x", 1);
+        MetricSpec limited = new MetricSpec("execve_total", "h", null, EXECVE.labels(), null, null, 4, null);
+        long[] dropped = {0};
+        List<LayoutError> errors = new ArrayList<>();
+        MapMetricCollector c = new MapMetricCollector(MetricKind.COUNTER, limited, LayoutBinder.bind(limited, "m", map, errors), map,
+                (metric, n) -> {
+                    assertThat(metric).isEqualTo("kprom_execve");
+                    dropped[0] += n;
+                });
+        assertThat(text(c.collect()).lines().filter(l -> l.startsWith("kprom_execve_total{"))).hasSize(4);
+        assertThat(dropped[0]).isEqualTo(6);
+    }
+
+    @Test
+    void gaugesAndPerCpuSplit() throws Exception {
+        FakeMap map = new FakeMap(2).put(0, "a", 3, 4);
+        MetricSpec split = new MetricSpec("running", "h", null, EXECVE.labels(), null, "split", null, null);
+        assertThat(text(collector(MetricKind.GAUGE, split, map).collect())).isEqualTo("""
+                # HELP kprom_running h
+                # TYPE kprom_running gauge
+                kprom_running{comm="a",cpu="0",uid="0"} 3.0
+                kprom_running{comm="a",cpu="1",uid="0"} 4.0
+                """);
+    }
 }

@@ -63,7 +63,7 @@ public final class MapMetricCollector implements MultiCollector {
         if (spec.splitCpus() && source.cpus() > 1) names.add("cpu");
         labelNames = names.toArray(String[]::new);
         fields = layout.labels().toArray(Field[]::new);
-        decoders = labels.stream().map(l -> new LabelDecoder(l.decoders())).toArray(LabelDecoder[]::new);
+        decoders = labels.stream().map(l -> new LabelDecoder(l.decoders(), spec.seriesLimit())).toArray(LabelDecoder[]::new);
         bucket = layout.bucket();
         value = layout.value();
         BucketSpec b = spec.buckets();

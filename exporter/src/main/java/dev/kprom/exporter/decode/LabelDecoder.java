@@ -9,23 +9,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One label's decoder chain with a bounded cache of decoded values (least recently used out first), keyed by
- * the label's raw bytes and those of the labels the chain reads. A dropped series is cached as such too.
+ * One label's decoder chain with a bounded cache of decoded values (oldest out first), keyed by
+ * the label's raw bytes and those of the labels the chain reads. A dropped series is cached as such too. The
+ * bound follows the metric's series limit: a label cannot usefully take more values than the metric keeps.
  */
 public final class LabelDecoder {
-    public static final int CACHE_ENTRIES = 16_384;
+    public static final int MAX_CACHE_ENTRIES = 1 << 20;
     private static final String DROPPED = new String("<dropped>");
 
     private final List<Decoder> chain;
     private final List<String> reads;
-    private final Map<ByteBuffer, String> cache = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, String> eldest) {
-            return size() > CACHE_ENTRIES;
-        }
-    };
+    private final Map<Object, String> cache;
 
     public LabelDecoder(List<DecoderSpec> specs) {
+        this(specs, 16_384);
+    }
+
+    public LabelDecoder(List<DecoderSpec> specs, int cacheEntries) {
+        int bound = Math.min(Math.max(cacheEntries, 1024), MAX_CACHE_ENTRIES);
+        cache = new LinkedHashMap<>(1024, 0.75f, false) { // insertion order: a hit costs no relinking
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Object, String> eldest) {
+                return size() > bound;
+            }
+        };
         chain = specs.stream().map(Decoders::of).toList();
         List<String> r = new ArrayList<>();
         for (Decoder d : chain) r.addAll(d.reads());
@@ -34,7 +41,7 @@ public final class LabelDecoder {
 
     /** The label value, or null when a decoder drops the series. */
     public synchronized String decode(byte[] raw, KeyContext key) {
-        ByteBuffer cacheKey = cacheKey(raw, key);
+        Object cacheKey = cacheKey(raw, key);
         String cached = cache.get(cacheKey);
         if (cached != null) return cached == DROPPED ? null : cached;
         byte[] out = raw;
@@ -47,8 +54,15 @@ public final class LabelDecoder {
         return value;
     }
 
-    private ByteBuffer cacheKey(byte[] raw, KeyContext key) {
-        if (reads.isEmpty()) return ByteBuffer.wrap(raw);
+    private Object cacheKey(byte[] raw, KeyContext key) {
+        if (reads.isEmpty()) {
+            if (raw.length <= 8) { // the common integer label (every raw of a label has the same size)
+                long v = 0;
+                for (int i = 0; i < raw.length; i++) v |= (raw[i] & 0xffL) << (8 * i); // as stored: low bytes vary most
+                return v;
+            }
+            return new RawKey(raw);
+        }
         int size = raw.length;
         List<byte[]> parts = new ArrayList<>(reads.size());
         for (String label : reads) {
@@ -58,6 +72,6 @@ public final class LabelDecoder {
         }
         ByteBuffer k = ByteBuffer.allocate(size).put(raw);
         for (byte[] b : parts) k.put((byte) b.length).put(b);
-        return k.flip();
+        return new RawKey(k.array());
     }
 }
