@@ -32,7 +32,7 @@ class CheckConfigCommandTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
-                config/kprom.yaml: OK (2 probe sets: execve, oomkill)
+                config/kprom.yaml: OK (3 probe sets: execve, oomkill, tcp_retransmits)
                 config/probes/syscalls.yaml: OK (1 probe set: syscalls)
                 config/probes/runqueue_latency.yaml: OK (1 probe set: runqueue_latency)
                 """);
@@ -61,7 +61,7 @@ class CheckConfigCommandTest {
         assertThat(r.err()).isEqualTo(bad + ":2:13: constants.nope: execve.bpf.o has no const volatile globals (.rodata with BTF) to set\n"
                 + typo + ":1:1: programs: at least one program is required\n"
                 + typo + ":2:1: program: unknown key (known keys: constants, metrics, object, programs)\n");
-        assertThat(r.out()).isEqualTo("config/kprom.yaml: OK (2 probe sets: execve, oomkill)\n");
+        assertThat(r.out()).isEqualTo("config/kprom.yaml: OK (3 probe sets: execve, oomkill, tcp_retransmits)\n");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }
 

@@ -17,7 +17,7 @@ class ConfigLoaderTest {
     void loadsTheShippedDefaultConfig() {
         KpromConfig config = ConfigLoader.load(Path.of("config/kprom.yaml"));
         assertThat(config.daemon().listen()).isEqualTo("0.0.0.0:9436");
-        assertThat(config.probeSets()).extracting(ProbeSetConfig::name).containsExactly("execve", "oomkill");
+        assertThat(config.probeSets()).extracting(ProbeSetConfig::name).containsExactly("execve", "oomkill", "tcp_retransmits");
         ProbeSetSpec execve = config.probeSets().get(0).spec();
         assertThat(execve.object()).isEqualTo("execve.bpf.o");
         assertThat(execve.programs().get(0).attach()).extracting(AttachSpec::kind)

@@ -143,4 +143,39 @@ class BuiltinProbeSetsTest {
             }
         }
     }
+
+    private static void sh(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
+    }
+
+    @Test
+    void tcpRetransmitsCountsSynRetransmissionsToAnUnansweringPeer() throws Exception {
+        // A veth into a network namespace, with a static neighbour entry whose MAC nobody has: SYNs leave and
+        // vanish, so TCP retransmits them (at about 1 s and 3 s) until connect() gives up after 3.5 s.
+        String ns = "kpt" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 20), 36);
+        String peer = "10.201.7.2";
+        int port = 40000 + ThreadLocalRandom.current().nextInt(20000);
+        try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("tcp_retransmits", PROBES))) {
+            sh("ip netns add " + ns + " && ip link add " + ns + "a type veth peer name " + ns + "b"
+                    + " && ip link set " + ns + "b netns " + ns + " && ip addr add 10.201.7.1/30 dev " + ns + "a"
+                    + " && ip link set " + ns + "a up && ip -n " + ns + " link set " + ns + "b up"
+                    + " && ip neigh replace " + peer + " lladdr 02:00:00:00:00:99 dev " + ns + "a nud permanent");
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(peer, port), 3500);
+                throw new AssertionError("connected to a peer that cannot answer");
+            } catch (java.net.SocketTimeoutException expected) {
+                // the SYNs were dropped, as intended
+            }
+            String text = scrape(set);
+            // Java's sockets are dual-stack AF_INET6 ones: the kernel reports family 10 and the IPv4-mapped
+            // address ::ffff:10.201.7.2, which inet_ip prints as the IPv4 address it is.
+            double n = value(text, "kprom_tcp_retransmits_total{daddr=\"" + peer + "\",dport=\"" + port + "\",family=\"ipv6\"}");
+            assertThat(n).as("%s\n%s", set.choices(), text).isBetween(1.0, 3.0);
+        } finally {
+            new ProcessBuilder("sh", "-c", "ip link del " + ns + "a; ip netns del " + ns).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
