@@ -178,4 +178,28 @@ class BuiltinProbeSetsTest {
             new ProcessBuilder("sh", "-c", "ip link del " + ns + "a; ip netns del " + ns).start().waitFor(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void blockIoLatencyCountsEveryDirectReadOfALoopDevice(@TempDir Path dir) throws Exception {
+        Path backing = dir.resolve("disk.img");
+        try (var f = new java.io.RandomAccessFile(backing.toFile(), "rw")) {
+            f.setLength(8L << 20);
+        }
+        Process attach = new ProcessBuilder("losetup", "--find", "--show", backing.toString()).start();
+        String device = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(attach.waitFor()).isZero();
+        String disk = Path.of(device).getFileName().toString();
+        try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("block_io_latency", PROBES))) {
+            assertThat(set.choices()).extracting(c -> c.chosen().program()).containsExactly("btf_block_rq_issue", "btf_block_rq_complete");
+            String count = "kprom_block_io_latency_seconds_count{disk=\"" + disk + "\",op=\"read\"}";
+            double before = value(scrape(set), count);
+            int reads = 300;
+            sh("dd if=" + device + " of=/dev/null bs=4096 count=" + reads + " iflag=direct status=none");
+            double n = value(scrape(set), count) - before;
+            // each O_DIRECT read is one request; udev or blkid probing the new device may add a few
+            assertThat(n).isBetween((double) reads, reads + 64.0);
+        } finally {
+            new ProcessBuilder("losetup", "-d", device).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
