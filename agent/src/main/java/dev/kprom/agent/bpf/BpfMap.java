@@ -79,6 +79,34 @@ public final class BpfMap implements AutoCloseable {
         return valueSize;
     }
 
+    /**
+     * Opens a live map by its kernel id (an inner map of a map of maps, as its outer map's values name them); the
+     * returned map owns the fd. {@code label} names it in messages.
+     */
+    public static BpfMap openById(int id, String label) {
+        int fd = Libbpf.bpf_map_get_fd_by_id(id);
+        BpfException.check(fd, "open " + label + " (map id " + id + ")");
+        try (Memory info = new Memory(128); Memory len = new Memory(4)) {
+            info.clear();
+            len.setInt(0, (int) info.size());
+            int rc = Libbpf.bpf_obj_get_info_by_fd(fd, info, len);
+            if (rc < 0) {
+                LibC.close(fd);
+                throw new BpfException("get info of " + label + " (map id " + id + ")", -rc);
+            }
+            // struct bpf_map_info { __u32 type, id, key_size, value_size, max_entries, ... }
+            return new BpfMap(null, null, null, label, MapType.of(info.getInt(0)), info.getInt(8), info.getInt(12),
+                    info.getInt(16), fd, true, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** For a map of maps of an object: the inner map's template (sizes, BTF), as declared; never read itself. */
+    public Optional<BpfMap> innerTemplate() {
+        if (handle == null || !type.mapOfMaps()) return Optional.empty();
+        Pointer inner = Libbpf.bpf_map__inner_map(handle);
+        return inner == null ? Optional.empty() : Optional.of(BpfMap.of(object, inner, object.btfTypes()));
+    }
+
     /** The key's struct members from the object's BTF, when the key is a struct. */
     public Optional<List<Field>> keyFields() {
         return keyFields;

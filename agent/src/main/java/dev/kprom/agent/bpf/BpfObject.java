@@ -125,6 +125,10 @@ public final class BpfObject implements AutoCloseable {
         return maps;
     }
 
+    BtfTypes btfTypes() {
+        return btf();
+    }
+
     private BtfTypes btf() {
         Pointer btf = Libbpf.bpf_object__btf(handle());
         return btf == null ? null : new BtfTypes(btf);

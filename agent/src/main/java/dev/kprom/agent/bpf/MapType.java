@@ -20,6 +20,11 @@ public enum MapType {
         return this == PERCPU_HASH || this == PERCPU_ARRAY || this == LRU_PERCPU_HASH || this == PERCPU_CGROUP_STORAGE;
     }
 
+    /** Hash- and array-of-maps: their values, read from user space, are inner map ids. */
+    public boolean mapOfMaps() {
+        return this == HASH_OF_MAPS || this == ARRAY_OF_MAPS;
+    }
+
     public int kernelType() {
         return ordinal();
     }

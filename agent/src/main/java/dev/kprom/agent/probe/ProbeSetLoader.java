@@ -10,7 +10,8 @@ import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.bpf.BpfMap;
-import dev.kprom.agent.bpf.MapReader;
+import dev.kprom.agent.bpf.MapOfMapsReader;
+import dev.kprom.exporter.source.MapSource;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.collect.MetricKind;
@@ -211,7 +212,10 @@ public final class ProbeSetLoader {
                             + spec.mapName() + "\" (it has: " + String.join(", ", new TreeSet<>(maps.keySet())) + ")"));
                     continue;
                 }
-                MapReader reader = map.reader();
+                MapSource reader = map.type().mapOfMaps()
+                        ? new MapOfMapsReader(map, map.innerTemplate().orElseThrow(() -> new IllegalArgumentException(
+                                "map " + map.name() + " is a map of maps without an inner map definition")))
+                        : map.reader();
                 MetricLayout layout = LayoutBinder.bind(spec, at, reader, errors);
                 if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, drops));
             }
