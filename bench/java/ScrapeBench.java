@@ -4,7 +4,7 @@ import dev.kprom.agent.bpf.MapReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.collect.MetricKind;
-import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.spec.DecoderSpec;
@@ -39,7 +39,7 @@ public final class ScrapeBench {
                     List.of(new LabelSpec("id", 8, List.of(new DecoderSpec("uint")))), null, null, 200_000, null);
             List<LayoutError> errors = new ArrayList<>();
             MapMetricCollector collector = new MapMetricCollector(MetricKind.COUNTER, spec,
-                    LayoutBinder.bind(spec, "bench", reader, errors), reader, SeriesDrops.IGNORE);
+                    LayoutBinder.bind(spec, "bench", reader, errors), reader, CollectObserver.IGNORE);
             PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
             ByteArrayOutputStream out = new ByteArrayOutputStream(8 << 20);
             for (int w = 0; w < 5; w++) {

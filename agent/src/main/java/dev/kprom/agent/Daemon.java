@@ -11,6 +11,9 @@ import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetLoader;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
+import dev.kprom.exporter.http.Routes;
+import dev.kprom.exporter.status.ProbeStatus;
+import dev.kprom.exporter.status.StatusSource;
 import dev.kprom.exporter.self.SelfMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -26,18 +29,28 @@ import org.slf4j.LoggerFactory;
  * reverse (HTTP, probe sets: links then objects). If any probe set fails, everything already started is closed
  * and nothing stays attached.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements AutoCloseable, StatusSource {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final List<ProbeSet> probeSets;
     private final SelfMetrics selfMetrics;
-    private final MetricsServer server;
-    private boolean closed;
+    private MetricsServer server;
+    private volatile boolean closed;
 
-    private Daemon(List<ProbeSet> probeSets, SelfMetrics selfMetrics, MetricsServer server) {
+    private Daemon(List<ProbeSet> probeSets, SelfMetrics selfMetrics) {
         this.probeSets = probeSets;
         this.selfMetrics = selfMetrics;
-        this.server = server;
+    }
+
+    /** Started, not stopping, and every probe set's object loaded (its programs attached). */
+    @Override
+    public boolean ready() {
+        return server != null && !closed && probeSets.stream().allMatch(p -> p.object().loaded());
+    }
+
+    @Override
+    public List<ProbeStatus> probes() {
+        return probeSets.stream().map(ProbeSet::status).toList();
     }
 
     /** Validates the config (throwing {@code ConfigException} before touching the kernel), then starts. */
@@ -55,14 +68,16 @@ public final class Daemon implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         SelfMetrics self = new SelfMetrics(registry, version);
         try {
-            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::seriesDropped);
+            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::probeSet);
             for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
             for (ProbeSet set : started) {
                 for (MultiCollector c : set.collectors()) registry.register(c);
             }
-            MetricsServer server = MetricsServer.start(listen, registry,
-                    new LandingPage(version, started.stream().map(ProbeSet::name).toList()));
-            return new Daemon(started, self, server);
+            Daemon daemon = new Daemon(started, self);
+            self.bindStatus(daemon);
+            daemon.server = MetricsServer.start(listen, new Routes(registry,
+                    new LandingPage(version, started.stream().map(ProbeSet::name).toList()), daemon, self.scrapeDuration()));
+            return daemon;
         } catch (RuntimeException | InterruptedException e) {
             self.close();
             closeAll(started);
@@ -83,7 +98,7 @@ public final class Daemon implements AutoCloseable {
         if (closed) return;
         closed = true;
         LOG.info("kprom stopping");
-        server.close();
+        if (server != null) server.close();
         selfMetrics.close();
         closeAll(probeSets);
         LOG.info("kprom stopped: HTTP closed, {} probe set(s) detached and unloaded", probeSets.size());

@@ -7,7 +7,7 @@ import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProbeSetSpec;
-import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestLibC;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -39,7 +39,7 @@ class BuiltinProbeSetsTest {
     }
 
     private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
+        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
     }
 
     private static ProbeSetConfig builtin(String name, Map<String, Object> constants) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
-import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestLibC;
 import dev.kprom.testing.TestObjects;
@@ -37,7 +37,7 @@ class MapOfMapsTest {
                       help: getppid() calls by thread id, kept in one inner map per parity.
                       labels:
                 """ + labels + "\n";
-        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
+        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
         try (ProbeSet set = loader.load(ConfigLoader.parseProbeSet("mom", "mom.yaml", yaml, null))) {
             int tid = TestLibC.gettid();
             int n = 777;

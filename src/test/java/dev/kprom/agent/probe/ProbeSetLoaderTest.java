@@ -12,7 +12,7 @@ import dev.kprom.testing.BpfPrograms;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestLibC;
 import dev.kprom.testing.TestObjects;
-import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.agent.config.ConfigException;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -40,7 +40,7 @@ class ProbeSetLoaderTest {
             """;
 
     private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
+        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
     }
 
     @Test

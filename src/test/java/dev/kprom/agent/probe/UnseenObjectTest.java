@@ -8,7 +8,7 @@ import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
-import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestLibC;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -153,7 +153,7 @@ class UnseenObjectTest {
                     - {name: bucket}
             """;
 
-    private static String scrape(List<MultiCollector> collectors) throws Exception {
+    private static String scrape(List<? extends MultiCollector> collectors) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (MultiCollector c : collectors) PrometheusTextFormatWriter.create().write(out, c.collect());
         return out.toString(StandardCharsets.UTF_8);
@@ -163,7 +163,7 @@ class UnseenObjectTest {
     void exportsTheRightValueForEveryKeyFromBtfLayouts() throws Exception {
         int tid = TestLibC.gettid();
         ProbeSetConfig config = probeSet("constants: {target_tid: " + tid + ", tag: kprom}\n", METRICS);
-        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
+        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
         try (ProbeSet set = loader.load(config)) {
             int n = 321;
             for (int i = 0; i < n; i++) TestLibC.getppid();
@@ -203,7 +203,7 @@ class UnseenObjectTest {
                       help: h
                       labels: [{name: x, size: 4, decoders: [{name: uint}]}]
                 """);
-        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
+        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
         assertThatThrownBy(() -> loader.load(config)).isInstanceOf(ConfigException.class)
                 .hasMessage("""
                         unseen.yaml:2:13: constants.target_pid: unseen.bpf.o has no const volatile "target_pid" (it has: target_tid, tag)
@@ -224,7 +224,7 @@ class UnseenObjectTest {
                       help: h
                       labels: [{name: x, size: 4, decoders: [{name: uint}]}]
                 """);
-        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), SeriesDrops.IGNORE);
+        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
         assertThatThrownBy(() -> loader.load(config)).isInstanceOf(ConfigException.class)
                 .hasMessage("""
                         unseen.yaml:7:7: metrics.counters[0].name: unseen.bpf.o has no map "calls_total" (it has: calls, hits, sizes)

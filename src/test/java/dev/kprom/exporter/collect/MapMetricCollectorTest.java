@@ -63,7 +63,7 @@ class MapMetricCollectorTest {
         List<LayoutError> errors = new ArrayList<>();
         MetricLayout layout = LayoutBinder.bind(spec, "m", map, errors);
         assertThat(errors).isEmpty();
-        return new MapMetricCollector(kind, spec, layout, map, SeriesDrops.IGNORE);
+        return new MapMetricCollector(kind, spec, layout, map, CollectObserver.IGNORE);
     }
 
     private static String text(MetricSnapshots snapshots) throws Exception {
@@ -101,9 +101,12 @@ class MapMetricCollectorTest {
         long[] dropped = {0};
         List<LayoutError> errors = new ArrayList<>();
         MapMetricCollector c = new MapMetricCollector(MetricKind.COUNTER, limited, LayoutBinder.bind(limited, "m", map, errors), map,
-                (metric, n) -> {
-                    assertThat(metric).isEqualTo("kprom_execve");
-                    dropped[0] += n;
+                new CollectObserver() {
+                    @Override
+                    public void dropped(String metric, long n) {
+                        assertThat(metric).isEqualTo("kprom_execve");
+                        dropped[0] += n;
+                    }
                 });
         assertThat(text(c.collect()).lines().filter(l -> l.startsWith("kprom_execve_total{"))).hasSize(4);
         assertThat(dropped[0]).isEqualTo(6);

@@ -9,7 +9,11 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import dev.kprom.exporter.status.MapStatus;
+import dev.kprom.exporter.status.ProbeStatus;
+import dev.kprom.exporter.status.ProgramStatus;
+import dev.kprom.exporter.status.StatusSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,12 +23,23 @@ import org.junit.jupiter.api.Test;
 /** Routing and negotiation, on Netty's EmbeddedChannel. */
 class MetricsHandlerTest {
     private EmbeddedChannel channel;
+    private final boolean[] ready = {true};
 
     @BeforeEach
     void setUp() {
         PrometheusRegistry registry = new PrometheusRegistry();
         Counter.builder().name("kprom_demo_total").help("demo").register(registry).inc(3);
-        channel = new EmbeddedChannel(new MetricsHandler(new PrometheusScrapeHandler(registry), new LandingPage("1.2.3", List.of("execve"))));
+        StatusSource status = new StatusSource() {
+            @Override public boolean ready() { return ready[0]; }
+            @Override public List<ProbeStatus> probes() {
+                return List.of(new ProbeStatus("execve", "builtin:probes/execve.yaml", "execve.bpf.o", true,
+                        List.of(new ProgramStatus("execve", "tp_execve", "tracepoint syscalls/sys_enter_execve",
+                                List.of("kprobe sys_execve (program kprobe_execve): this kernel has no kprobe support"))),
+                        List.of(new MapStatus("kprom_execve", "execve_total", "2026-11-24T09:00:00Z", 12, null))));
+            }
+        };
+        channel = new EmbeddedChannel(new MetricsHandler(new Routes(registry, new LandingPage("1.2.3", List.of("execve")), status,
+                new SimpleMeterRegistry().timer("t"))));
     }
 
     private FullHttpResponse send(HttpMethod method, String uri, String accept) {
@@ -62,6 +77,38 @@ class MetricsHandlerTest {
         FullHttpResponse r = send(HttpMethod.GET, "/", null);
         assertThat(r.headers().get("Content-Type")).isEqualTo("text/html; charset=utf-8");
         assertThat(r.content().toString(StandardCharsets.UTF_8)).contains("kprom 1.2.3", "<li>execve</li>", "href=\"/metrics\"");
+    }
+
+    @Test
+    void healthAndReadiness() {
+        assertThat(send(HttpMethod.GET, "/healthz", null).status().code()).isEqualTo(200);
+        assertThat(send(HttpMethod.GET, "/readyz", null).status().code()).isEqualTo(200);
+        ready[0] = false;
+        FullHttpResponse r = send(HttpMethod.GET, "/readyz", null);
+        assertThat(r.status().code()).isEqualTo(503);
+        assertThat(r.content().toString(StandardCharsets.UTF_8)).isEqualTo("not ready\n");
+        assertThat(send(HttpMethod.GET, "/healthz", null).status().code()).isEqualTo(200);
+    }
+
+    @Test
+    void probesListsAttachChoicesAndMapReadsAsJson() throws Exception {
+        FullHttpResponse r = send(HttpMethod.GET, "/probes", null);
+        assertThat(r.headers().get("Content-Type")).isEqualTo("application/json");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.content().toString(StandardCharsets.UTF_8));
+        assertThat(json.at("/0/name").asText()).isEqualTo("execve");
+        assertThat(json.at("/0/programs/0/attach").asText()).isEqualTo("tracepoint syscalls/sys_enter_execve");
+        assertThat(json.at("/0/programs/0/skipped/0").asText()).contains("no kprobe support");
+        assertThat(json.at("/0/maps/0/last_entries").asLong()).isEqualTo(12);
+        assertThat(json.at("/0/maps/0/last_error").isNull()).isTrue();
+    }
+
+    @Test
+    void getRequestsWithABodyAreRefused() {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics",
+                io.netty.buffer.Unpooled.copiedBuffer("x=1", StandardCharsets.UTF_8));
+        channel.writeInbound(request);
+        FullHttpResponse r = channel.readOutbound();
+        assertThat(r.status().code()).isEqualTo(400);
     }
 
     @Test

@@ -2,19 +2,25 @@ package dev.kprom.agent.probe;
 
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfObject;
-import io.prometheus.metrics.model.registry.MultiCollector;
+import dev.kprom.exporter.collect.MapMetricCollector;
+import dev.kprom.exporter.status.MapStatus;
+import dev.kprom.exporter.status.ProbeStatus;
+import dev.kprom.exporter.status.ProgramStatus;
 import java.util.List;
 
 /** A running probe set: its loaded object, attached links and the collectors reading its maps. */
 public final class ProbeSet implements AutoCloseable {
     private final String name;
+    private final String source;
     private final BpfObject object;
     private final List<BpfLink> links;
     private final List<AttachChoice> choices;
-    private final List<MultiCollector> collectors;
+    private final List<MapMetricCollector> collectors;
 
-    ProbeSet(String name, BpfObject object, List<BpfLink> links, List<AttachChoice> choices, List<MultiCollector> collectors) {
+    ProbeSet(String name, String source, BpfObject object, List<BpfLink> links, List<AttachChoice> choices,
+             List<MapMetricCollector> collectors) {
         this.name = name;
+        this.source = source;
         this.object = object;
         this.links = List.copyOf(links);
         this.choices = List.copyOf(choices);
@@ -33,8 +39,16 @@ public final class ProbeSet implements AutoCloseable {
         return choices;
     }
 
-    public List<MultiCollector> collectors() {
+    public List<MapMetricCollector> collectors() {
         return collectors;
+    }
+
+    /** What {@code /probes} shows: attach choices, skipped alternatives, and each map's last read. */
+    public ProbeStatus status() {
+        List<ProgramStatus> programs = choices.stream().map(c -> new ProgramStatus(c.slot(), c.chosen().program(),
+                c.chosen().kind().name().toLowerCase() + " " + c.target(), c.skipped())).toList();
+        List<MapStatus> maps = collectors.stream().map(MapMetricCollector::status).toList();
+        return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps);
     }
 
     /** Detaches every link (in reverse order), then closes the object, unloading its programs. */

@@ -15,7 +15,7 @@ import dev.kprom.exporter.source.MapSource;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.collect.MetricKind;
-import dev.kprom.exporter.collect.SeriesDrops;
+import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.layout.MetricLayout;
@@ -23,7 +23,7 @@ import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.exporter.spec.MetricsSpec;
 import java.util.HashMap;
 import java.util.TreeSet;
-import io.prometheus.metrics.model.registry.MultiCollector;
+import java.util.function.Function;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,11 +46,12 @@ import org.slf4j.LoggerFactory;
 public final class ProbeSetLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeSetLoader.class);
     private final Preflight preflight;
-    private final SeriesDrops drops;
+    private final Function<String, CollectObserver> observers;
 
-    public ProbeSetLoader(Path tracefs, Kallsyms kallsyms, SeriesDrops drops) {
+    /** {@code observers} gives each probe set (by name) the observer its collectors report reads to. */
+    public ProbeSetLoader(Path tracefs, Kallsyms kallsyms, Function<String, CollectObserver> observers) {
         this.preflight = new Preflight(tracefs, kallsyms);
-        this.drops = drops;
+        this.observers = observers;
     }
 
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {}
@@ -64,7 +65,7 @@ public final class ProbeSetLoader {
         try (BpfObject object = BpfObject.openMemory(Path.of(config.spec().object()).getFileName().toString(),
                 objectBytes(config, what))) {
             checkAgainst(config, object);
-            new ProbeSetLoader(Path.of("/"), null, SeriesDrops.IGNORE).collectors(config, object);
+            new ProbeSetLoader(Path.of("/"), null, name -> CollectObserver.IGNORE).collectors(config, object);
         } catch (IllegalArgumentException e) {
             throw new ProbeSetException(what + ": " + e.getMessage(), e);
         }
@@ -101,7 +102,7 @@ public final class ProbeSetLoader {
                 for (Candidate c : chosen) load.add(c.alt().program());
                 checkAgainst(config, object);
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
-                List<MultiCollector> collectors = collectors(config, object); // check the maps before loading
+                List<MapMetricCollector> collectors = collectors(config, object); // check the maps before loading
                 try {
                     object.load();
                 } catch (BpfLoadException e) {
@@ -132,7 +133,7 @@ public final class ProbeSetLoader {
                     choices.add(choice);
                     LOG.info("probe set {}: {}", config.name(), choice);
                 }
-                return new ProbeSet(config.name(), object, links, choices, collectors);
+                return new ProbeSet(config.name(), config.source(), object, links, choices, collectors);
             } catch (RuntimeException e) {
                 closeAll(links, object);
                 if (e instanceof ProbeSetException || e instanceof ConfigException) throw e;
@@ -187,11 +188,12 @@ public final class ProbeSetLoader {
      * A collector per metric, each fitted to its map (sizes, BTF fields). Maps are described once the object is
      * open, so this runs before load; readers only read once the maps exist. All mismatches are reported together.
      */
-    private List<MultiCollector> collectors(ProbeSetConfig config, BpfObject object) {
+    private List<MapMetricCollector> collectors(ProbeSetConfig config, BpfObject object) {
+        CollectObserver observer = observers.apply(config.name());
         Map<String, BpfMap> maps = new HashMap<>();
         for (BpfMap m : object.maps()) if (!m.name().contains(".")) maps.put(m.name(), m); // not .rodata, .bss
         List<LayoutError> errors = new ArrayList<>();
-        List<MultiCollector> collectors = new ArrayList<>();
+        List<MapMetricCollector> collectors = new ArrayList<>();
         MetricsSpec metrics = config.spec().metrics();
         Map<MetricKind, List<MetricSpec>> byKind = new LinkedHashMap<>();
         byKind.put(MetricKind.COUNTER, metrics.counters());
@@ -217,7 +219,7 @@ public final class ProbeSetLoader {
                                 "map " + map.name() + " is a map of maps without an inner map definition")))
                         : map.reader();
                 MetricLayout layout = LayoutBinder.bind(spec, at, reader, errors);
-                if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, drops));
+                if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, observer));
             }
         });
         if (!errors.isEmpty()) {

@@ -22,7 +22,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import dev.kprom.exporter.status.MapStatus;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,7 +46,8 @@ public final class MapMetricCollector implements MultiCollector {
     private final MetricKind kind;
     private final MetricSpec spec;
     private final MapSource source;
-    private final SeriesDrops drops;
+    private final CollectObserver observer;
+    private volatile MapStatus status;
     private final String[] labelNames;
     private final Field[] fields;
     private final LabelDecoder[] decoders;
@@ -53,11 +56,12 @@ public final class MapMetricCollector implements MultiCollector {
     private final double[] upperBounds;
     private final int firstBucket;
 
-    public MapMetricCollector(MetricKind kind, MetricSpec spec, MetricLayout layout, MapSource source, SeriesDrops drops) {
+    public MapMetricCollector(MetricKind kind, MetricSpec spec, MetricLayout layout, MapSource source, CollectObserver observer) {
         this.kind = kind;
         this.spec = spec;
         this.source = source;
-        this.drops = drops;
+        this.observer = observer;
+        this.status = new MapStatus(prometheusNameOf(kind, spec), source.name(), null, 0, null);
         List<LabelSpec> labels = spec.labels().subList(0, layout.labels().size());
         List<String> names = new ArrayList<>(labels.stream().map(LabelSpec::name).toList());
         if (spec.splitCpus() && source.cpus() > 1) names.add("cpu");
@@ -80,7 +84,16 @@ public final class MapMetricCollector implements MultiCollector {
 
     /** The exported name: counters without _total (the format adds it back), others as they are. */
     public String prometheusName() {
+        return prometheusNameOf(kind, spec);
+    }
+
+    private static String prometheusNameOf(MetricKind kind, MetricSpec spec) {
         return kind == MetricKind.COUNTER ? MetricNames.counterBase(spec.name()) : MetricNames.exported(spec.name());
+    }
+
+    /** The last read of this metric's map, for {@code /probes}. */
+    public MapStatus status() {
+        return status;
     }
 
     @Override
@@ -97,20 +110,29 @@ public final class MapMetricCollector implements MultiCollector {
         int slots = kind == MetricKind.HISTOGRAM ? upperBounds.length : 1;
         int limit = spec.seriesLimit();
         long[] dropped = {0};
+        long[] undecodable = {0};
         byte[][] raw = new byte[fields.length][];
         KeyContext context = label -> {
             for (int i = 0; i < fields.length; i++) if (fields[i].name().equals(label)) return raw[i];
             return null;
         };
-        source.forEach((keys, keyOffset, values, valueOffset) -> {
+        long start = System.nanoTime();
+        long entries;
+        try {
+            entries = source.forEach((keys, keyOffset, values, valueOffset) -> {
             String[] labelValues = new String[labelNames.length];
             for (int i = 0; i < fields.length; i++) {
                 raw[i] = new byte[fields[i].size()];
                 keys.get(keyOffset + fields[i].offset(), raw[i]);
             }
-            for (int i = 0; i < fields.length; i++) {
-                labelValues[i] = decoders[i].decode(raw[i], context);
-                if (labelValues[i] == null) return; // a decoder filtered this key out
+            try {
+                for (int i = 0; i < fields.length; i++) {
+                    labelValues[i] = decoders[i].decode(raw[i], context);
+                    if (labelValues[i] == null) return; // a decoder filtered this key out
+                }
+            } catch (IllegalArgumentException e) {
+                undecodable[0]++; // bytes a decoder cannot read (a wrong-sized field, say): leave the key out
+                return;
             }
             int slot = 0;
             if (kind == MetricKind.HISTOGRAM) {
@@ -137,8 +159,16 @@ public final class MapMetricCollector implements MultiCollector {
                 }
                 acc[slot] += v;
             }
-        });
-        if (dropped[0] > 0) drops.dropped(prometheusName(), dropped[0]);
+            });
+        } catch (RuntimeException e) {
+            status = new MapStatus(prometheusName(), source.name(), Instant.now().toString(), 0, e.getMessage());
+            observer.readFailed(prometheusName(), e);
+            return MetricSnapshots.of();
+        }
+        observer.read(prometheusName(), System.nanoTime() - start, entries);
+        status = new MapStatus(prometheusName(), source.name(), Instant.now().toString(), entries, null);
+        if (dropped[0] > 0) observer.dropped(prometheusName(), dropped[0]);
+        if (undecodable[0] > 0) observer.decodeErrors(prometheusName(), undecodable[0]);
         return MetricSnapshots.of(snapshot(series));
     }
 

@@ -1,5 +1,8 @@
 package dev.kprom.exporter.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -17,19 +20,26 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Routes requests: {@code /metrics} to the scrape handler, {@code /} to the landing page, anything else 404. */
+/**
+ * Routes requests: {@code /metrics} to the Prometheus client's scrape handler (format and gzip negotiation),
+ * {@code /} to the landing page, {@code /healthz} (alive), {@code /readyz} (every probe set attached) and
+ * {@code /probes} (JSON: each probe set's attach choices and map reads); anything else 404, non-GET/HEAD 405.
+ */
 @Sharable
 final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final Set<String> PATHS = Set.of("/", "/metrics", "/healthz", "/readyz", "/probes");
     private final PrometheusScrapeHandler scrape;
-    private final LandingPage landing;
+    private final Routes routes;
 
-    MetricsHandler(PrometheusScrapeHandler scrape, LandingPage landing) {
-        this.scrape = scrape;
-        this.landing = landing;
+    MetricsHandler(Routes routes) {
+        this.scrape = new PrometheusScrapeHandler(routes.registry());
+        this.routes = routes;
     }
 
     @Override
@@ -39,30 +49,51 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        boolean known = path.equals("/metrics") || path.equals("/");
-        if (!known) {
+        if (!PATHS.contains(path)) {
             send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics\n"));
         } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
             FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             send(ctx, request, response);
-        } else if (path.equals("/metrics")) {
-            send(ctx, request, metrics(ctx, request));
+        } else if (request.content().isReadable()) {
+            send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "GET requests take no body\n"));
         } else {
-            FullHttpResponse response = text(HttpResponseStatus.OK, landing.html());
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-            send(ctx, request, response);
+            send(ctx, request, switch (path) {
+                case "/metrics" -> metrics(ctx, request);
+                case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
+                case "/readyz" -> routes.status().ready() ? text(HttpResponseStatus.OK, "ready\n")
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+                case "/probes" -> json(routes.status().probes());
+                default -> {
+                    FullHttpResponse response = text(HttpResponseStatus.OK, routes.landing().html());
+                    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+                    yield response;
+                }
+            });
+        }
+    }
+
+    private static FullHttpResponse json(Object value) {
+        try {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            return response;
+        } catch (JsonProcessingException e) {
+            return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot render status: " + e.getMessage() + "\n");
         }
     }
 
     private FullHttpResponse metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
         ByteBuf body = ctx.alloc().buffer();
+        long start = System.nanoTime();
         try {
             NettyScrapeExchange exchange = new NettyScrapeExchange(request, body);
             scrape.handleRequest(exchange);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(exchange.status()), body);
             response.headers().set(exchange.headers());
+            routes.scrapeDuration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return response;
         } catch (Exception e) {
             body.release();

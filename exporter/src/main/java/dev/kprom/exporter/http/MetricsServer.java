@@ -15,8 +15,6 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +40,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
-    public static MetricsServer start(InetSocketAddress address, PrometheusRegistry registry, LandingPage landing)
-            throws InterruptedException {
+    public static MetricsServer start(InetSocketAddress address, Routes routes) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"));
@@ -51,7 +48,7 @@ public final class MetricsServer implements AutoCloseable {
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"));
         EventExecutorGroup scrapeGroup = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("kprom-scrape"));
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        MetricsHandler handler = new MetricsHandler(new PrometheusScrapeHandler(registry), landing);
+        MetricsHandler handler = new MetricsHandler(routes);
         ChannelGroup connections = new DefaultChannelGroup("kprom-http", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(channelClass)

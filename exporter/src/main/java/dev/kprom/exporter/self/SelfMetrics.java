@@ -1,8 +1,14 @@
 package dev.kprom.exporter.self;
 
 import io.micrometer.core.instrument.Clock;
-import io.micrometer.core.instrument.Counter;
+import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.exporter.status.ProbeStatus;
+import dev.kprom.exporter.status.ProgramStatus;
+import dev.kprom.exporter.status.StatusSource;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -24,6 +30,15 @@ public final class SelfMetrics implements AutoCloseable {
 
     public SelfMetrics(PrometheusRegistry registry, String version) {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
+        // Keep `promtool check metrics` clean: no abbreviated units (process_cpu_time_ns_total; process_cpu_usage
+        // stays), no _count suffix on a gauge (system_cpu_count becomes system_cpus).
+        meters.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        meters.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+            }
+        });
         new JvmMemoryMetrics().bindTo(meters);
         gc.bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -38,13 +53,31 @@ public final class SelfMetrics implements AutoCloseable {
                 .register(meters);
     }
 
-    /** {@code kprom_series_dropped_total{metric}}: series a metric dropped because of its max_series. */
-    public void seriesDropped(String metric, long count) {
-        Counter.builder("kprom.series.dropped")
-                .description("Series not exported because the metric reached its max_series, summed over scrapes.")
-                .tag("metric", metric)
-                .register(meters)
-                .increment(count);
+    /** The observer a probe set's collectors report their reads to. */
+    public CollectObserver probeSet(String probe) {
+        return new ProbeSetMetrics(meters, probe);
+    }
+
+    /**
+     * {@code kprom_probe_up{probe}} (1 while attached) and {@code kprom_program_info{probe,program,attach}} (1 per
+     * program slot, naming the alternative attached) for each probe set the status source reports.
+     */
+    public void bindStatus(StatusSource status) {
+        for (ProbeStatus p : status.probes()) {
+            Gauge.builder("kprom.probe.up", status, s -> s.probes().stream().anyMatch(q -> q.name().equals(p.name()) && q.up()) ? 1 : 0)
+                    .description("1 while the probe set is loaded and attached.").tag("probe", p.name()).register(meters);
+            for (ProgramStatus program : p.programs()) {
+                Gauge.builder("kprom.program.info", () -> 1)
+                        .description("The attach alternative in use for each program slot; always 1.")
+                        .tag("probe", p.name()).tag("program", program.program()).tag("attach", program.attach())
+                        .register(meters);
+            }
+        }
+    }
+
+    /** {@code kprom_scrape_duration_seconds}: whole /metrics requests, as the HTTP server times them. */
+    public Timer scrapeDuration() {
+        return Timer.builder("kprom.scrape.duration").description("Time to serve one /metrics request.").register(meters);
     }
 
     public PrometheusMeterRegistry meters() {
