@@ -41,6 +41,10 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
     public static MetricsServer start(InetSocketAddress address, Routes routes) throws InterruptedException {
+        return start(address, routes, HttpLimits.DEFAULT);
+    }
+
+    public static MetricsServer start(InetSocketAddress address, Routes routes, HttpLimits limits) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"));
@@ -52,7 +56,7 @@ public final class MetricsServer implements AutoCloseable {
         ChannelGroup connections = new DefaultChannelGroup("kprom-http", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(channelClass)
-                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler, connections))
+                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler, connections, limits))
                     .bind(address).sync().channel();
             LOG.info("serving /metrics on http://{} ({})", format((InetSocketAddress) channel.localAddress()),
                     epoll ? "epoll" : "nio");

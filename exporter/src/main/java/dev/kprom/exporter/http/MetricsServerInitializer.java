@@ -16,17 +16,24 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     private final EventExecutorGroup scrapeGroup;
     private final MetricsHandler handler;
     private final ChannelGroup connections;
+    private final HttpLimits limits;
 
-    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler, ChannelGroup connections) {
+    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler, ChannelGroup connections, HttpLimits limits) {
         this.scrapeGroup = scrapeGroup;
         this.handler = handler;
         this.connections = connections;
+        this.limits = limits;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (connections.size() >= limits.maxConnections()) {
+            ch.close(); // over the cap: refuse at once rather than queue
+            return;
+        }
         connections.add(ch); // removed by the group itself when the channel closes
         ch.pipeline()
+                .addLast(new RequestTimeouts(limits))
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(MAX_BODY))
                 .addLast(scrapeGroup, handler); // scrapes read maps: keep them off the event loop

@@ -1,0 +1,118 @@
+package dev.kprom.exporter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kprom.exporter.status.ProbeStatus;
+import dev.kprom.exporter.status.StatusSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each limit against a real server on loopback, with raw sockets (bounded: a few connections, seconds at most). */
+class HttpLimitsTest {
+    private static final HttpLimits LIMITS = new HttpLimits(3, Duration.ofMillis(400), Duration.ofMillis(800));
+    private MetricsServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        StatusSource status = new StatusSource() {
+            @Override public boolean ready() { return true; }
+            @Override public List<ProbeStatus> probes() { return List.of(); }
+        };
+        server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), new Routes(new PrometheusRegistry(),
+                new LandingPage("t", List.of()), status, new SimpleMeterRegistry().timer("t")), LIMITS);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket();
+        s.connect(server.address(), 2000);
+        s.setSoTimeout(3000);
+        return s;
+    }
+
+    /** Sends raw bytes, reads until the server closes (or 3 s pass), returns what came back. */
+    private String exchange(String request) throws IOException {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return readToClose(s.getInputStream());
+        }
+    }
+
+    private static String readToClose(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+        } catch (SocketTimeoutException e) {
+            out.write("<still open>".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aTooLongRequestLineIs414() throws IOException {
+        String r = exchange("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(r).startsWith("HTTP/1.1 414 ").doesNotContain("<still open>");
+    }
+
+    @Test
+    void tooLargeHeadersAre431() throws IOException {
+        String r = exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n");
+        assertThat(r).startsWith("HTTP/1.1 431 ").doesNotContain("<still open>");
+    }
+
+    @Test
+    void aBodyTooLargeIs413() throws IOException {
+        String r = exchange("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + "c".repeat(9000));
+        assertThat(r).startsWith("HTTP/1.1 413 ");
+    }
+
+    @Test
+    void aClientThatStopsMidRequestIsCutOffAfterTheReadTimeout() throws IOException {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            long t0 = System.nanoTime();
+            assertThat(readToClose(s.getInputStream())).isEmpty(); // closed, not answered, not left open
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(300), Duration.ofMillis(2500));
+        }
+    }
+
+    @Test
+    void anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeoutButServedBefore() throws IOException {
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String r = readToClose(s.getInputStream());
+            // served once (keep-alive), then closed by the idle timeout rather than held open
+            assertThat(r).startsWith("HTTP/1.1 200 ").contains("ok\n").doesNotContain("<still open>");
+        }
+    }
+
+    @Test
+    void connectionsOverTheCapAreRefused() throws Exception {
+        try (Socket a = connect(); Socket b = connect(); Socket c = connect(); Socket d = connect()) {
+            Thread.sleep(200);
+            // the fourth is closed at once: reading gives end of stream, not a timeout
+            assertThat(d.getInputStream().read()).isEqualTo(-1);
+            a.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readToClose(a.getInputStream())).startsWith("HTTP/1.1 200 ");
+        }
+    }
+}
