@@ -10,6 +10,8 @@ import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetLoader;
 import dev.kprom.exporter.http.LandingPage;
+import dev.kprom.agent.config.WebConfigLoader;
+import dev.kprom.exporter.http.HttpOptions;
 import dev.kprom.exporter.http.MetricsServer;
 import dev.kprom.exporter.http.Routes;
 import dev.kprom.exporter.status.ProbeStatus;
@@ -54,14 +56,19 @@ public final class Daemon implements AutoCloseable, StatusSource {
     }
 
     /** Validates the config (throwing {@code ConfigException} before touching the kernel), then starts. */
-    public static Daemon start(Path configFile, String listenOverride) throws InterruptedException {
+    public static Daemon start(Path configFile, String listenOverride, Path webConfigOverride) throws InterruptedException {
         KpromConfig config = ConfigLoader.load(configFile);
         setLogLevel(config.daemon().logLevel());
         InetSocketAddress listen = ConfigLoader.parseListen(listenOverride != null ? listenOverride : config.daemon().listen());
-        return start(config, listen);
+        HttpOptions http = WebConfigLoader.load(webConfigOverride != null ? webConfigOverride : config.webConfigFile());
+        return start(config, listen, http);
     }
 
     public static Daemon start(KpromConfig config, InetSocketAddress listen) throws InterruptedException {
+        return start(config, listen, WebConfigLoader.load(config.webConfigFile()));
+    }
+
+    public static Daemon start(KpromConfig config, InetSocketAddress listen, HttpOptions http) throws InterruptedException {
         String version = Version.get();
         LOG.info("kprom {} starting with {}", version, config.file());
         List<ProbeSet> started = new ArrayList<>();
@@ -75,8 +82,9 @@ public final class Daemon implements AutoCloseable, StatusSource {
             }
             Daemon daemon = new Daemon(started, self);
             self.bindStatus(daemon);
-            daemon.server = MetricsServer.start(listen, new Routes(registry,
-                    new LandingPage(version, started.stream().map(ProbeSet::name).toList()), daemon, self.scrapeDuration()));
+            daemon.server = MetricsServer.start(listen, new Routes(registry, new LandingPage(version,
+                    started.stream().map(ProbeSet::name).toList(), http.tls() != null, http.auth() != null), daemon,
+                    self.scrapeDuration()), http);
             return daemon;
         } catch (RuntimeException | InterruptedException e) {
             self.close();

@@ -23,6 +23,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--listen", description = "listen address, overriding the config's, e.g. 127.0.0.1:9436")
     String listen;
 
+    @Option(names = "--web.config.file", description = "TLS and basic auth (exporter-toolkit format), overriding the config's web_config_file")
+    Path webConfig;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -31,7 +34,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Daemon daemon;
         try {
-            daemon = Daemon.start(config, listen);
+            daemon = Daemon.start(config, listen, webConfig);
         } catch (ConfigException e) {
             System.err.println("kprom: invalid configuration:\n" + e.getMessage());
             return EXIT_CONFIG;

@@ -44,7 +44,7 @@ class ConfigLoaderTest {
         assertThat(e.errors()).extracting(ConfigError::toString).containsExactly(
                 k + ":1:1: listen: must be host:port (got \"nowhere\")",
                 k + ":3:1: log_level: must be one of trace, debug, info, warn, error (got \"loud\")",
-                k + ":4:1: colour: unknown key (known keys: listen, log_level, probe_sets, probes_dir)",
+                k + ":4:1: colour: unknown key (known keys: listen, log_level, probe_sets, probes_dir, web_config_file)",
                 b + ":3:5: programs[0].name: must match [a-z_][a-z0-9_]* (got \"BAD\")",
                 b + ":4:14: programs[0].attach[0]: needs exactly one of kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got 2)",
                 b + ":7:51: metrics.counters[0].labels[0].size: must be > 0 (got -1)",

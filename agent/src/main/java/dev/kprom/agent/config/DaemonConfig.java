@@ -9,9 +9,10 @@ import java.util.List;
  * probes_dir: probes          # relative to this file; built-in sets are found by name when absent here
  * probe_sets: [execve]
  * log_level: info
+ * web_config_file: web.yml    # optional: TLS and basic auth, relative to this file
  * </pre>
  */
-public record DaemonConfig(String listen, String probesDir, List<String> probeSets, String logLevel) {
+public record DaemonConfig(String listen, String probesDir, List<String> probeSets, String logLevel, String webConfigFile) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {

@@ -8,4 +8,10 @@ public record KpromConfig(Path file, DaemonConfig daemon, List<ProbeSetConfig> p
     public KpromConfig {
         probeSets = List.copyOf(probeSets);
     }
+
+    /** The web config file named by the daemon config, resolved against it; null if none. */
+    public Path webConfigFile() {
+        String w = daemon.webConfigFile();
+        return w == null ? null : file.toAbsolutePath().getParent().resolve(w);
+    }
 }

@@ -3,9 +3,13 @@ package dev.kprom.exporter.http;
 import java.util.List;
 
 /** What the landing page at {@code /} shows. */
-public record LandingPage(String version, List<String> probeSets) {
+public record LandingPage(String version, List<String> probeSets, boolean tls, boolean basicAuth) {
     public LandingPage {
         probeSets = List.copyOf(probeSets);
+    }
+
+    public LandingPage(String version, List<String> probeSets) {
+        this(version, probeSets, false, false);
     }
 
     String html() {
@@ -13,7 +17,9 @@ public record LandingPage(String version, List<String> probeSets) {
         for (String p : probeSets) items.append("<li>").append(escape(p)).append("</li>");
         return "<!DOCTYPE html><html><head><title>kprom</title></head><body>"
                 + "<h1>kprom " + escape(version) + "</h1>"
-                + "<p>eBPF metrics for Prometheus. <a href=\"/metrics\">Metrics</a></p>"
+                + "<p>eBPF metrics for Prometheus. <a href=\"/metrics\">Metrics</a> &middot; <a href=\"/probes\">Probe sets</a>"
+                + " &middot; <a href=\"/healthz\">Health</a> &middot; <a href=\"/readyz\">Readiness</a></p>"
+                + "<p>TLS: " + (tls ? "on" : "off") + ". Basic auth: " + (basicAuth ? "on" : "off") + ".</p>"
                 + "<h2>Probe sets</h2><ul>" + items + "</ul></body></html>\n";
     }
 

@@ -38,10 +38,17 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final Set<String> PATHS = Set.of("/", "/metrics", "/healthz", "/readyz", "/probes");
     private final PrometheusScrapeHandler scrape;
     private final Routes routes;
+    private final BasicAuth auth;
 
     MetricsHandler(Routes routes) {
+        this(routes, null);
+    }
+
+    /** With {@code auth}, every path but /healthz and /readyz (for orchestrators' probes) needs a user. */
+    MetricsHandler(Routes routes, BasicAuth auth) {
         this.scrape = new PrometheusScrapeHandler(routes.registry());
         this.routes = routes;
+        this.auth = auth;
     }
 
     @Override
@@ -58,7 +65,12 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        if (!PATHS.contains(path)) {
+        if (auth != null && !path.equals("/healthz") && !path.equals("/readyz")
+                && !auth.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"kprom\"");
+            send(ctx, request, response);
+        } else if (!PATHS.contains(path)) {
             send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics\n"));
         } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
             FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");

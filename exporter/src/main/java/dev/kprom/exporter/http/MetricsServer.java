@@ -41,10 +41,14 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
     public static MetricsServer start(InetSocketAddress address, Routes routes) throws InterruptedException {
-        return start(address, routes, HttpLimits.DEFAULT);
+        return start(address, routes, HttpOptions.PLAIN);
     }
 
     public static MetricsServer start(InetSocketAddress address, Routes routes, HttpLimits limits) throws InterruptedException {
+        return start(address, routes, new HttpOptions(limits, null, null));
+    }
+
+    public static MetricsServer start(InetSocketAddress address, Routes routes, HttpOptions options) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"));
@@ -52,14 +56,15 @@ public final class MetricsServer implements AutoCloseable {
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"));
         EventExecutorGroup scrapeGroup = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("kprom-scrape"));
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        MetricsHandler handler = new MetricsHandler(routes);
+        MetricsHandler handler = new MetricsHandler(routes, options.auth());
         ChannelGroup connections = new DefaultChannelGroup("kprom-http", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(channelClass)
-                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler, connections, limits))
+                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler, connections, options))
                     .bind(address).sync().channel();
-            LOG.info("serving /metrics on http://{} ({})", format((InetSocketAddress) channel.localAddress()),
-                    epoll ? "epoll" : "nio");
+            LOG.info("serving /metrics on {}://{} ({}{})", options.tls() != null ? "https" : "http",
+                    format((InetSocketAddress) channel.localAddress()), epoll ? "epoll" : "nio",
+                    options.auth() != null ? ", basic auth" : "");
             return new MetricsServer(boss, workers, scrapeGroup, channel, connections);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -17,12 +17,14 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     private final MetricsHandler handler;
     private final ChannelGroup connections;
     private final HttpLimits limits;
+    private final HttpOptions options;
 
-    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler, ChannelGroup connections, HttpLimits limits) {
+    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler, ChannelGroup connections, HttpOptions options) {
         this.scrapeGroup = scrapeGroup;
         this.handler = handler;
         this.connections = connections;
-        this.limits = limits;
+        this.limits = options.limits();
+        this.options = options;
     }
 
     @Override
@@ -32,6 +34,7 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         connections.add(ch); // removed by the group itself when the channel closes
+        if (options.tls() != null) ch.pipeline().addLast(options.tls().newHandler(ch.alloc()));
         ch.pipeline()
                 .addLast(new RequestTimeouts(limits))
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))

@@ -1,0 +1,75 @@
+package dev.kprom.exporter.http;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * HTTP basic auth against bcrypt hashes ({@code basic_auth_users} of the web config, as in Prometheus'
+ * exporter-toolkit). bcrypt is slow on purpose (~50-100 ms at cost 10), so a credential that verified once is
+ * remembered (by user and SHA-256 of the password, bounded) and later requests cost a hash lookup.
+ */
+public final class BasicAuth {
+    private static final int REMEMBERED = 1024;
+    private final Map<String, byte[]> users;
+    private final Set<String> verified = Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+
+    /** {@code users}: user name to bcrypt hash ($2a$, $2b$ or $2y$). */
+    public BasicAuth(Map<String, String> users) {
+        this.users = new java.util.HashMap<>();
+        users.forEach((u, h) -> this.users.put(u, h.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Whether an {@code Authorization} header value names a user with the right password. */
+    public boolean allows(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) return false;
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) return false;
+        String user = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
+        byte[] hash = users.get(user);
+        if (hash == null) return false;
+        String key = user + ":" + sha256(password);
+        synchronized (verified) {
+            if (verified.contains(key)) return true;
+        }
+        boolean ok = BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), hash).verified;
+        if (ok) {
+            synchronized (verified) {
+                verified.add(key);
+            }
+        }
+        return ok;
+    }
+
+    /** Whether {@code hash} looks like a bcrypt hash this class can verify. */
+    public static boolean isBcrypt(String hash) {
+        return hash != null && hash.matches("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
