@@ -123,4 +123,75 @@ class MapMetricCollectorTest {
                 kprom_running{comm="a",cpu="1",uid="0"} 4.0
                 """);
     }
+
+    /** A map whose reads take {@code millis} and are counted. */
+    private static FakeMap slow(long millis, java.util.concurrent.atomic.AtomicInteger reads) {
+        return new FakeMap(1) {
+            @Override
+            public long forEach(dev.kprom.exporter.source.EntryVisitor v) {
+                reads.incrementAndGet();
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.forEach(v);
+            }
+        }.put(0, "slow", 1);
+    }
+
+    @Test
+    void aMapSlowerThanTheScrapeTimeoutIsLeftOutAndReported() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> timedOut = new ArrayList<>();
+        FakeMap map = slow(1500, reads);
+        List<LayoutError> errors = new ArrayList<>();
+        MapMetricCollector c = new MapMetricCollector(MetricKind.COUNTER, EXECVE, LayoutBinder.bind(EXECVE, "m", map, errors), map,
+                new CollectObserver() {
+                    @Override
+                    public void timedOut(String metric) {
+                        timedOut.add(metric);
+                    }
+                });
+        ScrapeDeadline.start("0.25"); // Prometheus' header: 80% of it is the read budget
+        long t0 = System.nanoTime();
+        try {
+            assertThat(c.collect().size()).isZero();
+        } finally {
+            ScrapeDeadline.end();
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).isBetween(150L, 1000L);
+        assertThat(timedOut).containsExactly("kprom_execve");
+        // the next scrape does not start a second read: it waits for the one still running
+        assertThat(c.collect().size()).isEqualTo(1);
+        assertThat(reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentScrapesShareOneRead() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        FakeMap map = slow(400, reads);
+        MapMetricCollector c = collector(MetricKind.COUNTER, EXECVE, map);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<String>> scrapes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) scrapes.add(pool.submit(() -> text(c.collect())));
+            for (var f : scrapes) assertThat(f.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("kprom_execve_total{comm=\"slow\",uid=\"0\"} 1.0");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void scrapeDeadlinesComeFromTheHeader() {
+        ScrapeDeadline.start("10");
+        assertThat(ScrapeDeadline.remainingNanos()).isBetween(7_000_000_000L, 8_000_000_000L);
+        ScrapeDeadline.start("nonsense");
+        assertThat(ScrapeDeadline.remainingNanos()).isEqualTo(Long.MAX_VALUE);
+        ScrapeDeadline.start(null);
+        assertThat(ScrapeDeadline.remainingNanos()).isEqualTo(Long.MAX_VALUE);
+        ScrapeDeadline.end();
+    }
 }

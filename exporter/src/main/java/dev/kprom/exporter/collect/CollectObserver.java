@@ -13,6 +13,9 @@ public interface CollectObserver {
     /** {@code count} keys could not be decoded (a decoder rejected their bytes) and were left out. */
     default void decodeErrors(String metric, long count) { }
 
+    /** The scrape's deadline passed before {@code metric}'s map was read; it was left out of that scrape. */
+    default void timedOut(String metric) { }
+
     /** {@code count} series were dropped because the metric reached its max_series. */
     default void dropped(String metric, long count) { }
 }

@@ -48,6 +48,7 @@ public final class MapMetricCollector implements MultiCollector {
     private final MapSource source;
     private final CollectObserver observer;
     private volatile MapStatus status;
+    private final SingleFlight flight = new SingleFlight();
     private final String[] labelNames;
     private final Field[] fields;
     private final LabelDecoder[] decoders;
@@ -101,8 +102,21 @@ public final class MapMetricCollector implements MultiCollector {
         return List.of(prometheusName());
     }
 
+    /**
+     * Reads the map once for all concurrent scrapes, waiting no longer than this scrape's deadline; past it the
+     * metric is left out of this scrape and the timeout reported.
+     */
     @Override
     public MetricSnapshots collect() {
+        MetricSnapshots result = flight.get(this::read, ScrapeDeadline.remainingNanos());
+        if (result == null) {
+            observer.timedOut(prometheusName());
+            return MetricSnapshots.of();
+        }
+        return result;
+    }
+
+    private MetricSnapshots read() {
         Map<List<String>, double[]> series = new HashMap<>();
         int cpus = source.cpus();
         int stride = source.cpuStride();

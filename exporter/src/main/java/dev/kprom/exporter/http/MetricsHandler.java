@@ -3,6 +3,7 @@ package dev.kprom.exporter.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.kprom.exporter.collect.ScrapeDeadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -110,7 +111,12 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         long start = System.nanoTime();
         try {
             NettyScrapeExchange exchange = new NettyScrapeExchange(request, body);
-            scrape.handleRequest(exchange);
+            ScrapeDeadline.start(request.headers().get("X-Prometheus-Scrape-Timeout-Seconds"));
+            try {
+                scrape.handleRequest(exchange);
+            } finally {
+                ScrapeDeadline.end();
+            }
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(exchange.status()), body);
             response.headers().set(exchange.headers());

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One probe set's self-metrics, fed by its collectors:
  * {@code kprom_map_read_duration_seconds{probe}}, {@code kprom_map_read_errors_total{probe}},
- * {@code kprom_decode_errors_total{probe}}, {@code kprom_series_dropped_total{probe,metric}}.
+ * {@code kprom_decode_errors_total{probe}}, {@code kprom_series_dropped_total{probe,metric}},
+ * {@code kprom_scrape_timeouts_total{probe}}.
  */
 final class ProbeSetMetrics implements CollectObserver {
     private final MeterRegistry meters;
@@ -17,6 +18,7 @@ final class ProbeSetMetrics implements CollectObserver {
     private final Timer readDuration;
     private final Counter readErrors;
     private final Counter decodeErrors;
+    private final Counter timeouts;
 
     ProbeSetMetrics(MeterRegistry meters, String probe) {
         this.meters = meters;
@@ -27,6 +29,13 @@ final class ProbeSetMetrics implements CollectObserver {
                 .tag("probe", probe).register(meters);
         decodeErrors = Counter.builder("kprom.decode.errors").description("Map keys whose labels could not be decoded and were left out.")
                 .tag("probe", probe).register(meters);
+        timeouts = Counter.builder("kprom.scrape.timeouts").description("Scrapes that left this probe set's metrics out because its maps took longer than the scrape timeout allowed.")
+                .tag("probe", probe).register(meters);
+    }
+
+    @Override
+    public void timedOut(String metric) {
+        timeouts.increment();
     }
 
     @Override
