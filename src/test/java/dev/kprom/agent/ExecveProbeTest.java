@@ -79,4 +79,26 @@ class ExecveProbeTest {
                 .hasMessage(dir.resolve("probes/broken.yaml") + ":10:7: metrics.counters[0].labels: labels span 8 bytes but map execve_total has 20-byte keys");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }
+
+    @Test
+    void withBpfStatsEnabledKpromReportsItsProgramsRunsAndRunTime(@TempDir Path dir) throws Exception {
+        Path sysctl = Path.of("/proc/sys/kernel/bpf_stats_enabled");
+        String before = Files.readString(sysctl).trim();
+        Files.writeString(sysctl, "1");
+        try (Daemon daemon = Daemon.start(ConfigLoader.load(Path.of("config/kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+            for (int i = 0; i < 10; i++) new ProcessBuilder("/bin/true").start().waitFor();
+            String body = Scrape.get(daemon.address(), "/metrics").body();
+            String program = daemon.probeSets().get(0).choices().get(0).chosen().program();
+            double runs = Scrape.value(body, "kprom_program_runs_total{probe=\"execve\",program=\"" + program + "\"}");
+            double seconds = Scrape.value(body, "kprom_program_run_time_seconds_total{probe=\"execve\",program=\"" + program + "\"}");
+            System.gc(); // the counters must survive a collection (Micrometer holds state weakly unless told otherwise)
+            body = Scrape.get(daemon.address(), "/metrics").body();
+            runs = Scrape.value(body, "kprom_program_runs_total{probe=\"execve\",program=\"" + program + "\"}");
+            seconds = Scrape.value(body, "kprom_program_run_time_seconds_total{probe=\"execve\",program=\"" + program + "\"}");
+            assertThat(runs).isGreaterThanOrEqualTo(10);
+            assertThat(seconds).isPositive().isLessThan(1);
+        } finally {
+            Files.writeString(sysctl, before);
+        }
+    }
 }

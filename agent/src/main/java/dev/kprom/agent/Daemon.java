@@ -82,6 +82,17 @@ public final class Daemon implements AutoCloseable, StatusSource {
             }
             Daemon daemon = new Daemon(started, self);
             self.bindStatus(daemon);
+            if (bpfStatsEnabled()) {
+                for (ProbeSet set : started) {
+                    set.programs().forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {
+                        try {
+                            return program.runStats();
+                        } catch (RuntimeException closed) {
+                            return new long[2];
+                        }
+                    }));
+                }
+            }
             daemon.server = MetricsServer.start(listen, new Routes(registry, new LandingPage(version,
                     started.stream().map(ProbeSet::name).toList(), http.tls() != null, http.auth() != null), daemon,
                     self.scrapeDuration()), http);
@@ -119,6 +130,15 @@ public final class Daemon implements AutoCloseable, StatusSource {
             } catch (RuntimeException e) {
                 LOG.warn("closing probe set {}: {}", sets.get(i).name(), e.toString());
             }
+        }
+    }
+
+    /** kernel.bpf_stats_enabled: the kernel counts program run time and runs only while it is 1. */
+    static boolean bpfStatsEnabled() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled")).trim().equals("1");
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -46,6 +46,19 @@ public final class BpfProgram {
         }
     }
 
+    /**
+     * Cumulative run time (ns) and run count of this program: {@code run_time_ns} and {@code run_cnt} of
+     * {@code struct bpf_prog_info}, which the kernel counts only while {@code kernel.bpf_stats_enabled} is 1.
+     */
+    public long[] runStats() {
+        try (Memory info = new Memory(256); Memory len = new Memory(4)) {
+            info.clear();
+            len.setInt(0, (int) info.size());
+            BpfException.check(Libbpf.bpf_obj_get_info_by_fd(fd(), info, len), what("get info of"));
+            return new long[] {info.getLong(192), info.getLong(200)};
+        }
+    }
+
     public BpfLink attachKprobe(String function, boolean retprobe) {
         String kind = retprobe ? "kretprobe" : "kprobe";
         return link(Libbpf.bpf_program__attach_kprobe(prog, retprobe, function), kind + " " + function);

@@ -39,6 +39,13 @@ public final class ProbeSet implements AutoCloseable {
         return choices;
     }
 
+    /** The attached programs, by program slot. */
+    public java.util.Map<String, dev.kprom.agent.bpf.BpfProgram> programs() {
+        java.util.Map<String, dev.kprom.agent.bpf.BpfProgram> programs = new java.util.LinkedHashMap<>();
+        for (AttachChoice c : choices) programs.put(c.slot(), object.program(c.chosen().program()));
+        return programs;
+    }
+
     public List<MapMetricCollector> collectors() {
         return collectors;
     }

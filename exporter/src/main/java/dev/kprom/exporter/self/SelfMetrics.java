@@ -6,6 +6,7 @@ import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.ProgramStatus;
 import dev.kprom.exporter.status.StatusSource;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -27,6 +28,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 public final class SelfMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final java.util.List<Object> programStats = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SelfMetrics(PrometheusRegistry registry, String version) {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
@@ -73,6 +75,20 @@ public final class SelfMetrics implements AutoCloseable {
                         .register(meters);
             }
         }
+    }
+
+    /**
+     * {@code kprom_program_run_time_seconds_total{probe,program}} and {@code kprom_program_runs_total{probe,program}}:
+     * what the kernel counts for a program while {@code kernel.bpf_stats_enabled} is 1.
+     */
+    public void bindProgramStats(String probe, String program, java.util.function.Supplier<long[]> runTimeNsAndCount) {
+        FunctionCounter.builder("kprom.program.run.time", runTimeNsAndCount, s -> s.get()[0] / 1e9)
+                .description("CPU time spent in this BPF program (kernel.bpf_stats_enabled must be 1).")
+                .baseUnit("seconds").tag("probe", probe).tag("program", program).register(meters);
+        FunctionCounter.builder("kprom.program.runs", runTimeNsAndCount, s -> s.get()[1])
+                .description("Times this BPF program ran (kernel.bpf_stats_enabled must be 1).")
+                .tag("probe", probe).tag("program", program).register(meters);
+        programStats.add(runTimeNsAndCount); // Micrometer holds function-counter state weakly: keep it alive here
     }
 
     /** {@code kprom_scrape_duration_seconds}: whole /metrics requests, as the HTTP server times them. */
