@@ -59,9 +59,10 @@ run: build
 test: deps
 	$(MVN) verify
 
-## bench: map-read benchmark against the C baseline, in one run.
+## bench: map reads and scrapes against the C baseline (one run), then HTTP under wrk.
 bench: build
 	bash bench/map-read.sh
+	bash bench/http.sh
 
 clean:
 	rm -rf target
