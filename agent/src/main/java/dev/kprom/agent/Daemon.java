@@ -82,6 +82,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
             }
             Daemon daemon = new Daemon(started, self);
             self.bindStatus(daemon);
+            self.configLoaded(java.time.Instant.now());
             if (bpfStatsEnabled()) {
                 for (ProbeSet set : started) {
                     set.programs().forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {

@@ -66,6 +66,31 @@ class MetricsHandlerTest {
     }
 
     @Test
+    void negotiatesProtobuf() throws Exception {
+        FullHttpResponse r = send(HttpMethod.GET, "/metrics",
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
+        assertThat(r.headers().get("Content-Type")).startsWith("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily");
+        byte[] body = new byte[r.content().readableBytes()];
+        r.content().readBytes(body);
+        // a varint-delimited MetricFamily whose name field (1) holds our metric's name
+        assertThat(new String(body, StandardCharsets.ISO_8859_1)).contains("kprom_demo_total");
+    }
+
+    @Test
+    void gzipsWhenAsked() throws Exception {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics");
+        request.headers().set("Accept-Encoding", "gzip");
+        channel.writeInbound(request);
+        FullHttpResponse r = channel.readOutbound();
+        assertThat(r.headers().get("Content-Encoding")).isEqualTo("gzip");
+        byte[] body = new byte[r.content().readableBytes()];
+        r.content().readBytes(body);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("kprom_demo_total 3.0");
+        }
+    }
+
+    @Test
     void headSendsHeadersWithoutABody() {
         FullHttpResponse r = send(HttpMethod.HEAD, "/metrics", null);
         assertThat(r.status().code()).isEqualTo(200);

@@ -55,6 +55,18 @@ public final class SelfMetrics implements AutoCloseable {
                 .register(meters);
     }
 
+    /**
+     * {@code kprom_config_last_reload_successful} and {@code kprom_config_last_reload_success_timestamp_seconds},
+     * named as Prometheus names its own: the config in use was loaded at that time (at start, until reloads exist).
+     */
+    public void configLoaded(java.time.Instant when) {
+        Gauge.builder("kprom.config.last.reload.successful", () -> 1)
+                .description("Whether the last configuration load succeeded (1).").register(meters);
+        Gauge.builder("kprom.config.last.reload.success.timestamp", () -> when.getEpochSecond())
+                .description("When the configuration in use was loaded, in seconds since the epoch.")
+                .baseUnit("seconds").register(meters);
+    }
+
     /** The observer a probe set's collectors report their reads to. */
     public CollectObserver probeSet(String probe) {
         return new ProbeSetMetrics(meters, probe);
