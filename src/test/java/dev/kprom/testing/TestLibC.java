@@ -19,4 +19,17 @@ public final class TestLibC {
     public static native int prctl(int option, String arg2, long arg3, long arg4, long arg5);
 
     public static final int PR_SET_NAME = 15;
+
+    /** sched_setaffinity(0, ...): binds the calling thread to the CPUs whose bits are set in {@code mask}. */
+    public static native int sched_setaffinity(int pid, long cpusetsize, long[] mask);
+
+    /** Runs {@code body} on CPU {@code cpu} only, then lets this thread run anywhere again. */
+    public static void onCpu(int cpu, Runnable body) {
+        if (sched_setaffinity(0, 8, new long[] {1L << cpu}) != 0) throw new IllegalStateException("sched_setaffinity to CPU " + cpu + " failed");
+        try {
+            body.run();
+        } finally {
+            sched_setaffinity(0, 8, new long[] {-1L});
+        }
+    }
 }

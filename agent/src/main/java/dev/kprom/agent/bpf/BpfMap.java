@@ -117,8 +117,15 @@ public final class BpfMap implements AutoCloseable {
         return valueFields;
     }
 
+    /** As libbpf has it now: it sizes a PERF_EVENT_ARRAY declared with 0 entries to the CPU count at load. */
     public int maxEntries() {
-        return maxEntries;
+        return handle != null && object.open() ? Libbpf.bpf_map__max_entries(handle) : maxEntries;
+    }
+
+    /** Resizes an object's map before its object loads (a ring buffer's byte size, say). */
+    public void setMaxEntries(int entries) {
+        if (handle == null) throw new IllegalStateException(describe() + " is not an object's map");
+        BpfException.check(Libbpf.bpf_map__set_max_entries(handle, entries), "set max_entries of " + describe() + " to " + entries);
     }
 
     /** The fd: of an object's map once the object is loaded, until it closes; of a created map until closed. */
@@ -154,6 +161,14 @@ public final class BpfMap implements AutoCloseable {
     /** Writes one entry ({@code bpf_map_update_elem} with BPF_ANY). */
     public void update(Pointer key, Pointer value) {
         BpfException.check(Libbpf.bpf_map_update_elem(fd(), key, value, 0), "update " + describe());
+    }
+
+    /** Removes one entry ({@code bpf_map_delete_elem}); returns false if there was none. */
+    public boolean delete(Pointer key) {
+        int rc = Libbpf.bpf_map_delete_elem(fd(), key);
+        if (rc == -2) return false; // ENOENT
+        BpfException.check(rc, "delete from " + describe());
+        return true;
     }
 
     /** Writes {@code count} entries laid out back to back ({@code bpf_map_update_batch}). */

@@ -115,6 +115,10 @@ public final class BpfObject implements AutoCloseable {
         return loaded && obj != null;
     }
 
+    synchronized boolean open() {
+        return obj != null;
+    }
+
     /** The object's maps, with key and value struct layouts from its BTF where it has them. */
     public List<BpfMap> maps() {
         List<BpfMap> maps = new ArrayList<>();

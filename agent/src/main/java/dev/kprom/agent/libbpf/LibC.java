@@ -19,4 +19,25 @@ public final class LibC {
     public static native int mount(String source, String target, String filesystemtype, long mountflags, Pointer data);
     public static native int close(int fd);
     public static native int geteuid();
+    public static native int getpagesize();
+
+    // Memory maps of perf and BPF ring buffers. mmap returns MAP_FAILED ((void *) -1) on error.
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+    public static native int munmap(Pointer addr, long length);
+
+    /** Variadic in C; every request kprom makes takes one integer argument, passed in the same register. */
+    public static native int ioctl(int fd, long request, long arg);
+
+    /** Variadic in C; bound with the argument list of perf_event_open(2), the one syscall kprom makes this way. */
+    public static native int syscall(long number, Pointer attr, int pid, int cpu, int group_fd, long flags);
+
+    // Waiting for a ring to fill, or for close() to wake a drain thread.
+    public static final short POLLIN = 1;
+    public static final int EFD_CLOEXEC = 02000000;
+    public static native int poll(Pointer fds, long nfds, int timeout);
+    public static native int eventfd(int initval, int flags);
+    public static native long write(int fd, Pointer buf, long count);
 }

@@ -86,12 +86,14 @@ public final class Libbpf {
     public static native int bpf_map__key_size(Pointer map);
     public static native int bpf_map__value_size(Pointer map);
     public static native int bpf_map__max_entries(Pointer map);
+    public static native int bpf_map__set_max_entries(Pointer map, int max_entries);
     public static native int bpf_map__fd(Pointer map);
 
     // bpf(2) wrappers (bpf/bpf.h)
     public static native int bpf_map_create(int map_type, String map_name, int key_size, int value_size, int max_entries, Pointer opts);
     public static native int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
     public static native int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
+    public static native int bpf_map_delete_elem(int fd, Pointer key);
     public static native int bpf_map_get_next_key(int fd, Pointer key, Pointer next_key);
     public static native int bpf_map_lookup_batch(int fd, Pointer in_batch, Pointer out_batch, Pointer keys, Pointer values, Pointer count, Pointer opts);
     public static native int bpf_map_update_batch(int fd, Pointer keys, Pointer values, Pointer count, Pointer opts);

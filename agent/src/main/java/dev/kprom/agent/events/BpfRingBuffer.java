@@ -1,0 +1,147 @@
+package dev.kprom.agent.events;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.LibC;
+import dev.kprom.exporter.events.RecordHandler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A {@code BPF_MAP_TYPE_RINGBUF}, mmap'd as the kernel lays it out: the consumer page (read-write, holding
+ * {@code consumer_pos}), then the producer page ({@code producer_pos}) and the data, mapped read-only and twice in
+ * a row so that no record is ever split at the end. Each record has an 8-byte header {@code {u32 len; u32 pg_off;}}
+ * whose {@code len} carries a busy bit (reserved, not yet committed: stop there) and a discard bit (skip it).
+ * Reads follow libbpf's {@code ringbuf_process_ring}: acquire {@code producer_pos}, acquire each header, release
+ * {@code consumer_pos} after each record.
+ */
+final class BpfRingBuffer implements Ring {
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final int BUSY = 1 << 31;
+    private static final int DISCARD = 1 << 30;
+    private static final int HEADER = 8;
+
+    private final String name;
+    private final Pointer consumerPage;
+    private final Pointer producerPages;
+    private final long producerSize;
+    private final ByteBuffer consumer;
+    private final ByteBuffer producer;
+    private final ByteBuffer data;
+    private final long mask;
+    private volatile long received;
+    private volatile long failed;
+    private boolean backlogged;
+
+    private BpfRingBuffer(String name, Pointer consumerPage, Pointer producerPages, long producerSize, int size) {
+        int page = LibC.getpagesize();
+        this.name = name;
+        this.consumerPage = consumerPage;
+        this.producerPages = producerPages;
+        this.producerSize = producerSize;
+        this.consumer = consumerPage.getByteBuffer(0, page).order(ByteOrder.nativeOrder());
+        this.producer = producerPages.getByteBuffer(0, page).order(ByteOrder.nativeOrder());
+        this.data = producerPages.getByteBuffer(page, 2L * size).order(ByteOrder.nativeOrder());
+        this.mask = size - 1;
+    }
+
+    /** Maps the ring buffer map {@code mapFd} of {@code size} bytes ({@code max_entries}: a power of 2, page multiple). */
+    static BpfRingBuffer open(String name, int mapFd, int size) {
+        int page = LibC.getpagesize();
+        if (size < page || Integer.bitCount(size) != 1) {
+            throw new IllegalArgumentException("ring buffer " + name + ": size must be a power of 2 of at least a page (got " + size + ")");
+        }
+        Pointer consumer = LibC.mmap(null, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, mapFd, 0);
+        if (Pointer.nativeValue(consumer) == -1) throw new BpfException("mmap consumer page of ring buffer " + name, Native.getLastError());
+        long producerSize = page + 2L * size;
+        Pointer producer = LibC.mmap(null, producerSize, LibC.PROT_READ, LibC.MAP_SHARED, mapFd, page);
+        if (Pointer.nativeValue(producer) == -1) {
+            int errno = Native.getLastError();
+            LibC.munmap(consumer, page);
+            throw new BpfException("mmap data of ring buffer " + name + " (" + size + " bytes)", errno);
+        }
+        return new BpfRingBuffer(name, consumer, producer, producerSize, size);
+    }
+
+    /** None: the map fd polls readable while any data is left, which would turn timed draining into spinning. */
+    @Override
+    public int pollFd() {
+        return -1;
+    }
+
+    @Override
+    public int index() {
+        return 0;
+    }
+
+    @Override
+    public int drain(RecordHandler handler) {
+        long cons = consumer.getLong(0); // only this thread writes it
+        long start = cons;
+        int records = 0;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            long prod = (long) LONGS.getAcquire(producer, 0);
+            while (cons < prod) {
+                int at = (int) (cons & mask);
+                int len = (int) INTS.getAcquire(data, at);
+                if ((len & BUSY) != 0) {
+                    progress = false;
+                    break; // reserved but not committed yet: records after it wait for the next drain
+                }
+                progress = true;
+                int size = len & ~(BUSY | DISCARD);
+                cons += (size + HEADER + 7) & ~7L;
+                if ((len & DISCARD) == 0) {
+                    try {
+                        handler.record(0, data, at + HEADER, size);
+                        records++;
+                    } catch (RuntimeException e) {
+                        failed++;
+                    }
+                }
+                LONGS.setRelease(consumer, 0, cons);
+            }
+        }
+        if (records > 0) received += records;
+        backlogged = cons - start >= (mask + 1) / 2;
+        return records;
+    }
+
+    @Override
+    public boolean backlogged() {
+        return backlogged;
+    }
+
+    @Override
+    public long failed() {
+        return failed;
+    }
+
+    @Override
+    public long received() {
+        return received;
+    }
+
+    /** The kernel keeps no count of failed reservations; a program that wants them counted does it itself. */
+    @Override
+    public long lost() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        LibC.munmap(producerPages, producerSize);
+        LibC.munmap(consumerPage, LibC.getpagesize());
+    }
+
+    @Override
+    public String toString() {
+        return "ring buffer " + name;
+    }
+}
