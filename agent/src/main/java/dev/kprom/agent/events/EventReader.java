@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains one event map: a PERF_EVENT_ARRAY with a ring and a thread per online CPU
  * ({@code kprom-perf-<map>-cpu<N>}), or a RINGBUF with one thread ({@code kprom-ringbuf-<map>}). Each thread
- * drains its ring, then waits up to {@code interval} (a perf ring also wakes it when half full; a ring left more
- * than half full is drained again at once), so wakeups are batched whatever the event rate. {@link #close()}
+ * drains its ring, then waits up to {@code interval} (a perf ring also wakes it when half full, and an idle perf
+ * ring waits up to 16 intervals; a ring left more than half full is drained again at once), so wakeups are
+ * batched whatever the event rate. {@link #close()}
  * wakes every thread through an eventfd, joins it after a last drain, then unmaps the rings.
  */
 public final class EventReader implements AutoCloseable {
@@ -125,10 +126,16 @@ public final class EventReader implements AutoCloseable {
                 fds.setShort(12, LibC.POLLIN);
                 n = 2;
             }
+            boolean watermark = n == 2;
+            int timeout = timeoutMs;
             while (!closing) {
-                ring.drain(handler);
+                int records = ring.drain(handler);
                 if (closing || ring.backlogged()) continue;
-                if (LibC.poll(fds, n, timeoutMs) < 0 && Native.getLastError() != Errno.EINTR) {
+                // An idle perf ring (often a CPU with nothing to trace) waits longer and longer, up to 16 intervals:
+                // its watermark wakes it as soon as records pile up, and waking every interval for nothing costs
+                // several µs each time on a VM. A ring buffer has no watermark, so it keeps the interval.
+                timeout = records > 0 || !watermark ? timeoutMs : (int) Math.min((long) timeout * 2, 16L * timeoutMs);
+                if (LibC.poll(fds, n, timeout) < 0 && Native.getLastError() != Errno.EINTR) {
                     LOG.warn("{}: poll failed: {}", Thread.currentThread().getName(), Errno.describe(Native.getLastError()));
                     sleep(timeoutMs);
                 }

@@ -22,6 +22,7 @@ import java.nio.ByteOrder;
  * libbpf's default of one wakeup per event costs ~10 µs of IPI per event on a VM.
  */
 final class PerfRing implements Ring {
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     // struct perf_event_mmap_page
     private static final int DATA_HEAD = 1024;
@@ -137,8 +138,9 @@ final class PerfRing implements Ring {
         int ringSize = mask + 1;
         while (tail < head) {
             int at = (int) (tail & mask);
-            int type = data.getInt(at);
-            int size = data.getShort(at + 6) & 0xffff;
+            long header = data.getLong(at); // one read for { u32 type; u16 misc; u16 size; }
+            int type = LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
+            int size = (int) (LITTLE_ENDIAN ? header >>> 48 : header) & 0xffff;
             if (size < 8) break; // cannot happen with a sane kernel; never loop on it
             ByteBuffer record = data;
             if (at + size > ringSize) { // the record wraps: its header never does (records are 8-byte aligned)
