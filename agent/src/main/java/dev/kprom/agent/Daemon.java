@@ -83,6 +83,17 @@ public final class Daemon implements AutoCloseable, StatusSource {
             Daemon daemon = new Daemon(started, self);
             self.bindStatus(daemon);
             self.configLoaded(java.time.Instant.now());
+            for (ProbeSet set : started) {
+                for (ProbeSet.Events e : set.events()) {
+                    List<dev.kprom.agent.events.EventReader.RingCounts> rings = e.reader().counts();
+                    for (int i = 0; i < rings.size(); i++) {
+                        int ring = i;
+                        self.bindEventRing(set.name(), e.stream().map(), rings.get(i).ring(),
+                                () -> e.reader().counts().get(ring).received(), () -> e.reader().counts().get(ring).lost());
+                    }
+                    self.bindEventDecodeErrors(set.name(), e.stream().map(), e.stream()::decodeErrors);
+                }
+            }
             if (bpfStatsEnabled()) {
                 for (ProbeSet set : started) {
                     set.programs().forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {

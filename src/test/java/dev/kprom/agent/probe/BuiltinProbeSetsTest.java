@@ -45,7 +45,7 @@ class BuiltinProbeSetsTest {
     private static ProbeSetConfig builtin(String name, Map<String, Object> constants) {
         ProbeSetConfig c = ConfigLoader.loadProbeSet(name, PROBES);
         ProbeSetSpec s = c.spec();
-        return new ProbeSetConfig(c.name(), c.source(), c.baseDir(), new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics()), c.text());
+        return new ProbeSetConfig(c.name(), c.source(), c.baseDir(), new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics(), s.events()), c.text());
     }
 
     private static String scrape(ProbeSet set) throws Exception {

@@ -138,6 +138,11 @@ public final class BpfMap implements AutoCloseable {
         return fd;
     }
 
+    /** The kernel's possible CPUs: the number of per-CPU values, and of perf rings a PERF_EVENT_ARRAY can hold. */
+    public static int possibleCpus() {
+        return POSSIBLE_CPUS;
+    }
+
     /** Values per key: the possible CPU count for per-CPU maps (not the online count), else 1. */
     public int cpus() {
         return type.perCpu() ? POSSIBLE_CPUS : 1;

@@ -115,6 +115,12 @@ public final class BpfObject implements AutoCloseable {
         return loaded && obj != null;
     }
 
+    /** The members of struct {@code name} in the object's BTF (an event record's layout), if it has one. */
+    public java.util.Optional<List<Field>> structFields(String name) {
+        BtfTypes btf = btf();
+        return btf == null ? java.util.Optional.empty() : btf.structFields(name);
+    }
+
     synchronized boolean open() {
         return obj != null;
     }

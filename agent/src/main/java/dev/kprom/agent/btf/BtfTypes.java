@@ -67,6 +67,12 @@ public final class BtfTypes {
         return Optional.of(fields);
     }
 
+    /** The members of the struct named {@code name}, if the BTF has one. */
+    public Optional<List<Field>> structFields(String name) {
+        int id = Libbpf.btf__find_by_name_kind(btf, name, KIND_STRUCT);
+        return id <= 0 ? Optional.empty() : structFields(id);
+    }
+
     /** The size of a type in bytes, or -1. */
     public long size(int typeId) {
         return typeId <= 0 ? -1 : Libbpf.btf__resolve_size(btf, typeId);

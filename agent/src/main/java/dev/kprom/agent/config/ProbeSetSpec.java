@@ -1,5 +1,6 @@
 package dev.kprom.agent.config;
 
+import dev.kprom.exporter.spec.EventStreamSpec;
 import dev.kprom.exporter.spec.MetricsSpec;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,14 @@ import java.util.Map;
  * alternatives, and the metrics read from its maps. {@code object} is a {@code .bpf.o} bundled in the jar (a bare
  * file name) or a path on disk (relative to the YAML file). {@code constants} set the object's
  * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays.
+ * {@code events} are streams of records from perf or ring buffer maps, turned into metrics as they arrive.
  */
-public record ProbeSetSpec(String object, Map<String, Object> constants, List<ProgramSpec> programs, MetricsSpec metrics) {
+public record ProbeSetSpec(String object, Map<String, Object> constants, List<ProgramSpec> programs, MetricsSpec metrics,
+                           List<EventStreamSpec> events) {
     public ProbeSetSpec {
         constants = constants == null ? Map.of() : Map.copyOf(constants);
         programs = programs == null ? List.of() : List.copyOf(programs);
         metrics = metrics == null ? MetricsSpec.none() : metrics;
+        events = events == null ? List.of() : List.copyOf(events);
     }
 }

@@ -3,6 +3,8 @@ package dev.kprom.agent.config;
 import dev.kprom.exporter.decode.Decoders;
 import dev.kprom.exporter.spec.BucketSpec;
 import dev.kprom.exporter.spec.DecoderSpec;
+import dev.kprom.exporter.spec.EventStreamSpec;
+import dev.kprom.exporter.spec.FieldSpec;
 import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.exporter.spec.ValueSpec;
@@ -27,6 +29,76 @@ final class ProbeSetValidation {
         checkMetrics("counters", spec.metrics().counters(), names, problems);
         checkMetrics("gauges", spec.metrics().gauges(), names, problems);
         checkMetrics("histograms", spec.metrics().histograms(), names, problems);
+        checkEvents(spec.events(), names, problems);
+    }
+
+    private static void checkEvents(List<EventStreamSpec> streams, Set<String> names, Problems problems) {
+        Set<String> maps = new HashSet<>();
+        for (int i = 0; i < streams.size(); i++) {
+            EventStreamSpec s = streams.get(i);
+            String at = "events[" + i + "]";
+            if (s == null) {
+                problems.add(at, "is empty");
+                continue;
+            }
+            name(s.map(), at + ".map", "event map", maps, problems);
+            if (s.perfPages() != null && (s.perfPages() < 1 || s.perfPages() > 4096 || Integer.bitCount(s.perfPages()) != 1)) {
+                problems.add(at + ".perf_pages", "must be a power of 2 from 1 to 4096 (got " + s.perfPages() + ")");
+            }
+            if (s.drainIntervalMs() != null && (s.drainIntervalMs() < 1 || s.drainIntervalMs() > 10_000)) {
+                problems.add(at + ".drain_interval_ms", "must be 1 to 10000 (got " + s.drainIntervalMs() + ")");
+            }
+            Set<String> fieldNames = new HashSet<>();
+            for (int j = 0; j < s.fields().size(); j++) {
+                FieldSpec f = s.fields().get(j);
+                String fat = at + ".fields[" + j + "]";
+                if (f == null) {
+                    problems.add(fat, "is empty");
+                    continue;
+                }
+                name(f.name(), fat + ".name", "field", fieldNames, problems);
+                if (f.size() != null && f.size() <= 0) problems.add(fat + ".size", "must be > 0 (got " + f.size() + ")");
+                if (f.padding() != null && f.padding() < 0) problems.add(fat + ".padding", "must be >= 0 (got " + f.padding() + ")");
+                checkDecoders(f.decoders(), fat, problems);
+            }
+            if (s.counters().isEmpty() && s.histograms().isEmpty()) problems.add(at, "an event stream needs counters or histograms");
+            checkEventMetrics(at + ".counters", s.counters(), false, names, problems);
+            checkEventMetrics(at + ".histograms", s.histograms(), true, names, problems);
+        }
+    }
+
+    /** Event metrics: named and described like map metrics; labels name record fields, so they take no sizes. */
+    private static void checkEventMetrics(String at, List<MetricSpec> metrics, boolean histogram, Set<String> names, Problems problems) {
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricSpec m = metrics.get(i);
+            String mat = at + "[" + i + "]";
+            if (m == null) {
+                problems.add(mat, "is empty");
+                continue;
+            }
+            checkName(m, mat, histogram ? "histograms" : "counters", names, problems);
+            if (m.help() == null || m.help().isBlank()) problems.add(mat + ".help", "is required");
+            if (m.map() != null) problems.add(mat + ".map", "event metrics read their stream's records, not a map");
+            if (m.perCpu() != null) problems.add(mat + ".per_cpu", "event metrics have no per-CPU values");
+            if (m.maxSeries() != null && m.maxSeries() <= 0) problems.add(mat + ".max_series", "must be > 0 (got " + m.maxSeries() + ")");
+            if (m.value() != null && (m.value().offset() != null || m.value().size() != null)) {
+                problems.add(mat + ".value", "name a record field with value.field (offset and size are for map values)");
+            }
+            if (histogram) checkBuckets(m.buckets(), mat + ".buckets", problems);
+            else if (m.buckets() != null) problems.add(mat + ".buckets", "only histograms have buckets");
+            Set<String> labelNames = new HashSet<>();
+            for (int j = 0; j < m.labels().size(); j++) {
+                LabelSpec l = m.labels().get(j);
+                String lat = mat + ".labels[" + j + "]";
+                if (l == null) {
+                    problems.add(lat, "is empty");
+                    continue;
+                }
+                checkLabelName(l, lat, false, labelNames, problems);
+                if (l.size() != null || l.padding() != null) problems.add(lat, "event labels take no size or padding: the record layout has them");
+                checkDecoders(l.decoders(), lat, problems);
+            }
+        }
     }
 
     private static void checkConstants(Map<String, Object> constants, Problems problems) {
@@ -66,16 +138,7 @@ final class ProbeSetValidation {
                 problems.add(at, "is empty");
                 continue;
             }
-            if (name(m.name(), at + ".name", "metric", names, problems)) {
-                boolean total = m.name().endsWith("_total");
-                if (kind.equals("counters") && !total) {
-                    problems.add(at + ".name", "a counter's name must end in _total (got \"" + m.name() + "\")");
-                } else if (!kind.equals("counters") && total) {
-                    problems.add(at + ".name", "only counters end in _total (got \"" + m.name() + "\")");
-                } else if (kind.equals("histograms") && m.name().matches(".*_(bucket|count|sum)")) {
-                    problems.add(at + ".name", "a histogram's name must not end in _bucket, _count or _sum (got \"" + m.name() + "\")");
-                }
-            }
+            checkName(m, at, kind, names, problems);
             if (m.help() == null || m.help().isBlank()) problems.add(at + ".help", "is required");
             if (m.map() != null && !NAME.matcher(m.map()).matches()) {
                 problems.add(at + ".map", "must be a map name, " + NAME + " (got \"" + m.map() + "\")");
@@ -93,6 +156,19 @@ final class ProbeSetValidation {
                 problems.add(at + ".buckets", "only histograms have buckets");
             }
             checkLabels(m.labels(), at, histogram, problems);
+        }
+    }
+
+    private static void checkName(MetricSpec m, String at, String kind, Set<String> names, Problems problems) {
+        if (name(m.name(), at + ".name", "metric", names, problems)) {
+            boolean total = m.name().endsWith("_total");
+            if (kind.equals("counters") && !total) {
+                problems.add(at + ".name", "a counter's name must end in _total (got \"" + m.name() + "\")");
+            } else if (!kind.equals("counters") && total) {
+                problems.add(at + ".name", "only counters end in _total (got \"" + m.name() + "\")");
+            } else if (kind.equals("histograms") && m.name().matches(".*_(bucket|count|sum)")) {
+                problems.add(at + ".name", "a histogram's name must not end in _bucket, _count or _sum (got \"" + m.name() + "\")");
+            }
         }
     }
 
@@ -151,12 +227,7 @@ final class ProbeSetValidation {
                 continue;
             }
             boolean bucket = histogram && i == labels.size() - 1;
-            if (name(l.name(), lat + ".name", "label", names, problems)) {
-                if (l.name().startsWith("__")) problems.add(lat + ".name", "must not start with __ (got \"" + l.name() + "\")");
-                else if (RESERVED_LABELS.contains(l.name()) && !bucket) {
-                    problems.add(lat + ".name", "is reserved (got \"" + l.name() + "\")");
-                }
-            }
+            checkLabelName(l, lat, bucket, names, problems);
             if (l.size() != null && l.size() <= 0) problems.add(lat + ".size", "must be > 0 (got " + l.size() + ")");
             if (l.padding() != null && l.padding() < 0) problems.add(lat + ".padding", "must be >= 0 (got " + l.padding() + ")");
             if (l.padding() != null && l.size() == null) problems.add(lat + ".padding", "only labels with a size have padding");
@@ -165,19 +236,32 @@ final class ProbeSetValidation {
             } else if (l.decoders().isEmpty()) {
                 problems.add(lat + ".decoders", "at least one decoder is required");
             }
-            for (int j = 0; j < l.decoders().size(); j++) {
-                DecoderSpec d = l.decoders().get(j);
-                String dat = lat + ".decoders[" + j + "]";
-                if (d == null || d.name() == null || !Decoders.exists(d.name())) {
-                    problems.add(dat + ".name", "unknown decoder (got " + quote(d == null ? null : d.name())
-                            + "; known: " + String.join(", ", Decoders.names()) + ")");
-                    continue;
-                }
-                try {
-                    Decoders.of(d);
-                } catch (IllegalArgumentException e) {
-                    problems.add(dat, e.getMessage());
-                }
+            checkDecoders(l.decoders(), lat, problems);
+        }
+    }
+
+    private static void checkLabelName(LabelSpec l, String lat, boolean bucket, Set<String> names, Problems problems) {
+        if (name(l.name(), lat + ".name", "label", names, problems)) {
+            if (l.name().startsWith("__")) problems.add(lat + ".name", "must not start with __ (got \"" + l.name() + "\")");
+            else if (RESERVED_LABELS.contains(l.name()) && !bucket) {
+                problems.add(lat + ".name", "is reserved (got \"" + l.name() + "\")");
+            }
+        }
+    }
+
+    private static void checkDecoders(List<DecoderSpec> decoders, String at, Problems problems) {
+        for (int j = 0; j < decoders.size(); j++) {
+            DecoderSpec d = decoders.get(j);
+            String dat = at + ".decoders[" + j + "]";
+            if (d == null || d.name() == null || !Decoders.exists(d.name())) {
+                problems.add(dat + ".name", "unknown decoder (got " + quote(d == null ? null : d.name())
+                        + "; known: " + String.join(", ", Decoders.names()) + ")");
+                continue;
+            }
+            try {
+                Decoders.of(d);
+            } catch (IllegalArgumentException e) {
+                problems.add(dat, e.getMessage());
             }
         }
     }

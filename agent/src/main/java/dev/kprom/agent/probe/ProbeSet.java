@@ -2,23 +2,30 @@ package dev.kprom.agent.probe;
 
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfObject;
+import dev.kprom.agent.events.EventReader;
 import dev.kprom.exporter.collect.MapMetricCollector;
+import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.status.MapStatus;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.ProgramStatus;
 import java.util.List;
 
-/** A running probe set: its loaded object, attached links and the collectors reading its maps. */
+/** A running probe set: its loaded object, attached links, the collectors reading its maps, and its event readers. */
 public final class ProbeSet implements AutoCloseable {
+    /** An event stream and the reader draining its map into it. */
+    public record Events(EventStream stream, EventReader reader) {}
+
     private final String name;
     private final String source;
     private final BpfObject object;
     private final List<BpfLink> links;
     private final List<AttachChoice> choices;
     private final List<MapMetricCollector> collectors;
+    private final List<Events> events;
 
     ProbeSet(String name, String source, BpfObject object, List<BpfLink> links, List<AttachChoice> choices,
-             List<MapMetricCollector> collectors) {
+             List<MapMetricCollector> collectors, List<Events> events) {
+        this.events = List.copyOf(events);
         this.name = name;
         this.source = source;
         this.object = object;
@@ -46,21 +53,29 @@ public final class ProbeSet implements AutoCloseable {
         return programs;
     }
 
+    /** Every collector: the maps' and the event streams' metrics. */
     public List<MapMetricCollector> collectors() {
-        return collectors;
+        List<MapMetricCollector> all = new java.util.ArrayList<>(collectors);
+        for (Events e : events) all.addAll(e.stream().collectors());
+        return all;
+    }
+
+    public List<Events> events() {
+        return events;
     }
 
     /** What {@code /probes} shows: attach choices, skipped alternatives, and each map's last read. */
     public ProbeStatus status() {
         List<ProgramStatus> programs = choices.stream().map(c -> new ProgramStatus(c.slot(), c.chosen().program(),
                 c.chosen().kind().name().toLowerCase() + " " + c.target(), c.skipped())).toList();
-        List<MapStatus> maps = collectors.stream().map(MapMetricCollector::status).toList();
+        List<MapStatus> maps = collectors().stream().map(MapMetricCollector::status).toList();
         return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps);
     }
 
-    /** Detaches every link (in reverse order), then closes the object, unloading its programs. */
+    /** Stops the event readers, detaches every link (in reverse order), then closes the object, unloading its programs. */
     @Override
     public void close() {
+        for (int i = events.size() - 1; i >= 0; i--) events.get(i).reader().close();
         for (int i = links.size() - 1; i >= 0; i--) links.get(i).close();
         object.close();
     }

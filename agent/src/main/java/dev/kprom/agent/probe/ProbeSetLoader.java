@@ -11,6 +11,12 @@ import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.MapOfMapsReader;
+import dev.kprom.agent.bpf.MapType;
+import dev.kprom.agent.events.EventReader;
+import dev.kprom.exporter.events.EventStream;
+import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.spec.EventStreamSpec;
+import java.util.Optional;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.exporter.collect.MapMetricCollector;
@@ -65,7 +71,9 @@ public final class ProbeSetLoader {
         try (BpfObject object = BpfObject.openMemory(Path.of(config.spec().object()).getFileName().toString(),
                 objectBytes(config, what))) {
             checkAgainst(config, object);
-            new ProbeSetLoader(Path.of("/"), null, name -> CollectObserver.IGNORE).collectors(config, object);
+            ProbeSetLoader loader = new ProbeSetLoader(Path.of("/"), null, name -> CollectObserver.IGNORE);
+            loader.collectors(config, object);
+            loader.eventSources(config, object);
         } catch (IllegalArgumentException e) {
             throw new ProbeSetException(what + ": " + e.getMessage(), e);
         }
@@ -97,12 +105,14 @@ public final class ProbeSetLoader {
             List<Candidate> chosen = choose(config, struck, skipped, what);
             BpfObject object = BpfObject.openMemory(Path.of(config.spec().object()).getFileName().toString(), elf);
             List<BpfLink> links = new ArrayList<>();
+            List<EventReader> readers = new ArrayList<>();
             try {
                 Set<String> load = new HashSet<>();
                 for (Candidate c : chosen) load.add(c.alt().program());
                 checkAgainst(config, object);
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
                 List<MapMetricCollector> collectors = collectors(config, object); // check the maps before loading
+                List<EventSource> sources = eventSources(config, object);
                 try {
                     object.load();
                 } catch (BpfLoadException e) {
@@ -112,6 +122,7 @@ public final class ProbeSetLoader {
                     object.close();
                     continue;
                 }
+                for (EventSource source : sources) readers.add(source.start()); // before attaching: no record lost
                 Candidate failed = null;
                 for (Candidate c : chosen) {
                     try {
@@ -123,7 +134,7 @@ public final class ProbeSetLoader {
                     }
                 }
                 if (failed != null) {
-                    closeAll(links, object);
+                    closeAll(readers, links, object);
                     continue;
                 }
                 List<AttachChoice> choices = new ArrayList<>();
@@ -133,9 +144,11 @@ public final class ProbeSetLoader {
                     choices.add(choice);
                     LOG.info("probe set {}: {}", config.name(), choice);
                 }
-                return new ProbeSet(config.name(), config.source(), object, links, choices, collectors);
+                List<ProbeSet.Events> events = new ArrayList<>();
+                for (int i = 0; i < sources.size(); i++) events.add(new ProbeSet.Events(sources.get(i).stream(), readers.get(i)));
+                return new ProbeSet(config.name(), config.source(), object, links, choices, collectors, events);
             } catch (RuntimeException e) {
-                closeAll(links, object);
+                closeAll(readers, links, object);
                 if (e instanceof ProbeSetException || e instanceof ConfigException) throw e;
                 throw new ProbeSetException(what + ": " + e.getMessage(), e);
             }
@@ -228,9 +241,45 @@ public final class ProbeSetLoader {
         return collectors;
     }
 
-    private static void closeAll(List<BpfLink> links, BpfObject object) {
+    /** Readers first (their threads stop and their rings go), then links, then the object. */
+    private static void closeAll(List<EventReader> readers, List<BpfLink> links, BpfObject object) {
+        for (int i = readers.size() - 1; i >= 0; i--) readers.get(i).close();
         for (int i = links.size() - 1; i >= 0; i--) links.get(i).close();
         object.close();
+    }
+
+    /**
+     * Each event stream bound to its map (a PERF_EVENT_ARRAY or RINGBUF) and its record layout (explicit, or the
+     * BTF struct it names), its metrics fitted to the layout. All mismatches are reported together.
+     */
+    private List<EventSource> eventSources(ProbeSetConfig config, BpfObject object) {
+        CollectObserver observer = observers.apply(config.name());
+        List<LayoutError> errors = new ArrayList<>();
+        List<EventSource> sources = new ArrayList<>();
+        List<EventStreamSpec> streams = config.spec().events();
+        for (int i = 0; i < streams.size(); i++) {
+            EventStreamSpec spec = streams.get(i);
+            String at = "events[" + i + "]";
+            BpfMap map = object.maps().stream().filter(m -> m.name().equals(spec.map())).findFirst().orElse(null);
+            if (map == null) {
+                errors.add(new LayoutError(at + ".map", object.name() + " has no map \"" + spec.map() + "\" (it has: "
+                        + String.join(", ", new TreeSet<>(object.maps().stream().map(BpfMap::name).filter(n -> !n.contains(".")).toList())) + ")"));
+                continue;
+            }
+            if (map.type() != MapType.PERF_EVENT_ARRAY && map.type() != MapType.RINGBUF) {
+                errors.add(new LayoutError(at + ".map", "map " + map.name() + " is a " + map.type()
+                        + ": event streams come from a PERF_EVENT_ARRAY or a RINGBUF"));
+                continue;
+            }
+            int rings = map.type() == MapType.PERF_EVENT_ARRAY ? BpfMap.possibleCpus() : 1;
+            Optional<List<Field>> record = spec.record() == null ? Optional.empty() : object.structFields(spec.record());
+            EventStream stream = EventStream.bind(spec, at, record, rings, observer, errors);
+            if (stream != null) sources.add(new EventSource(spec, map, stream));
+        }
+        if (!errors.isEmpty()) {
+            throw config.errorsAt(errors.stream().map(e -> new String[] {e.path(), e.message()}).toList());
+        }
+        return sources;
     }
 
     /** A bare file name is a .bpf.o bundled in the jar; anything with a slash is a path (relative to the YAML). */

@@ -28,6 +28,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 public final class SelfMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Micrometer holds function-counter state weakly: the suppliers are kept alive here. */
     private final java.util.List<Object> programStats = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SelfMetrics(PrometheusRegistry registry, String version) {
@@ -101,6 +102,30 @@ public final class SelfMetrics implements AutoCloseable {
                 .description("Times this BPF program ran (kernel.bpf_stats_enabled must be 1).")
                 .tag("probe", probe).tag("program", program).register(meters);
         programStats.add(runTimeNsAndCount); // Micrometer holds function-counter state weakly: keep it alive here
+    }
+
+    /**
+     * {@code kprom_events_received_total{probe,map,cpu}} and {@code kprom_events_lost_total{probe,map,cpu}} for one
+     * ring of an event map ({@code cpu} is the ring's CPU; a ring buffer has one ring, cpu "0").
+     */
+    public void bindEventRing(String probe, String map, int cpu, java.util.function.LongSupplier received,
+                              java.util.function.LongSupplier lost) {
+        FunctionCounter.builder("kprom.events.received", received, s -> s.getAsLong())
+                .description("Event records taken from this ring and turned into metrics.")
+                .tag("probe", probe).tag("map", map).tag("cpu", Integer.toString(cpu)).register(meters);
+        FunctionCounter.builder("kprom.events.lost", lost, s -> s.getAsLong())
+                .description("Event records the kernel dropped because this ring was full (perf rings report them).")
+                .tag("probe", probe).tag("map", map).tag("cpu", Integer.toString(cpu)).register(meters);
+        programStats.add(received);
+        programStats.add(lost);
+    }
+
+    /** {@code kprom_event_decode_errors_total{probe,map}}: records too short for the stream's layout. */
+    public void bindEventDecodeErrors(String probe, String map, java.util.function.LongSupplier errors) {
+        FunctionCounter.builder("kprom.event.decode.errors", errors, s -> s.getAsLong())
+                .description("Event records that did not fit the stream's record layout and were left out.")
+                .tag("probe", probe).tag("map", map).register(meters);
+        programStats.add(errors);
     }
 
     /** {@code kprom_scrape_duration_seconds}: whole /metrics requests, as the HTTP server times them. */

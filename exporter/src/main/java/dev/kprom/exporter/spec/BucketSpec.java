@@ -28,6 +28,26 @@ public record BucketSpec(String type, Integer min, Integer max, Double multiplie
         return type.equals("fixed") ? bounds.size() - 1 : max;
     }
 
+    /**
+     * The bucket a raw value (before the multiplier) falls in, as a BPF program would compute it: the smallest
+     * index whose upper bound is at least the value (past the last fixed bound: one past it, the +Inf bucket).
+     * Values are unsigned.
+     */
+    public long indexOf(long raw) {
+        return switch (type) {
+            case "exp2" -> Long.compareUnsigned(raw, 1) <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(raw - 1);
+            case "exp2_zero" -> raw == 0 ? 0 : raw == 1 ? 1 : 65 - Long.numberOfLeadingZeros(raw - 1);
+            case "linear" -> raw < 0 ? Long.MAX_VALUE : raw;
+            case "fixed" -> {
+                double v = raw >= 0 ? raw : (double) (raw >>> 1) * 2.0;
+                int i = 0;
+                while (i < bounds.size() && bounds.get(i) < v) i++;
+                yield i;
+            }
+            default -> throw new IllegalStateException("bucket type " + type);
+        };
+    }
+
     /** The upper bound of bucket {@code index}, in base units. */
     public double upperBound(int index) {
         double m = multiplier == null ? 1.0 : multiplier;

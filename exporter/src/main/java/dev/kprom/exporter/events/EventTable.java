@@ -1,0 +1,108 @@
+package dev.kprom.exporter.events;
+
+import dev.kprom.exporter.source.EntryVisitor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A hash table from fixed-size byte keys to u64 sums, written by one drain thread and copied out by scrapes:
+ * the user-space twin of a BPF hash map. It never holds more than {@code limit} keys; adds for new keys past that
+ * are refused and counted. Not thread-safe: {@link EventAggregate} locks around it.
+ */
+final class EventTable {
+    private final int keySize;
+    private final int limit;
+    private byte[] keys;
+    private long[] values;
+    private int[] hashes; // 0: empty slot; else the key's hash with the low bit set
+    private int size;
+    private long refused;
+
+    EventTable(int keySize, int limit) {
+        this.keySize = keySize;
+        this.limit = limit;
+        allocate(16);
+    }
+
+    private void allocate(int capacity) {
+        keys = new byte[capacity * keySize];
+        values = new long[capacity];
+        hashes = new int[capacity];
+    }
+
+    /** Adds {@code value} to the sum of {@code key} (its first keySize bytes); false if the key is new and the table full. */
+    boolean add(byte[] key, long value) {
+        int h = hash(key);
+        int mask = hashes.length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            int slot = hashes[i];
+            if (slot == 0) {
+                if (size >= limit) {
+                    refused++;
+                    return false;
+                }
+                hashes[i] = h;
+                System.arraycopy(key, 0, keys, i * keySize, keySize);
+                values[i] = value;
+                if (++size * 2 > hashes.length) grow();
+                return true;
+            }
+            if (slot == h && Arrays.equals(keys, i * keySize, i * keySize + keySize, key, 0, keySize)) {
+                values[i] += value;
+                return true;
+            }
+        }
+    }
+
+    private int hash(byte[] key) {
+        int h = 1;
+        for (int i = 0; i < keySize; i++) h = 31 * h + key[i];
+        h ^= h >>> 16;
+        return h | 1;
+    }
+
+    private void grow() {
+        byte[] oldKeys = keys;
+        long[] oldValues = values;
+        int[] oldHashes = hashes;
+        allocate(oldHashes.length * 2);
+        int mask = hashes.length - 1;
+        for (int j = 0; j < oldHashes.length; j++) {
+            if (oldHashes[j] == 0) continue;
+            int i = oldHashes[j] & mask;
+            while (hashes[i] != 0) i = (i + 1) & mask;
+            hashes[i] = oldHashes[j];
+            System.arraycopy(oldKeys, j * keySize, keys, i * keySize, keySize);
+            values[i] = oldValues[j];
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** New keys refused because the table was full, since it was made. */
+    long refused() {
+        return refused;
+    }
+
+    /** The entries, copied so that they can be visited while this table keeps changing. */
+    Snapshot snapshot() {
+        ByteBuffer k = ByteBuffer.allocate(size * keySize).order(ByteOrder.nativeOrder());
+        ByteBuffer v = ByteBuffer.allocate(size * 8).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < hashes.length; i++) {
+            if (hashes[i] == 0) continue;
+            k.put(keys, i * keySize, keySize);
+            v.putLong(values[i]);
+        }
+        return new Snapshot(k, v, size, keySize);
+    }
+
+    record Snapshot(ByteBuffer keys, ByteBuffer values, int size, int keySize) {
+        long forEach(EntryVisitor visitor) {
+            for (int i = 0; i < size; i++) visitor.visit(keys, i * keySize, values, i * 8);
+            return size;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.kprom.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.agent.probe.ProbeSet;
+import dev.kprom.exporter.decode.KeyContext;
+import dev.kprom.exporter.decode.LabelDecoder;
+import dev.kprom.exporter.events.EventStream;
+import dev.kprom.exporter.events.RecordHandler;
+import dev.kprom.exporter.layout.Field;
+import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.Scrape;
+import dev.kprom.testing.TestLibC;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The connect probe set end to end: real connect() calls to a loopback port, their records and their metrics. */
+@BpfTest
+class ConnectProbeTest {
+    private static final String COMM = "kprom-conn-test";
+
+    /** Every record of the stream, decoded field by field as a trace would show it. */
+    static final class Recorder implements RecordHandler {
+        final List<Map<String, String>> records = new ArrayList<>();
+        private final EventStream stream;
+        private final Map<String, LabelDecoder> decoders = new HashMap<>();
+
+        Recorder(EventStream stream) {
+            this.stream = stream;
+            for (Field f : stream.fields()) decoders.put(f.name(), stream.displayDecoder(f));
+        }
+
+        @Override
+        public synchronized void record(int ring, ByteBuffer buf, int offset, int length) {
+            Map<String, byte[]> raw = new HashMap<>();
+            for (Field f : stream.fields()) {
+                byte[] b = new byte[f.size()];
+                buf.get(offset + f.offset(), b);
+                raw.put(f.name(), b);
+            }
+            KeyContext context = raw::get;
+            Map<String, String> decoded = new HashMap<>();
+            raw.forEach((name, bytes) -> decoded.put(name, decoders.get(name).decode(bytes, context)));
+            records.add(decoded);
+        }
+
+        synchronized List<Map<String, String>> mine(int port) {
+            return records.stream().filter(r -> r.get("comm").equals(COMM) && r.get("dport").equals(Integer.toString(port))).toList();
+        }
+    }
+
+    @Test
+    void everyConnectToALoopbackPortIsOneRecordAndCountsOnce(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [connect]\n");
+        int n = 25;
+        try (ServerSocket server = new ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
+             Daemon daemon = Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+            ProbeSet set = daemon.probeSets().get(0);
+            assertThat(set.choices()).extracting(c -> c.chosen().program()).containsExactly("tp_connect_enter", "tp_connect_exit");
+            EventStream stream = set.events().get(0).stream();
+            Recorder recorder = new Recorder(stream);
+            stream.addListener(recorder);
+            int port = server.getLocalPort();
+            Thread client = new Thread(() -> {
+                TestLibC.prctl(TestLibC.PR_SET_NAME, COMM, 0, 0, 0);
+                for (int i = 0; i < n; i++) {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("127.0.0.1", port));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            client.start();
+            client.join();
+            // Java's sockets are dual-stack unless java.net.preferIPv4Stack: 127.0.0.1 goes out as ::ffff:127.0.0.1
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline && recorder.mine(port).size() < n) Thread.sleep(10);
+            List<Map<String, String>> mine = recorder.mine(port);
+            assertThat(mine).hasSize(n);
+            String family = mine.get(0).get("family");
+            assertThat(family).isIn("ipv4", "ipv6");
+            assertThat(mine).allSatisfy(r -> {
+                assertThat(r).containsEntry("daddr", "127.0.0.1").containsEntry("family", family).containsEntry("ret", "0");
+                assertThat(r.get("pid")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+            });
+            String series = "kprom_connect_total{comm=\"" + COMM + "\",daddr=\"127.0.0.1\",dport=\"" + port + "\",family=\"" + family + "\"}";
+            String body = Scrape.get(daemon.address(), "/metrics").body();
+            assertThat(Scrape.value(body, series)).isEqualTo(n);
+            assertThat(Scrape.value(body, "kprom_connect_results_total{family=\"" + family + "\",result=\"0\"}")).isGreaterThanOrEqualTo(n);
+            assertThat(Scrape.value(body, "kprom_connect_duration_seconds_count{family=\"" + family + "\"}")).isGreaterThanOrEqualTo(n);
+            assertThat(Scrape.value(body, "kprom_events_lost_total{cpu=\"0\",map=\"connect_events\",probe=\"connect\"}")).isZero();
+            double received = 0;
+            for (int cpu = 0; cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
+                received += Scrape.value(body, "kprom_events_received_total{cpu=\"" + cpu + "\",map=\"connect_events\",probe=\"connect\"}");
+            }
+            assertThat(received).isGreaterThanOrEqualTo(n);
+            assertThat(Scrape.value(body, "kprom_event_decode_errors_total{map=\"connect_events\",probe=\"connect\"}")).isZero();
+        }
+    }
+
+    @Test
+    void aRefusedConnectIsRecordedWithItsErrno(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [connect]\n");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed below: nothing listens there any more
+        }
+        try (Daemon daemon = Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+            EventStream stream = daemon.probeSets().get(0).events().get(0).stream();
+            Recorder recorder = new Recorder(stream);
+            stream.addListener(recorder);
+            int p = port;
+            Thread client = new Thread(() -> {
+                TestLibC.prctl(TestLibC.PR_SET_NAME, COMM, 0, 0, 0);
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", p));
+                } catch (java.io.IOException expected) {
+                    // Connection refused
+                }
+            });
+            client.start();
+            client.join();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline && recorder.mine(port).isEmpty()) Thread.sleep(10);
+            assertThat(recorder.mine(port)).singleElement().satisfies(r -> assertThat(r).containsEntry("ret", "ECONNREFUSED"));
+        }
+    }
+}
