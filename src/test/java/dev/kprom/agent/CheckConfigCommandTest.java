@@ -60,7 +60,7 @@ class CheckConfigCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo(bad + ":2:13: constants.nope: execve.bpf.o has no const volatile globals (.rodata with BTF) to set\n"
                 + typo + ":1:1: programs: at least one program is required\n"
-                + typo + ":2:1: program: unknown key (known keys: constants, metrics, object, programs)\n");
+                + typo + ":2:1: program: unknown key (known keys: constants, events, metrics, object, programs)\n");
         assertThat(r.out()).isEqualTo("config/kprom.yaml: OK (3 probe sets: execve, oomkill, tcp_retransmits)\n");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kprom [--config FILE] [--listen HOST:PORT]}: runs until SIGTERM or SIGINT, then detaches everything. */
 @Command(name = "kprom", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        subcommands = CheckConfigCommand.class,
+        subcommands = {CheckConfigCommand.class, TraceCommand.class},
         description = "Loads eBPF programs, reads what they count, and serves it as Prometheus metrics.")
 public final class Main implements Callable<Integer> {
     static final int EXIT_CONFIG = 2;
