@@ -59,10 +59,11 @@ run: build
 test: deps
 	$(MVN) verify
 
-## bench: map reads and scrapes against the C baseline (one run), then HTTP under wrk.
+## bench: map reads and scrapes against the C baseline (one run), HTTP under wrk, event drain against C.
 bench: build
 	bash bench/map-read.sh
 	bash bench/http.sh
+	bash bench/drain.sh
 
 clean:
 	rm -rf target
