@@ -1,0 +1,120 @@
+package dev.kprom.exporter.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.exporter.layout.LayoutError;
+import dev.kprom.exporter.spec.BucketSpec;
+import dev.kprom.exporter.spec.DecoderSpec;
+import dev.kprom.exporter.spec.EventStreamSpec;
+import dev.kprom.exporter.spec.FieldSpec;
+import dev.kprom.exporter.spec.LabelSpec;
+import dev.kprom.exporter.spec.MetricSpec;
+import dev.kprom.exporter.spec.ValueSpec;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Records to metrics without a kernel: explicit layouts, counts, histograms, limits and short records. */
+class EventStreamTest {
+    private static final List<DecoderSpec> UINT = List.of(new DecoderSpec("uint"));
+    private final List<String> dropped = new ArrayList<>();
+    private final CollectObserver observer = new CollectObserver() {
+        @Override
+        public void dropped(String metric, long count) {
+            dropped.add(metric + "=" + count);
+        }
+    };
+
+    /** Records of {u32 port; u32 pad; u64 latency_ns}. */
+    private static EventStreamSpec spec(Integer maxSeries) {
+        return new EventStreamSpec("events", null,
+                List.of(new FieldSpec("port", 4, 4, UINT), new FieldSpec("latency_ns", 8, null, List.of())), null, null,
+                List.of(new MetricSpec("requests_total", "h", null, List.of(new LabelSpec("port", null, null, null, List.of())),
+                        null, null, maxSeries, null)),
+                List.of(new MetricSpec("latency_seconds", "h", null, List.of(), new ValueSpec("latency_ns", null, null), null, null,
+                        new BucketSpec("exp2", 0, 4, 1.0, null))));
+    }
+
+    private static void send(EventStream stream, int ring, int port, long latency) {
+        ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder()); // 4 bytes of perf padding at the end
+        b.putInt(0, port).putLong(8, latency);
+        stream.record(ring, b, 0, 20);
+    }
+
+    private static String render(EventStream stream) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<io.prometheus.metrics.model.snapshots.MetricSnapshot> all = new ArrayList<>();
+        stream.collectors().forEach(c -> c.collect().forEach(all::add));
+        new PrometheusTextFormatWriter(false).write(out, new MetricSnapshots(all));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void countsRecordsPerLabelAcrossRingsAndBucketsAField() throws Exception {
+        List<LayoutError> errors = new ArrayList<>();
+        EventStream stream = EventStream.bind(spec(null), "events[0]", Optional.empty(), 2, observer, errors);
+        assertThat(errors).isEmpty();
+        send(stream, 0, 80, 1);
+        send(stream, 1, 80, 3);
+        send(stream, 1, 443, 16);
+        send(stream, 0, 443, 1000);
+        String text = render(stream);
+        assertThat(text).contains("kprom_requests_total{port=\"80\"} 2.0\n", "kprom_requests_total{port=\"443\"} 2.0\n",
+                "kprom_latency_seconds_bucket{le=\"1.0\"} 1\n", "kprom_latency_seconds_bucket{le=\"4.0\"} 2\n",
+                "kprom_latency_seconds_bucket{le=\"16.0\"} 3\n", "kprom_latency_seconds_bucket{le=\"+Inf\"} 4\n");
+        assertThat(stream.decodeErrors()).isZero();
+    }
+
+    @Test
+    void aRecordTooShortForTheLayoutIsCountedNotCounted() throws Exception {
+        EventStream stream = EventStream.bind(spec(null), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
+        stream.record(0, ByteBuffer.allocate(12), 0, 12);
+        assertThat(stream.decodeErrors()).isEqualTo(1);
+        assertThat(render(stream)).doesNotContain("kprom_requests_total{");
+    }
+
+    @Test
+    void keysPastTheSeriesLimitAreDroppedAndReported() throws Exception {
+        EventStream stream = EventStream.bind(spec(2), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
+        for (int port = 1; port <= 5; port++) send(stream, 0, port, 1);
+        send(stream, 0, 1, 1);
+        String text = render(stream);
+        assertThat(text).contains("kprom_requests_total{port=\"1\"} 2.0\n", "kprom_requests_total{port=\"2\"} 1.0\n")
+                .doesNotContain("port=\"3\"");
+        assertThat(dropped).containsExactly("requests_total=3");
+        render(stream);
+        assertThat(dropped).containsExactly("requests_total=3"); // reported once, not at every scrape
+    }
+
+    @Test
+    void labelsMustNameRecordFieldsThatHaveDecoders() {
+        EventStreamSpec bad = new EventStreamSpec("events", null, List.of(new FieldSpec("port", 4, null, List.of())), null, null,
+                List.of(new MetricSpec("requests_total", "h", null, List.of(new LabelSpec("port", null, null, null, List.of()),
+                        new LabelSpec("host", null, null, null, UINT)), null, null, null, null)), null);
+        List<LayoutError> errors = new ArrayList<>();
+        assertThat(EventStream.bind(bad, "events[0]", Optional.empty(), 1, observer, errors)).isNull();
+        assertThat(errors).extracting(LayoutError::path, LayoutError::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("events[0].counters[0].labels[0].decoders",
+                        "at least one decoder is required (here or in the stream's fields)"),
+                org.assertj.core.groups.Tuple.tuple("events[0].counters[0].labels[1].name", "the record has no field \"host\" (fields: port)"));
+    }
+
+    @Test
+    void bucketIndexesMatchWhatABpfProgramWouldCompute() {
+        BucketSpec exp2 = new BucketSpec("exp2", 0, 64, null, null);
+        assertThat(List.of(0L, 1L, 2L, 3L, 4L, 5L, 1024L, 1025L, -1L).stream().map(exp2::indexOf).toList())
+                .containsExactly(0L, 0L, 1L, 2L, 2L, 3L, 10L, 11L, 64L);
+        BucketSpec zero = new BucketSpec("exp2_zero", 0, 64, null, null);
+        assertThat(List.of(0L, 1L, 2L, 3L, 4L).stream().map(zero::indexOf).toList()).containsExactly(0L, 1L, 2L, 3L, 3L);
+        BucketSpec fixed = new BucketSpec("fixed", null, null, null, List.of(10.0, 100.0));
+        assertThat(List.of(5L, 10L, 11L, 1000L).stream().map(fixed::indexOf).toList()).containsExactly(0L, 0L, 1L, 2L);
+    }
+}
