@@ -7,21 +7,11 @@
 # Needs root, target/kprom.jar (make build), and the baseline sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BASELINES=${BASELINES:-../shared/baselines}
 N=${N:-2000000}
 REPS=${REPS:-3}
 IV=${IV:-1000}
-OUT=bench/out
-[ -d "$BASELINES/perfbuf_drain" ] || { echo "no C baseline at $BASELINES (set BASELINES=...)" >&2; exit 1; }
-[ -f target/kprom.jar ] || { echo "target/kprom.jar missing: run 'make build'" >&2; exit 1; }
-for p in libelf-dev zlib1g-dev; do
-  dpkg-query -W -f='${Status}' $p 2>/dev/null | grep -q 'install ok installed' || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $p >/dev/null
-done
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
-
-rm -rf "$OUT/baselines" && mkdir -p "$OUT" && cp -r "$BASELINES" "$OUT/baselines" && chmod -R u+w "$OUT/baselines"
-B=$OUT/baselines
-for d in loadgen perfbuf_drain ringbuf_drain; do make -s -C "$B/$d" >/dev/null; done
+. bench/baselines.sh loadgen perfbuf_drain ringbuf_drain
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, kernel $(uname -r), loadavg $(cut -d' ' -f1-3 /proc/loadavg); N=$N calls, interval ${IV}us, $REPS runs each"
 c_runs() {

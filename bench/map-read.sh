@@ -7,18 +7,8 @@
 # Needs root, target/kprom.jar (make build), and the baseline sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BASELINES=${BASELINES:-../shared/baselines}
 REPS=${REPS:-5}
-OUT=bench/out
-[ -d "$BASELINES/map_read" ] || { echo "no C baseline at $BASELINES (set BASELINES=...)" >&2; exit 1; }
-[ -f target/kprom.jar ] || { echo "target/kprom.jar missing: run 'make build'" >&2; exit 1; }
-for p in libelf-dev zlib1g-dev; do
-  dpkg-query -W -f='${Status}' $p 2>/dev/null | grep -q 'install ok installed' || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $p >/dev/null
-done
-
-# Build the C baseline outside the (read-only) shared folder.
-rm -rf "$OUT/baselines" && mkdir -p "$OUT" && cp -r "$BASELINES" "$OUT/baselines" && chmod -R u+w "$OUT/baselines"
-make -s -C "$OUT/baselines/map_read" >/dev/null
+. bench/baselines.sh map_read
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, kernel $(uname -r), loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
 # C before and after kprom; each C cell keeps the faster of its two medians (the comparison favours C).

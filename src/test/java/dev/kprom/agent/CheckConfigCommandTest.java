@@ -1,34 +1,23 @@
 package dev.kprom.agent;
 
+import static dev.kprom.testing.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.testing.BpfPrograms;
 import dev.kprom.testing.BpfTest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.kprom.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kprom check-config}: every error of every file, checked against the objects, nothing loaded. */
 @BpfTest
 class CheckConfigCommandTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void theShippedConfigsAreValid() throws Exception {
-        Run r = run("check-config", "config/kprom.yaml", "config/probes/syscalls.yaml", "config/probes/runqueue_latency.yaml");
+        Cli.Run r = run("check-config", "config/kprom.yaml", "config/probes/syscalls.yaml", "config/probes/runqueue_latency.yaml");
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
@@ -56,7 +45,7 @@ class CheckConfigCommandTest {
                 """);
         Path typo = Files.writeString(dir.resolve("typo.yaml"), "object: execve.bpf.o\nprogram: []\n");
         Set<Integer> before = BpfPrograms.idsNamed("tp_execve");
-        Run r = run("check-config", bad.toString(), typo.toString(), "config/kprom.yaml");
+        Cli.Run r = run("check-config", bad.toString(), typo.toString(), "config/kprom.yaml");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo(bad + ":2:13: constants.nope: execve.bpf.o has no const volatile globals (.rodata with BTF) to set\n"
                 + typo + ":1:1: programs: at least one program is required\n"
@@ -80,7 +69,7 @@ class CheckConfigCommandTest {
                         - {name: uid, decoders: [{name: uint}]}
                         - {name: command, decoders: [{name: string}]}
                 """);
-        Run r = run("check-config", bad.toString());
+        Cli.Run r = run("check-config", bad.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo(bad + ":11:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n");
     }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.probe.ProbeSet;
-import dev.kprom.exporter.decode.KeyContext;
-import dev.kprom.exporter.decode.LabelDecoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.events.RecordHandler;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.events.RecordJson;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.Scrape;
 import dev.kprom.testing.TestLibC;
@@ -30,29 +29,25 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectProbeTest {
     private static final String COMM = "kprom-conn-test";
 
-    /** Every record of the stream, decoded field by field as a trace would show it. */
+    /** Every record of the stream, as {@code kprom trace} shows it. */
     static final class Recorder implements RecordHandler {
-        final List<Map<String, String>> records = new ArrayList<>();
-        private final EventStream stream;
-        private final Map<String, LabelDecoder> decoders = new HashMap<>();
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private final RecordJson json;
+        private final List<Map<String, String>> records = new ArrayList<>();
 
         Recorder(EventStream stream) {
-            this.stream = stream;
-            for (Field f : stream.fields()) decoders.put(f.name(), stream.displayDecoder(f));
+            this.json = new RecordJson(stream);
         }
 
         @Override
         public synchronized void record(int ring, ByteBuffer buf, int offset, int length) {
-            Map<String, byte[]> raw = new HashMap<>();
-            for (Field f : stream.fields()) {
-                byte[] b = new byte[f.size()];
-                buf.get(offset + f.offset(), b);
-                raw.put(f.name(), b);
+            try {
+                Map<String, String> fields = new HashMap<>();
+                JSON.readTree(json.format(ring, buf, offset, length)).fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+                records.add(fields);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
             }
-            KeyContext context = raw::get;
-            Map<String, String> decoded = new HashMap<>();
-            raw.forEach((name, bytes) -> decoded.put(name, decoders.get(name).decode(bytes, context)));
-            records.add(decoded);
         }
 
         synchronized List<Map<String, String>> mine(int port) {

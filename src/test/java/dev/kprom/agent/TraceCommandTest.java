@@ -1,33 +1,23 @@
 package dev.kprom.agent;
 
+import static dev.kprom.testing.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kprom.testing.BpfPrograms;
 import dev.kprom.testing.BpfTest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.kprom.testing.Cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code kprom trace}: real connect() calls printed as JSON lines, then everything detached. */
 @BpfTest
 class TraceCommandTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void printsEachConnectAsAJsonLineAndStopsAfterCount() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
@@ -43,7 +33,7 @@ class TraceCommandTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            CompletableFuture<Run> trace = CompletableFuture.supplyAsync(() -> run("trace", "connect", "--count", "3"));
+            CompletableFuture<Cli.Run> trace = CompletableFuture.supplyAsync(() -> run("trace", "connect", "--count", "3"));
             // connect until the tracer has printed 3 records: it may attach after the first calls
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (!trace.isDone() && System.nanoTime() < deadline) {
@@ -52,7 +42,7 @@ class TraceCommandTest {
                 }
                 Thread.sleep(50);
             }
-            Run r = trace.get();
+            Cli.Run r = trace.get();
             assertThat(r.code()).as(r.err()).isZero();
             String[] lines = r.out().split("\n");
             assertThat(lines).hasSize(3);
@@ -73,7 +63,7 @@ class TraceCommandTest {
 
     @Test
     void aProbeSetWithoutEventsIsRefusedBeforeLoadingAnything() {
-        Run r = run("trace", "execve");
+        Cli.Run r = run("trace", "execve");
         assertThat(r.code()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(r.err()).isEqualTo("kprom trace: probe set execve (" + java.nio.file.Path.of("config/probes/execve.yaml").toAbsolutePath() + ") has no events to trace\n");
     }

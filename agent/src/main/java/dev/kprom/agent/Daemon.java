@@ -7,6 +7,7 @@ import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.KpromConfig;
 import dev.kprom.agent.config.ProbeSetConfig;
+import dev.kprom.agent.events.EventReader;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetLoader;
 import dev.kprom.exporter.http.LandingPage;
@@ -83,17 +84,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
             Daemon daemon = new Daemon(started, self);
             self.bindStatus(daemon);
             self.configLoaded(java.time.Instant.now());
-            for (ProbeSet set : started) {
-                for (ProbeSet.Events e : set.events()) {
-                    List<dev.kprom.agent.events.EventReader.RingCounts> rings = e.reader().counts();
-                    for (int i = 0; i < rings.size(); i++) {
-                        int ring = i;
-                        self.bindEventRing(set.name(), e.stream().map(), rings.get(i).ring(),
-                                () -> e.reader().counts().get(ring).received(), () -> e.reader().counts().get(ring).lost());
-                    }
-                    self.bindEventDecodeErrors(set.name(), e.stream().map(), e.stream()::decodeErrors);
-                }
-            }
+            for (ProbeSet set : started) bindEventMetrics(self, set);
             if (bpfStatsEnabled()) {
                 for (ProbeSet set : started) {
                     set.programs().forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {
@@ -113,6 +104,19 @@ public final class Daemon implements AutoCloseable, StatusSource {
             self.close();
             closeAll(started);
             throw e;
+        }
+    }
+
+    /** Received and lost records of each ring of each event map, and decode errors of each stream. */
+    private static void bindEventMetrics(SelfMetrics self, ProbeSet set) {
+        for (ProbeSet.Events e : set.events()) {
+            List<EventReader.RingCounts> rings = e.reader().counts();
+            for (int i = 0; i < rings.size(); i++) {
+                int ring = i;
+                self.bindEventRing(set.name(), e.stream().map(), rings.get(i).ring(),
+                        () -> e.reader().counts(ring).received(), () -> e.reader().counts(ring).lost());
+            }
+            self.bindEventDecodeErrors(set.name(), e.stream().map(), e.stream()::decodeErrors);
         }
     }
 

@@ -18,7 +18,7 @@ import java.nio.ByteOrder;
  * Reads follow libbpf's {@code ringbuf_process_ring}: acquire {@code producer_pos}, acquire each header, release
  * {@code consumer_pos} after each record.
  */
-final class BpfRingBuffer implements Ring {
+final class BpfRingBuffer extends Ring {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final int BUSY = 1 << 31;
@@ -33,9 +33,6 @@ final class BpfRingBuffer implements Ring {
     private final ByteBuffer producer;
     private final ByteBuffer data;
     private final long mask;
-    private volatile long received;
-    private volatile long failed;
-    private boolean backlogged;
 
     private BpfRingBuffer(String name, Pointer consumerPage, Pointer producerPages, long producerSize, int size) {
         int page = LibC.getpagesize();
@@ -69,20 +66,21 @@ final class BpfRingBuffer implements Ring {
 
     /** None: the map fd polls readable while any data is left, which would turn timed draining into spinning. */
     @Override
-    public int pollFd() {
+    int pollFd() {
         return -1;
     }
 
     @Override
-    public int index() {
+    int index() {
         return 0;
     }
 
     @Override
-    public int drain(RecordHandler handler) {
+    int drain(RecordHandler handler) {
         long cons = consumer.getLong(0); // only this thread writes it
         long start = cons;
         int records = 0;
+        int failures = 0;
         boolean progress = true;
         while (progress) {
             progress = false;
@@ -102,36 +100,14 @@ final class BpfRingBuffer implements Ring {
                         handler.record(0, data, at + HEADER, size);
                         records++;
                     } catch (RuntimeException e) {
-                        failed++;
+                        failures++;
                     }
                 }
                 LONGS.setRelease(consumer, 0, cons);
             }
         }
-        if (records > 0) received += records;
-        backlogged = cons - start >= (mask + 1) / 2;
+        counted(records, 0, failures, cons - start >= (mask + 1) / 2);
         return records;
-    }
-
-    @Override
-    public boolean backlogged() {
-        return backlogged;
-    }
-
-    @Override
-    public long failed() {
-        return failed;
-    }
-
-    @Override
-    public long received() {
-        return received;
-    }
-
-    /** The kernel keeps no count of failed reservations; a program that wants them counted does it itself. */
-    @Override
-    public long lost() {
-        return 0;
     }
 
     @Override

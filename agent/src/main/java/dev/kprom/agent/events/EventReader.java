@@ -168,7 +168,16 @@ public final class EventReader implements AutoCloseable {
     }
 
     public List<RingCounts> counts() {
-        return rings.stream().map(r -> new RingCounts(r.index(), r.received(), r.lost(), r.failed())).toList();
+        return rings.stream().map(EventReader::countsOf).toList();
+    }
+
+    /** The counts of the {@code i}-th ring (in {@link #counts()} order). */
+    public RingCounts counts(int i) {
+        return countsOf(rings.get(i));
+    }
+
+    private static RingCounts countsOf(Ring r) {
+        return new RingCounts(r.index(), r.received(), r.lost(), r.failed());
     }
 
     private void forget(int cpu) {

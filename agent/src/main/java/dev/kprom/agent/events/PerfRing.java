@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * The kernel wakes the reader only when the ring is half full ({@code wakeup_watermark}), never per event:
  * libbpf's default of one wakeup per event costs ~10 µs of IPI per event on a VM.
  */
-final class PerfRing implements Ring {
+final class PerfRing extends Ring {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     // struct perf_event_mmap_page
@@ -54,10 +54,6 @@ final class PerfRing implements Ring {
     private final ByteBuffer data;
     private final int mask;
     private ByteBuffer scratch = ByteBuffer.allocate(256).order(ByteOrder.nativeOrder());
-    private volatile long received;
-    private volatile long lost;
-    private volatile long failed;
-    private boolean backlogged;
     private volatile long wrapped;
 
     private PerfRing(int cpu, int fd, Pointer base, long mmapSize) {
@@ -118,22 +114,26 @@ final class PerfRing implements Ring {
     }
 
     @Override
-    public int pollFd() {
+    int pollFd() {
         return fd;
     }
 
     @Override
-    public int index() {
+    int index() {
         return cpu;
     }
 
     @Override
-    public int drain(RecordHandler handler) {
+    int drain(RecordHandler handler) {
         long head = (long) LONGS.getAcquire(meta, DATA_HEAD);
         long tail = meta.getLong(DATA_TAIL); // only this thread writes it
-        backlogged = head - tail >= (mask + 1) / 2;
-        if (head == tail) return 0;
+        if (head == tail) {
+            counted(0, 0, 0, false);
+            return 0;
+        }
+        boolean halfFull = head - tail >= (mask + 1) / 2;
         int samples = 0;
+        int failures = 0;
         long dropped = 0;
         int ringSize = mask + 1;
         while (tail < head) {
@@ -153,7 +153,7 @@ final class PerfRing implements Ring {
                     handler.record(cpu, record, at + 12, record.getInt(at + 8));
                     samples++;
                 } catch (RuntimeException e) {
-                    failed++;
+                    failures++;
                 }
             } else if (type == PERF_RECORD_LOST) {
                 long n = record.getLong(at + 16); // { header; u64 id; u64 lost; }
@@ -163,8 +163,7 @@ final class PerfRing implements Ring {
             tail += size;
         }
         LONGS.setRelease(meta, DATA_TAIL, tail);
-        if (samples > 0) received += samples;
-        if (dropped > 0) lost += dropped;
+        counted(samples, dropped, failures, halfFull);
         return samples;
     }
 
@@ -179,26 +178,6 @@ final class PerfRing implements Ring {
     /** Records that straddled the end of the ring and were copied into one piece. */
     long wrapped() {
         return wrapped;
-    }
-
-    @Override
-    public boolean backlogged() {
-        return backlogged;
-    }
-
-    @Override
-    public long failed() {
-        return failed;
-    }
-
-    @Override
-    public long received() {
-        return received;
-    }
-
-    @Override
-    public long lost() {
-        return lost;
     }
 
     @Override

@@ -2,32 +2,56 @@ package dev.kprom.agent.events;
 
 import dev.kprom.exporter.events.RecordHandler;
 
-/** One mmap'd ring that a single drain thread empties. */
-interface Ring extends AutoCloseable {
+/**
+ * One mmap'd ring that a single drain thread empties, and what its drains counted. Counts are written only by
+ * the drain thread, once per drain, and read from any thread.
+ */
+abstract class Ring implements AutoCloseable {
+    private volatile long received;
+    private volatile long lost;
+    private volatile long failed;
+    private boolean backlogged;
+
     /**
      * An fd that polls readable when the kernel wakes the reader because the ring filled past its watermark, or -1
      * when the ring has no such edge (a ring buffer polls readable whenever it holds data, so its thread sleeps).
      */
-    int pollFd();
+    abstract int pollFd();
 
     /** The ring's number in thread names and self-metrics: its CPU for perf rings, 0 for a ring buffer. */
-    int index();
+    abstract int index();
 
     /** Hands every complete record to {@code handler} and frees their space; returns how many records it took. */
-    int drain(RecordHandler handler);
+    abstract int drain(RecordHandler handler);
 
-    /** The last drain took at least half the ring: drain again at once rather than sleep. */
-    boolean backlogged();
+    /** Adds one drain's counts; {@code halfFull}: it took at least half the ring. */
+    protected final void counted(int records, long dropped, int handlerFailures, boolean halfFull) {
+        if (records > 0) received += records;
+        if (dropped > 0) lost += dropped;
+        if (handlerFailures > 0) failed += handlerFailures;
+        backlogged = halfFull;
+    }
+
+    /** The last drain took at least half the ring: drain again at once rather than sleep (drain thread only). */
+    final boolean backlogged() {
+        return backlogged;
+    }
 
     /** Records a handler threw on (a bug in the handler; the record is skipped). */
-    long failed();
+    final long failed() {
+        return failed;
+    }
 
-    /** Records handed to a handler so far (written by the drain thread, readable from any thread). */
-    long received();
+    /** Records handed to a handler so far. */
+    final long received() {
+        return received;
+    }
 
-    /** Records the kernel reported dropped because the ring was full. */
-    long lost();
+    /** Records the kernel reported dropped because the ring was full (perf rings only: ring buffers keep no count). */
+    final long lost() {
+        return lost;
+    }
 
     @Override
-    void close();
+    public abstract void close();
 }

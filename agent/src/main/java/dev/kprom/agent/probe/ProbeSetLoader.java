@@ -203,8 +203,7 @@ public final class ProbeSetLoader {
      */
     private List<MapMetricCollector> collectors(ProbeSetConfig config, BpfObject object) {
         CollectObserver observer = observers.apply(config.name());
-        Map<String, BpfMap> maps = new HashMap<>();
-        for (BpfMap m : object.maps()) if (!m.name().contains(".")) maps.put(m.name(), m); // not .rodata, .bss
+        Map<String, BpfMap> maps = namedMaps(object);
         List<LayoutError> errors = new ArrayList<>();
         List<MapMetricCollector> collectors = new ArrayList<>();
         MetricsSpec metrics = config.spec().metrics();
@@ -241,6 +240,13 @@ public final class ProbeSetLoader {
         return collectors;
     }
 
+    /** The object's own maps by name, without libbpf's internal ones (.rodata, .bss). */
+    private static Map<String, BpfMap> namedMaps(BpfObject object) {
+        Map<String, BpfMap> maps = new HashMap<>();
+        for (BpfMap m : object.maps()) if (!m.name().contains(".")) maps.put(m.name(), m);
+        return maps;
+    }
+
     /** Readers first (their threads stop and their rings go), then links, then the object. */
     private static void closeAll(List<EventReader> readers, List<BpfLink> links, BpfObject object) {
         for (int i = readers.size() - 1; i >= 0; i--) readers.get(i).close();
@@ -257,13 +263,14 @@ public final class ProbeSetLoader {
         List<LayoutError> errors = new ArrayList<>();
         List<EventSource> sources = new ArrayList<>();
         List<EventStreamSpec> streams = config.spec().events();
+        Map<String, BpfMap> maps = streams.isEmpty() ? Map.of() : namedMaps(object);
         for (int i = 0; i < streams.size(); i++) {
             EventStreamSpec spec = streams.get(i);
             String at = "events[" + i + "]";
-            BpfMap map = object.maps().stream().filter(m -> m.name().equals(spec.map())).findFirst().orElse(null);
+            BpfMap map = maps.get(spec.map());
             if (map == null) {
                 errors.add(new LayoutError(at + ".map", object.name() + " has no map \"" + spec.map() + "\" (it has: "
-                        + String.join(", ", new TreeSet<>(object.maps().stream().map(BpfMap::name).filter(n -> !n.contains(".")).toList())) + ")"));
+                        + String.join(", ", new TreeSet<>(maps.keySet())) + ")"));
                 continue;
             }
             if (map.type() != MapType.PERF_EVENT_ARRAY && map.type() != MapType.RINGBUF) {

@@ -29,7 +29,7 @@ public final class SelfMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Micrometer holds function-counter state weakly: the suppliers are kept alive here. */
-    private final java.util.List<Object> programStats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Object> keepAlive = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SelfMetrics(PrometheusRegistry registry, String version) {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
@@ -101,7 +101,7 @@ public final class SelfMetrics implements AutoCloseable {
         FunctionCounter.builder("kprom.program.runs", runTimeNsAndCount, s -> s.get()[1])
                 .description("Times this BPF program ran (kernel.bpf_stats_enabled must be 1).")
                 .tag("probe", probe).tag("program", program).register(meters);
-        programStats.add(runTimeNsAndCount); // Micrometer holds function-counter state weakly: keep it alive here
+        keepAlive.add(runTimeNsAndCount); // Micrometer holds function-counter state weakly: keep it alive here
     }
 
     /**
@@ -116,8 +116,8 @@ public final class SelfMetrics implements AutoCloseable {
         FunctionCounter.builder("kprom.events.lost", lost, s -> s.getAsLong())
                 .description("Event records the kernel dropped because this ring was full (perf rings report them).")
                 .tag("probe", probe).tag("map", map).tag("cpu", Integer.toString(cpu)).register(meters);
-        programStats.add(received);
-        programStats.add(lost);
+        keepAlive.add(received);
+        keepAlive.add(lost);
     }
 
     /** {@code kprom_event_decode_errors_total{probe,map}}: records too short for the stream's layout. */
@@ -125,7 +125,7 @@ public final class SelfMetrics implements AutoCloseable {
         FunctionCounter.builder("kprom.event.decode.errors", errors, s -> s.getAsLong())
                 .description("Event records that did not fit the stream's record layout and were left out.")
                 .tag("probe", probe).tag("map", map).register(meters);
-        programStats.add(errors);
+        keepAlive.add(errors);
     }
 
     /** {@code kprom_scrape_duration_seconds}: whole /metrics requests, as the HTTP server times them. */
