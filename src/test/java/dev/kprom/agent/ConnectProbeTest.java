@@ -132,4 +132,51 @@ class ConnectProbeTest {
             assertThat(recorder.mine(port)).singleElement().satisfies(r -> assertThat(r).containsEntry("ret", "ECONNREFUSED"));
         }
     }
+
+    @Test
+    void theEventPathStreamsRecordsAsNdjsonWhileTheClientStays(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [execve, connect]\nevents_path: /events\n");
+        try (ServerSocket server = new ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
+             Daemon daemon = Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+            int port = server.getLocalPort();
+            assertThat(Scrape.get(daemon.address(), "/events?probe=execve").statusCode()).isEqualTo(404);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + daemon.address().getPort() + "/events?probe=connect")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/x-ndjson");
+            int n = 5;
+            Thread client = new Thread(() -> {
+                TestLibC.prctl(TestLibC.PR_SET_NAME, COMM, 0, 0, 0);
+                for (int i = 0; i < n; i++) {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("127.0.0.1", port));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            client.start();
+            client.join();
+            ObjectMapper json = new ObjectMapper();
+            List<com.fasterxml.jackson.databind.JsonNode> mine = response.body()
+                    .filter(line -> !line.isBlank())
+                    .map(line -> {
+                        try {
+                            return json.readTree(line);
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException(line, e);
+                        }
+                    })
+                    .filter(r -> r.path("comm").asText().equals(COMM) && r.path("dport").asText().equals(Integer.toString(port)))
+                    .limit(n)
+                    .toList();
+            assertThat(mine).hasSize(n).allSatisfy(r -> {
+                assertThat(r.path("map").asText()).isEqualTo("connect_events");
+                assertThat(r.path("daddr").asText()).isEqualTo("127.0.0.1");
+            });
+            response.body().close(); // the client leaves: the daemon stops following for it
+        }
+    }
 }

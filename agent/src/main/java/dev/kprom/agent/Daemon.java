@@ -10,6 +10,7 @@ import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetLoader;
+import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.agent.config.WebConfigLoader;
 import dev.kprom.exporter.http.HttpOptions;
@@ -96,9 +97,15 @@ public final class Daemon implements AutoCloseable, StatusSource {
                     }));
                 }
             }
+            java.util.Map<String, List<EventStream>> events = new java.util.LinkedHashMap<>();
+            for (ProbeSet set : started) {
+                if (!set.events().isEmpty()) events.put(set.name(), set.events().stream().map(ProbeSet.Events::stream).toList());
+            }
+            String eventsPath = config.daemon().eventsPath();
+            if (eventsPath != null) LOG.info("serving event records of {} as NDJSON at {}", events.keySet(), eventsPath);
             daemon.server = MetricsServer.start(listen, new Routes(registry, new LandingPage(version,
                     started.stream().map(ProbeSet::name).toList(), http.tls() != null, http.auth() != null), daemon,
-                    self.scrapeDuration()), http);
+                    self.scrapeDuration(), eventsPath, events), http);
             return daemon;
         } catch (RuntimeException | InterruptedException e) {
             self.close();

@@ -28,7 +28,7 @@ class ConfigLoaderTest {
     @Test
     void reportsEveryErrorOfEveryFileTogetherInLineOrder(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("probes"));
-        Files.writeString(dir.resolve("kprom.yaml"), "listen: nowhere\nprobe_sets: [execve, broken, missing]\nlog_level: loud\ncolour: blue\n");
+        Files.writeString(dir.resolve("kprom.yaml"), "listen: nowhere\nprobe_sets: [execve, broken, missing]\nlog_level: loud\ncolour: blue\nevents_path: /metrics\n");
         Files.writeString(dir.resolve("probes/broken.yaml"), """
                 object: x.bpf.o
                 programs:
@@ -44,14 +44,15 @@ class ConfigLoaderTest {
         assertThat(e.errors()).extracting(ConfigError::toString).containsExactly(
                 k + ":1:1: listen: must be host:port (got \"nowhere\")",
                 k + ":3:1: log_level: must be one of trace, debug, info, warn, error (got \"loud\")",
-                k + ":4:1: colour: unknown key (known keys: listen, log_level, probe_sets, probes_dir, web_config_file)",
+                k + ":4:1: colour: unknown key (known keys: events_path, listen, log_level, probe_sets, probes_dir, web_config_file)",
+                k + ":5:1: events_path: must be a path of its own, such as /events (got \"/metrics\")",
                 b + ":3:5: programs[0].name: must match [a-z_][a-z0-9_]* (got \"BAD\")",
                 b + ":4:14: programs[0].attach[0]: needs exactly one of kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got 2)",
                 b + ":7:51: metrics.counters[0].labels[0].size: must be > 0 (got -1)",
                 b + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, errno, hex, inet_ip, ksym, kube_container, kube_pod, port, regexp, static_map, string, syscall, uid, uint)",
                 b + ":7:89: metrics.counters[0].extra: unknown key (known keys: buckets, help, labels, map, max_series, name, per_cpu, value)",
                 dir.resolve("probes/missing.yaml") + ": probe set \"missing\" not found (no such file, and no built-in probe set of that name)");
-        assertThat(e.getMessage().lines()).hasSize(9);
+        assertThat(e.getMessage().lines()).hasSize(10);
     }
 
     @Test

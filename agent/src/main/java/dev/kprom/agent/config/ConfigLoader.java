@@ -16,6 +16,7 @@ import java.util.Set;
  * kernel; every error of every file is reported together in one {@link ConfigException}.
  */
 public final class ConfigLoader {
+    private static final Set<String> RESERVED_PATHS = Set.of("/", "/metrics", "/healthz", "/readyz", "/probes");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     private ConfigLoader() {}
@@ -80,6 +81,9 @@ public final class ConfigLoader {
             if (name == null || !name.matches("[a-z0-9_-]+")) {
                 problems.add("probe_sets[" + i + "]", "must be a probe set name, [a-z0-9_-]+ (got " + name + ")");
             }
+        }
+        if (d.eventsPath() != null && (!d.eventsPath().matches("/[A-Za-z0-9._~/-]*") || RESERVED_PATHS.contains(d.eventsPath()))) {
+            problems.add("events_path", "must be a path of its own, such as /events (got \"" + d.eventsPath() + "\")");
         }
         if (!LOG_LEVELS.contains(d.logLevel())) {
             problems.add("log_level", "must be one of trace, debug, info, warn, error (got \"" + d.logLevel() + "\")");

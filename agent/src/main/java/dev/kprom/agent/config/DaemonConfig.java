@@ -10,9 +10,11 @@ import java.util.List;
  * probe_sets: [execve]
  * log_level: info
  * web_config_file: web.yml    # optional: TLS and basic auth, relative to this file
+ * events_path: /events        # optional: live event records as NDJSON over HTTP (off when absent)
  * </pre>
  */
-public record DaemonConfig(String listen, String probesDir, List<String> probeSets, String logLevel, String webConfigFile) {
+public record DaemonConfig(String listen, String probesDir, List<String> probeSets, String logLevel, String webConfigFile,
+                           String eventsPath) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {

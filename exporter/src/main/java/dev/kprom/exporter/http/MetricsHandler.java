@@ -10,7 +10,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import dev.kprom.exporter.events.EventStream;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,6 +26,8 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes requests: {@code /metrics} to the Prometheus client's scrape handler (format and gzip negotiation),
  * {@code /} to the landing page, {@code /healthz} (alive), {@code /readyz} (every probe set attached) and
- * {@code /probes} (JSON: each probe set's attach choices and map reads); anything else 404, non-GET/HEAD 405.
+ * {@code /probes} (JSON: each probe set's attach choices and map reads), and, when configured, the event path
+ * (live records as NDJSON, see {@link EventSubscriber}); anything else 404, non-GET/HEAD 405.
  */
 @Sharable
 final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -65,13 +71,14 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE); // the stream is out of step now
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
         if (auth != null && !path.equals("/healthz") && !path.equals("/readyz")
                 && !auth.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"kprom\"");
             send(ctx, request, response);
-        } else if (!PATHS.contains(path)) {
+        } else if (!PATHS.contains(path) && !path.equals(routes.eventsPath())) {
             send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics\n"));
         } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
             FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -79,6 +86,8 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             send(ctx, request, response);
         } else if (request.content().isReadable()) {
             send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "GET requests take no body\n"));
+        } else if (path.equals(routes.eventsPath())) {
+            events(ctx, request, uri);
         } else {
             send(ctx, request, switch (path) {
                 case "/metrics" -> metrics(ctx, request);
@@ -93,6 +102,35 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
             });
         }
+    }
+
+    /**
+     * The event endpoint: {@code ?probe=NAME} (repeatable) picks probe sets, none means all. Answers 200 with a
+     * chunked {@code application/x-ndjson} body that lasts as long as the client stays.
+     */
+    private void events(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        List<String> wanted = uri.parameters().getOrDefault("probe", List.copyOf(routes.events().keySet()));
+        List<EventStream> streams = new ArrayList<>();
+        for (String probe : wanted) {
+            List<EventStream> of = routes.events().get(probe);
+            if (of == null) {
+                send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "no probe set \"" + probe + "\" with events (have: "
+                        + String.join(", ", new java.util.TreeSet<>(routes.events().keySet())) + ")\n"));
+                return;
+            }
+            streams.addAll(of);
+        }
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        if (request.method().equals(HttpMethod.HEAD)) {
+            HttpUtil.setContentLength(response, 0);
+            ctx.writeAndFlush(response);
+            return;
+        }
+        HttpUtil.setTransferEncodingChunked(response, true);
+        ctx.writeAndFlush(response);
+        EventSubscriber.follow(ctx.channel(), streams);
     }
 
     private static FullHttpResponse json(Object value) {
