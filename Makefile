@@ -12,9 +12,9 @@ MVN        ?= mvn -B -q
 CONFIG     ?= config/kprom.yaml
 
 # Debian packages kprom needs to build and run: BPF toolchain, libbpf, a JDK and Maven.
-DEB_PKGS   := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven prometheus wrk openssl iproute2 util-linux
+DEB_PKGS   := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven prometheus wrk openssl iproute2 util-linux unzip
 
-.PHONY: all deps build probes run test bench clean
+.PHONY: all deps build probes run test helm-test bench clean
 
 all: build
 
@@ -27,6 +27,9 @@ deps:
 	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# Node.js and npm run the chart tests; a Node.js from elsewhere (NodeSource, say) brings its own npm.
+	@command -v npm >/dev/null || { echo "make deps: installing nodejs npm"; if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 
 ## probes: compile every probes/*.bpf.c into target/bpf/*.bpf.o (the jar packs them),
 ## and the test-only objects of src/test/bpf into target/test-bpf.
@@ -55,10 +58,17 @@ run: build
 	@if [ "$$(id -u)" -ne 0 ]; then echo "kprom loads BPF programs: run 'sudo make run'" >&2; exit 1; fi
 	java -jar target/kprom.jar --config $(CONFIG)
 
-## test: every test, including those that load real BPF programs (as root).
+## test: every test, including those that load real BPF programs (as root), then the Helm chart's.
 test: deps
 	$(MVN) verify
+	$(MAKE) helm-test
 
+## helm-test: helm lint --strict and helm template for the default and ci/*-values.yaml, every manifest
+## validated offline against the Kubernetes API schemas, the DaemonSet's capabilities and mounts checked,
+## each rendered config checked by kprom check-config (needs target/kprom.jar).
+helm-test: deps
+	cd helm/test && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \
+	  && node --test
 ## bench: map reads and scrapes against the C baseline (one run), HTTP under wrk, event drain against C.
 bench: build
 	bash bench/map-read.sh
