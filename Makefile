@@ -14,7 +14,7 @@ CONFIG     ?= config/kprom.yaml
 # Debian packages kprom needs to build and run: BPF toolchain, libbpf, a JDK and Maven.
 DEB_PKGS   := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven prometheus wrk openssl iproute2 util-linux unzip
 
-.PHONY: all deps build probes run test helm-test bench clean
+.PHONY: all deps build probes run test helm-test image-test bench clean
 
 all: build
 
@@ -69,6 +69,11 @@ test: deps
 helm-test: deps
 	cd helm/test && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \
 	  && node --test
+## image-test: build the Dockerfile with buildah against a local debootstrap'ed Debian base (no registry
+## needed), then run the image: --version, check-config, and the daemon with CAP_BPF+CAP_PERFMON serving metrics.
+image-test:
+	bash tools/image-test.sh
+
 ## bench: map reads and scrapes against the C baseline (one run), HTTP under wrk, event drain against C.
 bench: build
 	bash bench/map-read.sh

@@ -87,6 +87,7 @@ test("the default DaemonSet has exactly CAP_BPF and CAP_PERFMON, and read-only h
   assert.equal(c.securityContext.allowPrivilegeEscalation, false);
   assert.equal(c.securityContext.readOnlyRootFilesystem, true);
   assert.equal(pod.hostPID, false);
+  assert.deepEqual(pod.securityContext, { seccompProfile: { type: "Unconfined" } }); // see values.yaml: bpf() and seccomp
   assert.equal(pod.hostNetwork, undefined);
   const hostPaths = pod.volumes.filter((v) => v.hostPath).map((v) => v.hostPath.path).sort();
   assert.deepEqual(hostPaths, ["/sys/kernel/btf", "/sys/kernel/tracing"]);
