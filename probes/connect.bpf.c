@@ -6,6 +6,9 @@
  * sockaddr and parked per thread in `inflight`; at return the record is
  * completed with the return value and the duration and sent. Entry and return
  * each have alternatives (config/probes/connect.yaml lists them in order):
+ *   fentry_connect / fexit_connect      fentry/fexit on __sys_connect (kernel
+ *                                       BTF): the cheapest, and fexit sees
+ *                                       the return value as an argument;
  *   kprobe_connect / kretprobe_connect  kprobe on __sys_connect(fd, uaddr, len)
  *                                       (its arguments are plain registers);
  *   ksyscall_connect                    kprobe on the syscall wrapper
@@ -91,6 +94,18 @@ static __always_inline int leave(void *ctx, long ret)
 	bpf_perf_event_output(ctx, &connect_events, BPF_F_CURRENT_CPU, e, sizeof(*e));
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_connect, int fd, struct sockaddr *uaddr, int addrlen)
+{
+	return enter(uaddr);
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_connect, int fd, struct sockaddr *uaddr, int addrlen, int ret)
+{
+	return leave(ctx, ret);
 }
 
 SEC("kprobe")

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* execve: counts execve() calls by (uid, comm of the caller).
  *
- * Two programs count the same thing; kprom attaches the first one the kernel
- * supports (config/probes/execve.yaml lists them in order):
+ * Three programs count the same thing; kprom attaches the first one the kernel
+ * supports (config/probes/execve.yaml lists them in order, cheapest first):
+ *   fentry_execve  fentry on the execve syscall function (needs kernel BTF;
+ *                  kprom sets the target, resolved from /proc/kallsyms, before
+ *                  load): a direct call, no breakpoint trap;
  *   kprobe_execve  kprobe on the execve syscall symbol, resolved by kprom from
  *                  /proc/kallsyms (the target is given at attach time, so SEC
  *                  names no function);
@@ -11,6 +14,7 @@
  * The comm is the caller's: at syscall entry the new image is not loaded yet. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 #include "kprom.h"
 
 struct execve_key {
@@ -33,6 +37,12 @@ static __always_inline int count_execve(void)
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
 	kprom_count(&execve_total, &key, 1);
 	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_execve)
+{
+	return count_execve();
 }
 
 SEC("kprobe")

@@ -3,6 +3,7 @@
  * works. Both would count getppid() calls per thread id in getppid_total. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 #include "kprom.h"
 
 struct {
@@ -33,6 +34,16 @@ int tp_getppid(void *ctx)
 
 SEC("kprobe")
 int kprobe_getppid(void *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	kprom_count(&getppid_total, &tid, 1);
+	return 0;
+}
+
+/* fentry on the getppid syscall function, whose name kprom sets before load. */
+SEC("fentry")
+int BPF_PROG(fentry_getppid)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 

@@ -28,11 +28,13 @@ class ExecveProbeTest {
         try (Daemon daemon = Daemon.start(config, new InetSocketAddress("127.0.0.1", 0))) {
             AttachChoice choice = daemon.probeSets().get(0).choices().get(0);
             programId = daemon.probeSets().get(0).object().program(choice.chosen().program()).id();
-            if (KPROBES) {
-                assertThat(choice.chosen().program()).isEqualTo("kprobe_execve");
-            } else {
+            // fentry where the kernel allows it, else kprobe, else the tracepoint; each skip says why
+            assertThat(choice.chosen().program()).isIn("fentry_execve", "kprobe_execve", "tp_execve");
+            if (!KPROBES) {
                 assertThat(choice.chosen().program()).isEqualTo("tp_execve");
-                assertThat(choice.skipped()).singleElement().asString()
+                assertThat(choice.skipped()).hasSize(2);
+                assertThat(choice.skipped().get(0)).startsWith("fentry sys_execve (program fentry_execve): ");
+                assertThat(choice.skipped().get(1))
                         .startsWith("kprobe sys_execve (program kprobe_execve): this kernel has no kprobe support");
             }
 

@@ -71,7 +71,7 @@ class ShutdownTest {
         assertThat(Files.readString(log))
                 .contains("kprom: invalid configuration:\n"
                         + dir.resolve("kprom.yaml") + ":1:1: probe_sets: at least one probe set is required\n"
-                        + dir.resolve("kprom.yaml") + ":2:1: probe_set: unknown key (known keys: events_path, listen, log_level, probe_sets, probes_dir, web_config_file)\n")
+                        + dir.resolve("kprom.yaml") + ":2:1: probe_set: unknown key (known keys: disable_attach, events_path, listen, log_level, probe_sets, probes_dir, web_config_file)\n")
                 .doesNotContain("serving /metrics", "Tracefs");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }

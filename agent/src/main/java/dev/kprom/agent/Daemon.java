@@ -77,7 +77,8 @@ public final class Daemon implements AutoCloseable, StatusSource {
         PrometheusRegistry registry = new PrometheusRegistry();
         SelfMetrics self = new SelfMetrics(registry, version);
         try {
-            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::probeSet);
+            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::probeSet,
+                    config.daemon().disabledAttachKinds());
             for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
             for (ProbeSet set : started) {
                 for (MultiCollector c : set.collectors()) registry.register(c);

@@ -48,8 +48,9 @@ final class TraceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProbeSetConfig set;
+        KpromConfig daemon;
         try {
-            KpromConfig daemon = ConfigLoader.load(config);
+            daemon = ConfigLoader.load(config);
             set = ConfigLoader.loadProbeSet(probeSet, config.toAbsolutePath().getParent().resolve(daemon.daemon().probesDir()));
         } catch (ConfigException e) {
             err.println("kprom trace: invalid configuration:\n" + e.getMessage());
@@ -61,7 +62,8 @@ final class TraceCommand implements Callable<Integer> {
         }
         ProbeSet running;
         try {
-            running = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE).load(set);
+            running = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE,
+                    daemon.daemon().disabledAttachKinds()).load(set);
         } catch (ProbeSetException | ConfigException | IllegalStateException | IllegalArgumentException e) {
             err.println("kprom trace: cannot start: " + e.getMessage());
             return Main.EXIT_START;

@@ -21,14 +21,14 @@ class ConfigLoaderTest {
         ProbeSetSpec execve = config.probeSets().get(0).spec();
         assertThat(execve.object()).isEqualTo("execve.bpf.o");
         assertThat(execve.programs().get(0).attach()).extracting(AttachSpec::kind)
-                .containsExactly(AttachSpec.Kind.KPROBE, AttachSpec.Kind.TRACEPOINT);
+                .containsExactly(AttachSpec.Kind.FENTRY, AttachSpec.Kind.KPROBE, AttachSpec.Kind.TRACEPOINT);
         assertThat(execve.metrics().counters().get(0).labels()).extracting(l -> l.name()).containsExactly("uid", "comm");
     }
 
     @Test
     void reportsEveryErrorOfEveryFileTogetherInLineOrder(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("probes"));
-        Files.writeString(dir.resolve("kprom.yaml"), "listen: nowhere\nprobe_sets: [execve, broken, missing]\nlog_level: loud\ncolour: blue\nevents_path: /metrics\n");
+        Files.writeString(dir.resolve("kprom.yaml"), "listen: nowhere\nprobe_sets: [execve, broken, missing]\nlog_level: loud\ncolour: blue\nevents_path: /metrics\ndisable_attach: [fentry, uprobe]\n");
         Files.writeString(dir.resolve("probes/broken.yaml"), """
                 object: x.bpf.o
                 programs:
@@ -44,15 +44,16 @@ class ConfigLoaderTest {
         assertThat(e.errors()).extracting(ConfigError::toString).containsExactly(
                 k + ":1:1: listen: must be host:port (got \"nowhere\")",
                 k + ":3:1: log_level: must be one of trace, debug, info, warn, error (got \"loud\")",
-                k + ":4:1: colour: unknown key (known keys: events_path, listen, log_level, probe_sets, probes_dir, web_config_file)",
+                k + ":4:1: colour: unknown key (known keys: disable_attach, events_path, listen, log_level, probe_sets, probes_dir, web_config_file)",
                 k + ":5:1: events_path: must be a path of its own, such as /events (got \"/metrics\")",
+                k + ":6:26: disable_attach[1]: must be one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, auto (got \"uprobe\")",
                 b + ":3:5: programs[0].name: must match [a-z_][a-z0-9_]* (got \"BAD\")",
-                b + ":4:14: programs[0].attach[0]: needs exactly one of kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got 2)",
+                b + ":4:14: programs[0].attach[0]: needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got 2)",
                 b + ":7:51: metrics.counters[0].labels[0].size: must be > 0 (got -1)",
                 b + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, errno, hex, inet_ip, ksym, kube_container, kube_pod, port, regexp, static_map, string, syscall, uid, uint)",
                 b + ":7:89: metrics.counters[0].extra: unknown key (known keys: buckets, help, labels, map, max_series, name, per_cpu, value)",
                 dir.resolve("probes/missing.yaml") + ": probe set \"missing\" not found (no such file, and no built-in probe set of that name)");
-        assertThat(e.getMessage().lines()).hasSize(10);
+        assertThat(e.getMessage().lines()).hasSize(11);
     }
 
     @Test

@@ -86,6 +86,52 @@ class ProbeSetLoaderTest {
     }
 
     @Test
+    void fentryOnAMissingFunctionIsSkippedAndOnAPresentOneChosenWhereTheKernelAllowsIt() {
+        ProbeSetConfig config = probeSet("""
+                  - name: getppid
+                    attach:
+                      - {program: fentry_getppid, fentry: sys_nosuchcall}
+                      - {program: fentry_getppid, fentry: sys_getppid}
+                      - {program: tp_getppid, tracepoint: syscalls/sys_enter_getppid}
+                """, COUNTER);
+        try (ProbeSet set = loader().load(config)) {
+            AttachChoice choice = set.choices().get(0);
+            assertThat(choice.skipped().get(0)).isEqualTo("fentry sys_nosuchcall (program fentry_getppid): no kernel function matches "
+                    + "\"sys_nosuchcall\" in /proc/kallsyms (tried sys_nosuchcall, __x64_sys_nosuchcall, __se_sys_nosuchcall, __sys_nosuchcall)");
+            if (choice.chosen().program().equals("fentry_getppid")) {
+                assertThat(choice.target()).isEqualTo("__x64_sys_getppid");
+            } else { // this kernel refuses that fentry (no BTF for the function, or EPERM): its reason, then the tracepoint
+                assertThat(choice.chosen().program()).isEqualTo("tp_getppid");
+                assertThat(choice.skipped().get(1)).matches("fentry sys_getppid \\(program fentry_getppid\\): "
+                        + "(the kernel's BTF has no function __x64_sys_getppid .*|load failed: .*)");
+            }
+            int tid = TestLibC.gettid();
+            for (int i = 0; i < 100; i++) TestLibC.getppid();
+            CounterSnapshot counter = (CounterSnapshot) set.collectors().get(0).collect().get(0);
+            assertThat(counter.getDataPoints().stream().filter(p -> p.getLabels().get("tid").equals(Integer.toString(tid)))
+                    .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum()).isEqualTo(100);
+        }
+        assertThat(BpfPrograms.idsNamed("fentry_getppid")).isEmpty();
+    }
+
+    @Test
+    void disabledAttachKindsAreSkippedWithThatReason() {
+        ProbeSetConfig config = probeSet("""
+                  - name: getppid
+                    attach:
+                      - {program: fentry_getppid, fentry: sys_getppid}
+                      - {program: tp_getppid, tracepoint: syscalls/sys_enter_getppid}
+                """, COUNTER);
+        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE,
+                java.util.Set.of(dev.kprom.agent.config.AttachSpec.Kind.FENTRY));
+        try (ProbeSet set = loader.load(config)) {
+            assertThat(set.choices().get(0).chosen().program()).isEqualTo("tp_getppid");
+            assertThat(set.choices().get(0).skipped()).containsExactly(
+                    "fentry sys_getppid (program fentry_getppid): fentry is disabled by disable_attach in the daemon config");
+        }
+    }
+
+    @Test
     void failsListingEveryReasonWhenNoAlternativeWorksAndLeavesNothingLoaded() {
         ProbeSetConfig config = probeSet("""
                   - name: getppid

@@ -59,6 +59,16 @@ public final class BpfProgram {
         }
     }
 
+    /** Before load: the kernel function an fentry/fexit program binds to ({@code bpf_program__set_attach_target}). */
+    public void setAttachTarget(String function) {
+        BpfException.check(Libbpf.bpf_program__set_attach_target(prog, 0, function), what("set attach target of") + " to " + function);
+    }
+
+    /** Attaches an fentry/fexit program to the function set before load; {@code description} names it in errors. */
+    public BpfLink attachTrace(String description) {
+        return link(Libbpf.bpf_program__attach_trace(prog), description);
+    }
+
     public BpfLink attachKprobe(String function, boolean retprobe) {
         String kind = retprobe ? "kretprobe" : "kprobe";
         return link(Libbpf.bpf_program__attach_kprobe(prog, retprobe, function), kind + " " + function);

@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * One way to attach a program: exactly one of the target fields is set.
  * <pre>
+ * - program: fentry_execve
+ *   fentry: sys_execve                    # cheapest per event; resolved via /proc/kallsyms, needs kernel BTF
  * - program: kprobe_execve
  *   kprobe: sys_execve                    # resolved via /proc/kallsyms
  * - program: tp_execve
@@ -15,6 +17,8 @@ import java.util.List;
  */
 public record AttachSpec(
         String program,
+        String fentry,
+        String fexit,
         String kprobe,
         String kretprobe,
         String tracepoint,
@@ -22,9 +26,17 @@ public record AttachSpec(
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
-    public enum Kind { KPROBE, KRETPROBE, TRACEPOINT, RAW_TRACEPOINT, AUTO }
+    public enum Kind { FENTRY, FEXIT, KPROBE, KRETPROBE, TRACEPOINT, RAW_TRACEPOINT, AUTO;
+
+        /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
+        public String yamlName() {
+            return name().toLowerCase();
+        }
+    }
 
     public Kind kind() {
+        if (fentry != null) return Kind.FENTRY;
+        if (fexit != null) return Kind.FEXIT;
         if (kprobe != null) return Kind.KPROBE;
         if (kretprobe != null) return Kind.KRETPROBE;
         if (tracepoint != null) return Kind.TRACEPOINT;
@@ -35,6 +47,8 @@ public record AttachSpec(
     /** The target as written: "sys_execve", "syscalls/sys_enter_execve"; "SEC" for auto. */
     public String target() {
         return switch (kind()) {
+            case FENTRY -> fentry;
+            case FEXIT -> fexit;
             case KPROBE -> kprobe;
             case KRETPROBE -> kretprobe;
             case TRACEPOINT -> tracepoint;
@@ -45,17 +59,17 @@ public record AttachSpec(
 
     /** "kprobe sys_execve (program kprobe_execve)". */
     public String describe() {
-        return kind().name().toLowerCase() + " " + target() + " (program " + program + ")";
+        return kind().yamlName() + " " + target() + " (program " + program + ")";
     }
 
     /** Problems with this alternative alone, each as "field: what is wrong". */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         if (program == null || program.isBlank()) problems.add("program: is required");
-        int targets = (kprobe != null ? 1 : 0) + (kretprobe != null ? 1 : 0) + (tracepoint != null ? 1 : 0)
+        int targets = (fentry != null ? 1 : 0) + (fexit != null ? 1 : 0) + (kprobe != null ? 1 : 0) + (kretprobe != null ? 1 : 0) + (tracepoint != null ? 1 : 0)
                 + (rawTracepoint != null ? 1 : 0) + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
-            problems.add("needs exactly one of kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got " + targets + ")");
+            problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got " + targets + ")");
         }
         if (tracepoint != null && !tracepoint.matches("[\\w.-]+/[\\w.-]+")) {
             problems.add("tracepoint: must be category/event (got \"" + tracepoint + "\")");

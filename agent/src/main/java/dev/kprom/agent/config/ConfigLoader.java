@@ -85,6 +85,12 @@ public final class ConfigLoader {
         if (d.eventsPath() != null && (!d.eventsPath().matches("/[A-Za-z0-9._~/-]*") || RESERVED_PATHS.contains(d.eventsPath()))) {
             problems.add("events_path", "must be a path of its own, such as /events (got \"" + d.eventsPath() + "\")");
         }
+        java.util.List<String> kinds = java.util.Arrays.stream(AttachSpec.Kind.values()).map(AttachSpec.Kind::yamlName).toList();
+        for (int i = 0; i < d.disableAttach().size(); i++) {
+            if (!kinds.contains(d.disableAttach().get(i))) {
+                problems.add("disable_attach[" + i + "]", "must be one of " + String.join(", ", kinds) + " (got \"" + d.disableAttach().get(i) + "\")");
+            }
+        }
         if (!LOG_LEVELS.contains(d.logLevel())) {
             problems.add("log_level", "must be one of trace, debug, info, warn, error (got \"" + d.logLevel() + "\")");
         }

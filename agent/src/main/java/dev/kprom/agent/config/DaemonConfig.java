@@ -11,10 +11,11 @@ import java.util.List;
  * log_level: info
  * web_config_file: web.yml    # optional: TLS and basic auth, relative to this file
  * events_path: /events        # optional: live event records as NDJSON over HTTP (off when absent)
+ * disable_attach: [fentry]     # optional: attach kinds never to use, e.g. where fentry misbehaves
  * </pre>
  */
 public record DaemonConfig(String listen, String probesDir, List<String> probeSets, String logLevel, String webConfigFile,
-                           String eventsPath) {
+                           String eventsPath, List<String> disableAttach) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {
@@ -22,5 +23,13 @@ public record DaemonConfig(String listen, String probesDir, List<String> probeSe
         probesDir = probesDir == null ? "probes" : probesDir;
         probeSets = probeSets == null ? List.of() : List.copyOf(probeSets);
         logLevel = logLevel == null ? "info" : logLevel;
+        disableAttach = disableAttach == null ? List.of() : List.copyOf(disableAttach);
+    }
+
+    /** disable_attach as attach kinds; names that are none are left out (validation reports them). */
+    public java.util.Set<AttachSpec.Kind> disabledAttachKinds() {
+        java.util.Set<AttachSpec.Kind> kinds = java.util.EnumSet.noneOf(AttachSpec.Kind.class);
+        for (AttachSpec.Kind k : AttachSpec.Kind.values()) if (disableAttach.contains(k.yamlName())) kinds.add(k);
+        return kinds;
     }
 }

@@ -14,7 +14,7 @@ public record AttachChoice(String slot, AttachSpec chosen, String target, List<S
 
     @Override
     public String toString() {
-        return slot + ": " + chosen.kind().name().toLowerCase() + " " + target + " (program " + chosen.program() + ")"
+        return slot + ": " + chosen.kind().yamlName() + " " + target + " (program " + chosen.program() + ")"
                 + (skipped.isEmpty() ? "" : "; skipped " + String.join("; skipped ", skipped));
     }
 }

@@ -6,6 +6,7 @@ import dev.kprom.agent.config.AttachSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks an attach alternative against the running kernel before anything is loaded, so that an alternative
@@ -27,25 +28,40 @@ final class Preflight {
         }
     }
 
+    static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
     private final Path tracefs;
     private final Kallsyms kallsyms;
+    private final Set<AttachSpec.Kind> disabled;
 
-    Preflight(Path tracefs, Kallsyms kallsyms) {
+    Preflight(Path tracefs, Kallsyms kallsyms, Set<AttachSpec.Kind> disabled) {
         this.tracefs = tracefs;
         this.kallsyms = kallsyms;
+        this.disabled = disabled;
     }
 
     Result check(AttachSpec alt) {
+        if (disabled.contains(alt.kind())) return Result.skip(alt.kind().yamlName() + " is disabled by disable_attach in the daemon config");
         return switch (alt.kind()) {
+            case FENTRY, FEXIT -> fentry(alt.target());
             case KPROBE, KRETPROBE -> kprobe(alt.target());
             case TRACEPOINT -> tracepoint(alt.target());
             case RAW_TRACEPOINT, AUTO -> Result.ok(alt.target());
         };
     }
 
+    /** fentry and fexit attach by BTF function: the kernel must have BTF and the function must exist now. */
+    private Result fentry(String function) {
+        if (!Files.exists(VMLINUX_BTF)) return Result.skip("this kernel has no BTF (" + VMLINUX_BTF + "), which fentry and fexit need");
+        return resolve(function);
+    }
+
     private Result kprobe(String function) {
         Optional<String> missing = KprobeSupport.missing(tracefs);
         if (missing.isPresent()) return Result.skip(missing.get());
+        return resolve(function);
+    }
+
+    private Result resolve(String function) {
         return kallsyms.resolve(function).map(Result::ok).orElseGet(() -> Result.skip("no kernel function matches \""
                 + function + "\" in /proc/kallsyms (tried " + String.join(", ", kallsyms.candidates(function)) + ")"));
     }

@@ -67,7 +67,7 @@ public final class ProbeSet implements AutoCloseable {
     /** What {@code /probes} shows: attach choices, skipped alternatives, and each map's last read. */
     public ProbeStatus status() {
         List<ProgramStatus> programs = choices.stream().map(c -> new ProgramStatus(c.slot(), c.chosen().program(),
-                c.chosen().kind().name().toLowerCase() + " " + c.target(), c.skipped())).toList();
+                c.chosen().kind().yamlName() + " " + c.target(), c.skipped())).toList();
         List<MapStatus> maps = collectors().stream().map(MapMetricCollector::status).toList();
         return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps);
     }

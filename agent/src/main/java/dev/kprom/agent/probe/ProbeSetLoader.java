@@ -9,6 +9,7 @@ import dev.kprom.agent.config.AttachSpec;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.MapOfMapsReader;
 import dev.kprom.agent.bpf.MapType;
@@ -56,7 +57,12 @@ public final class ProbeSetLoader {
 
     /** {@code observers} gives each probe set (by name) the observer its collectors report reads to. */
     public ProbeSetLoader(Path tracefs, Kallsyms kallsyms, Function<String, CollectObserver> observers) {
-        this.preflight = new Preflight(tracefs, kallsyms);
+        this(tracefs, kallsyms, observers, Set.of());
+    }
+
+    /** {@code disabled}: attach kinds never to use (the daemon config's disable_attach), skipped with that reason. */
+    public ProbeSetLoader(Path tracefs, Kallsyms kallsyms, Function<String, CollectObserver> observers, Set<AttachSpec.Kind> disabled) {
+        this.preflight = new Preflight(tracefs, kallsyms, disabled);
         this.observers = observers;
     }
 
@@ -111,6 +117,11 @@ public final class ProbeSetLoader {
                 for (Candidate c : chosen) load.add(c.alt().program());
                 checkAgainst(config, object);
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
+                Candidate untargetable = bindTraceTargets(object, chosen, struck, skipped);
+                if (untargetable != null) {
+                    object.close();
+                    continue;
+                }
                 List<MapMetricCollector> collectors = collectors(config, object); // check the maps before loading
                 List<EventSource> sources = eventSources(config, object);
                 try {
@@ -177,6 +188,26 @@ public final class ProbeSetLoader {
         return chosen;
     }
 
+    /**
+     * fentry and fexit programs bind to their function before load; a function the kernel's BTF lacks (libbpf says
+     * ESRCH) strikes that alternative. Returns the struck candidate, or null when all bound.
+     */
+    private static Candidate bindTraceTargets(BpfObject object, List<Candidate> chosen, Set<AttachSpec> struck,
+                                              Map<String, List<String>> skipped) {
+        for (Candidate c : chosen) {
+            AttachSpec.Kind kind = c.alt().kind();
+            if (kind != AttachSpec.Kind.FENTRY && kind != AttachSpec.Kind.FEXIT) continue;
+            try {
+                object.program(c.alt().program()).setAttachTarget(c.target());
+            } catch (BpfException e) {
+                strike(c, e.errno() == Errno.ESRCH ? "the kernel's BTF has no function " + c.target() + " (" + e.getMessage() + ")" : e.getMessage(),
+                        struck, skipped);
+                return c;
+            }
+        }
+        return null;
+    }
+
     private static void strike(Candidate c, String reason, Set<AttachSpec> struck, Map<String, List<String>> skipped) {
         struck.add(c.alt());
         String line = c.alt().describe() + ": " + reason;
@@ -186,6 +217,7 @@ public final class ProbeSetLoader {
 
     private static BpfLink attach(BpfProgram program, Candidate c) {
         return switch (c.alt().kind()) {
+            case FENTRY, FEXIT -> program.attachTrace(c.alt().kind().yamlName() + " " + c.target());
             case KPROBE -> program.attachKprobe(c.target(), false);
             case KRETPROBE -> program.attachKprobe(c.target(), true);
             case TRACEPOINT -> {
