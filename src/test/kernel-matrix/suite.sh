@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The kernel-matrix suite: runs the kprom jar on whatever kernel this is (the host's, or Debian's 6.1 under qemu
+# via ../shared/kernel-matrix/run-in-kernel.sh), drives a known number of execve() and connect() calls and
+# getppid() loops, and leaves what kprom reported in OUT for KernelMatrixTest to check:
+#   OUT/<scenario>/{probes.json,metrics.txt,kprom.log}, OUT/cost.txt, OUT/info.txt
+# Scenarios: default (fentry first), no-fentry (disable_attach: [fentry, fexit]), wrapper (a config naming a
+# missing function, then sys_connect resolved to the syscall wrapper), and getppid-<kind> for the attach cost.
+# Usage: suite.sh OUT   (from the repository root; target/kprom.jar and target/test-bpf built)
+set -uo pipefail
+OUT=$(realpath -m "$1")
+N=${N:-20}
+CALLS=${CALLS:-200000}
+JAR=$PWD/target/kprom.jar
+mkdir -p "$OUT"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "kernel $(uname -r)" > "$OUT/info.txt"
+echo "n $N" >> "$OUT/info.txt"
+echo "calls $CALLS" >> "$OUT/info.txt"
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+
+# kprom with config dir $1 on port $2; waits until ready (a slow, emulated kernel may take a minute)
+start() {
+  java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR" --config "$1/kprom.yaml" --listen "127.0.0.1:$2" > "$1/kprom.log" 2>&1 &
+  kprom_pid=$!
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$2/readyz" >/dev/null 2>&1 && return 0
+    kill -0 $kprom_pid 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+stop() {
+  kill -TERM $kprom_pid 2>/dev/null
+  wait $kprom_pid 2>/dev/null
+}
+
+# execve: a copy of sh named kmxsh execs /bin/true N times (counted under the caller's comm, kmxsh);
+# connect: a copy of bash named kmxconn opens N TCP connections to kprom's own port over loopback.
+drive() {
+  cp /bin/sh "$work/kmxsh"
+  cp /bin/bash "$work/kmxconn"
+  "$work/kmxsh" -c "i=0; while [ \$i -lt $N ]; do /bin/true; i=\$((i+1)); done"
+  "$work/kmxconn" -c "i=0; while [ \$i -lt $N ]; do exec 3<>/dev/tcp/127.0.0.1/$1 && exec 3>&-; i=\$((i+1)); done"
+}
+
+scenario() { # name port daemon-config-extra [probe-set-name probe-set-yaml]
+  local name=$1 port=$2 extra=$3 dir="$work/$1"
+  mkdir -p "$dir/probes" "$OUT/$name"
+  local sets="[execve, connect]"
+  if [ $# -ge 5 ]; then printf '%s\n' "$5" > "$dir/probes/$4.yaml"; sets="[execve, $4]"; fi
+  printf 'probe_sets: %s\nlog_level: info\n%s\n' "$sets" "$extra" > "$dir/kprom.yaml"
+  if start "$dir" "$port"; then
+    curl -sf "http://127.0.0.1:$port/probes" > "$OUT/$name/probes.json"
+    drive "$port"
+    sleep 3 # records drain every 10 ms; the guest is emulated
+    curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/$name/metrics.txt"
+    echo "port $port" >> "$OUT/$name/info.txt"
+  fi
+  stop
+  cp "$dir/kprom.log" "$OUT/$name/kprom.log"
+}
+
+scenario default 19611 ""
+scenario no-fentry 19612 "disable_attach: [fentry, fexit]"
+scenario wrapper 19613 "disable_attach: [fentry, fexit]" connect_wrapper "$(cat <<'YAML'
+object: connect.bpf.o
+programs:
+  - name: enter
+    attach:
+      - {program: ksyscall_connect, kprobe: no_such_connect_function}
+      - {program: ksyscall_connect, kprobe: sys_connect}
+      - {program: tp_connect_enter, tracepoint: syscalls/sys_enter_connect}
+  - name: exit
+    attach:
+      - {program: kretprobe_connect, kretprobe: sys_connect}
+      - {program: tp_connect_exit, tracepoint: syscalls/sys_exit_connect}
+events:
+  - map: connect_events
+    record: connect_event
+    counters:
+      - name: connect_total
+        help: connect() calls by command, destination address and port.
+        labels:
+          - {name: comm, decoders: [{name: string}]}
+          - {name: daddr, decoders: [{name: inet_ip, family_label: family}]}
+          - {name: dport, decoders: [{name: port}]}
+          - {name: family, decoders: [{name: uint}, {name: static_map, map: {"2": ipv4, "10": ipv6}, allow_unknown: true}]}
+YAML
+)"
+
+# Attach cost: getppid() loops under nothing, then a tracepoint, a kprobe and an fentry program counting them.
+# getppid's syscall wrapper has no BTF (SYSCALL_DEFINE0), so the kprobe and the fentry both sit on the function
+# every getppid() calls once, __task_pid_nr_ns.
+loop=$OUT/getppid_loop
+clang -O2 -o "$loop" src/test/kernel-matrix/getppid_loop.c
+: > "$OUT/cost.txt"
+best() { # best of 3 runs: emulation is noisy
+  local b=""
+  for _ in 1 2 3; do v=$("$loop" "$CALLS"); if [ -z "$b" ] || awk "BEGIN{exit !($v < $b)}"; then b=$v; fi; done
+  echo "$b"
+}
+echo "none $(best)" >> "$OUT/cost.txt"
+port=19620
+for kind in tracepoint kprobe fentry; do
+  port=$((port + 1))
+  dir="$work/getppid-$kind"
+  mkdir -p "$dir/probes" "$OUT/getppid-$kind"
+  case $kind in
+    tracepoint) alt="{program: tp_getppid, tracepoint: syscalls/sys_enter_getppid}" ;;
+    kprobe) alt="{program: kprobe_getppid, kprobe: __task_pid_nr_ns}" ;;
+    fentry) alt="{program: fentry_getppid, fentry: __task_pid_nr_ns}" ;;
+  esac
+  cat > "$dir/probes/getppid.yaml" <<YAML
+object: $PWD/target/test-bpf/fallback_test.bpf.o
+programs:
+  - name: getppid
+    attach: [$alt]
+metrics:
+  counters:
+    - name: getppid_total
+      help: getppid() calls by thread id.
+      labels: [{name: tid, size: 4, decoders: [{name: uint}]}]
+YAML
+  printf 'probe_sets: [getppid]\n' > "$dir/kprom.yaml"
+  if start "$dir" $port; then
+    curl -sf "http://127.0.0.1:$port/probes" > "$OUT/getppid-$kind/probes.json"
+    echo "$kind $(best)" >> "$OUT/cost.txt"
+  else
+    echo "$kind unavailable" >> "$OUT/cost.txt"
+  fi
+  stop
+  cp "$dir/kprom.log" "$OUT/getppid-$kind/kprom.log"
+done
+echo done >> "$OUT/info.txt"
