@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The kernel-matrix suite: runs the kprom jar on whatever kernel this is (the host's, or Debian's 6.1 under qemu
 # via ../shared/kernel-matrix/run-in-kernel.sh), drives a known number of execve() and connect() calls and
-# getppid() loops, and leaves what kprom reported in OUT for KernelMatrixTest to check:
+# getppid() loops, and leaves what kprom reported in OUT for KernelMatrixIT to check:
 #   OUT/<scenario>/{probes.json,metrics.txt,kprom.log}, OUT/cost.txt, OUT/info.txt
 # Scenarios: default (fentry first), no-fentry (disable_attach: [fentry, fexit]), wrapper (a config naming a
 # missing function, then sys_connect resolved to the syscall wrapper), and getppid-<kind> for the attach cost.

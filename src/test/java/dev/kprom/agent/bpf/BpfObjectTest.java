@@ -16,7 +16,7 @@ class BpfObjectTest {
     void listsProgramsAndMapsWithTheirTypesAndSizes() {
         try (BpfObject obj = BpfObject.openFile(TestObjects.path("fallback_test.bpf.o"))) {
             assertThat(obj.programs()).extracting(BpfProgram::name)
-                    .containsExactlyInAnyOrder("tp_rejected", "tp_getppid", "kprobe_getppid");
+                    .containsExactlyInAnyOrder("tp_rejected", "tp_getppid", "kprobe_getppid", "fentry_getppid");
             for (BpfProgram p : obj.programs()) p.setAutoload(p.name().equals("tp_getppid"));
             obj.load();
             BpfMap map = obj.map("getppid_total");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The kernel-matrix suite (src/test/kernel-matrix/suite.sh): the kprom jar on this host's kernel (no kprobes,
+ * The kernel-matrix suite (src/test/kernel-matrix/suite.sh), run by failsafe after the jar is packaged: the kprom jar on this host's kernel (no kprobes,
  * fentry refused: tracepoint fallbacks) and on Debian's 6.1 under qemu (../shared/kernel-matrix), each driving
  * 20 execve() and 20 connect() calls per scenario. Here the results come back as files and are checked: which
  * attach alternative was chosen and why the others were skipped, and exact counts. A failure shows the logs.
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 @BpfTest
 @Tag("kernel-matrix")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KernelMatrixTest {
+class KernelMatrixIT {
     private static final Path OUT = Path.of("target/kernel-matrix").toAbsolutePath();
     private static final int N = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
