@@ -12,7 +12,7 @@ MVN        ?= mvn -B -q
 CONFIG     ?= config/kprom.yaml
 
 # Debian packages kprom needs to build and run: BPF toolchain, libbpf, a JDK and Maven.
-DEB_PKGS   := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven prometheus wrk openssl iproute2 util-linux unzip
+DEB_PKGS   := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven prometheus wrk openssl iproute2 util-linux unzip curl
 
 .PHONY: all deps build probes run test helm-test image-test bench clean
 
