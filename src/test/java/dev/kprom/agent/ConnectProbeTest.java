@@ -140,6 +140,7 @@ class ConnectProbeTest {
              Daemon daemon = Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
             int port = server.getLocalPort();
             assertThat(Scrape.get(daemon.address(), "/events?probe=execve").statusCode()).isEqualTo(404);
+            assertThat(Scrape.get(daemon.address(), "/").body()).contains("<a href=\"/events\">Live events (NDJSON)</a>");
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + daemon.address().getPort() + "/events?probe=connect")).build(),

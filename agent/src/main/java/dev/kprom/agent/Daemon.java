@@ -105,7 +105,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
             String eventsPath = config.daemon().eventsPath();
             if (eventsPath != null) LOG.info("serving event records of {} as NDJSON at {}", events.keySet(), eventsPath);
             daemon.server = MetricsServer.start(listen, new Routes(registry, new LandingPage(version,
-                    started.stream().map(ProbeSet::name).toList(), http.tls() != null, http.auth() != null), daemon,
+                    started.stream().map(ProbeSet::name).toList(), http.tls() != null, http.auth() != null, eventsPath), daemon,
                     self.scrapeDuration(), eventsPath, events), http);
             return daemon;
         } catch (RuntimeException | InterruptedException e) {

@@ -2,14 +2,18 @@ package dev.kprom.exporter.http;
 
 import java.util.List;
 
-/** What the landing page at {@code /} shows. */
-public record LandingPage(String version, List<String> probeSets, boolean tls, boolean basicAuth) {
+/** What the landing page at {@code /} shows; {@code eventsPath} (null when off) links the live event stream. */
+public record LandingPage(String version, List<String> probeSets, boolean tls, boolean basicAuth, String eventsPath) {
     public LandingPage {
         probeSets = List.copyOf(probeSets);
     }
 
+    public LandingPage(String version, List<String> probeSets, boolean tls, boolean basicAuth) {
+        this(version, probeSets, tls, basicAuth, null);
+    }
+
     public LandingPage(String version, List<String> probeSets) {
-        this(version, probeSets, false, false);
+        this(version, probeSets, false, false, null);
     }
 
     String html() {
@@ -18,7 +22,8 @@ public record LandingPage(String version, List<String> probeSets, boolean tls, b
         return "<!DOCTYPE html><html><head><title>kprom</title></head><body>"
                 + "<h1>kprom " + escape(version) + "</h1>"
                 + "<p>eBPF metrics for Prometheus. <a href=\"/metrics\">Metrics</a> &middot; <a href=\"/probes\">Probe sets</a>"
-                + " &middot; <a href=\"/healthz\">Health</a> &middot; <a href=\"/readyz\">Readiness</a></p>"
+                + " &middot; <a href=\"/healthz\">Health</a> &middot; <a href=\"/readyz\">Readiness</a>"
+                + (eventsPath == null ? "" : " &middot; <a href=\"" + escape(eventsPath) + "\">Live events (NDJSON)</a>") + "</p>"
                 + "<p>TLS: " + (tls ? "on" : "off") + ". Basic auth: " + (basicAuth ? "on" : "off") + ".</p>"
                 + "<h2>Probe sets</h2><ul>" + items + "</ul></body></html>\n";
     }
