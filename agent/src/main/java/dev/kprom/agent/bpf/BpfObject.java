@@ -91,7 +91,7 @@ public final class BpfObject implements AutoCloseable {
     public void load() {
         LibbpfLog.startCapture();
         int rc = Libbpf.bpf_object__load(handle());
-        List<String> log = LibbpfLog.stopCapture();
+        List<String> log = LibbpfLog.stopCapture(rc >= 0);
         if (rc < 0) {
             String program = null;
             for (String line : log) {

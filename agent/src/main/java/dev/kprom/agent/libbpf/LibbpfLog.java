@@ -9,11 +9,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes libbpf's own log into Logback under the logger {@code libbpf}, and lets a caller capture the lines
- * libbpf prints during one operation (the verifier log of a failed load, say) to put in an error message.
+ * libbpf prints during one operation (the verifier log of a failed load, say) to put in an error message. While
+ * capturing, lines are logged at DEBUG only: the caller either reports the failure itself (a skipped attach
+ * alternative, an error) or, on success, has the warnings logged as usual.
  */
 public final class LibbpfLog {
     private static final Logger LOG = LoggerFactory.getLogger("libbpf");
-    private static final ThreadLocal<List<String>> CAPTURE = new ThreadLocal<>();
+    private record Line(int level, String text) {}
+
+    private static final ThreadLocal<List<Line>> CAPTURE = new ThreadLocal<>();
     /** Held strongly: libbpf keeps the raw function pointer. */
     private static final Libbpf.libbpf_print_fn_t PRINT = LibbpfLog::print;
     private static volatile boolean installed;
@@ -32,16 +36,23 @@ public final class LibbpfLog {
         CAPTURE.set(new ArrayList<>());
     }
 
-    public static List<String> stopCapture() {
-        List<String> lines = CAPTURE.get();
+    /** The captured lines; with {@code logWarnings}, libbpf's warnings among them are logged at WARN now. */
+    public static List<String> stopCapture(boolean logWarnings) {
+        List<Line> lines = CAPTURE.get();
         CAPTURE.remove();
-        return lines == null ? List.of() : lines;
+        if (lines == null) return List.of();
+        List<String> texts = new ArrayList<>();
+        for (Line l : lines) {
+            texts.add(l.text());
+            if (logWarnings && l.level() == Libbpf.LIBBPF_WARN) LOG.warn("{}", l.text());
+        }
+        return texts;
     }
 
     /** A JNA callback must never throw: everything is caught here. */
     private static int print(int level, Pointer fmt, Pointer ap) {
         try {
-            List<String> capture = CAPTURE.get();
+            List<Line> capture = CAPTURE.get();
             if (level == Libbpf.LIBBPF_DEBUG && capture == null && !LOG.isDebugEnabled()) return 0;
             byte[] buf = new byte[4096];
             int n = LibC.vsnprintf(buf, buf.length, fmt, ap);
@@ -49,7 +60,9 @@ public final class LibbpfLog {
             String text = new String(buf, 0, Math.min(n, buf.length - 1), StandardCharsets.UTF_8).stripTrailing();
             if (text.startsWith("libbpf: ")) text = text.substring("libbpf: ".length());
             if (capture != null) {
-                for (String line : text.split("\n")) capture.add(line);
+                for (String line : text.split("\n")) capture.add(new Line(level, line));
+                LOG.debug("{}", text);
+                return n;
             }
             switch (level) {
                 case Libbpf.LIBBPF_WARN -> LOG.warn("{}", text);
