@@ -53,7 +53,7 @@ final class PerfRing extends Ring {
     private final ByteBuffer meta;
     private final ByteBuffer data;
     private final int mask;
-    private ByteBuffer scratch = ByteBuffer.allocate(256).order(ByteOrder.nativeOrder());
+    private ByteBuffer scratch = ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder()); // direct like the ring: one ByteBuffer class reaches handlers
     private volatile long wrapped;
 
     private PerfRing(int cpu, int fd, Pointer base, long mmapSize) {
@@ -168,7 +168,7 @@ final class PerfRing extends Ring {
     }
 
     private ByteBuffer unwrap(int at, int size, int ringSize) {
-        if (scratch.capacity() < size) scratch = ByteBuffer.allocate(Integer.highestOneBit(size) * 2).order(ByteOrder.nativeOrder());
+        if (scratch.capacity() < size) scratch = ByteBuffer.allocateDirect(Integer.highestOneBit(size) * 2).order(ByteOrder.nativeOrder());
         int first = ringSize - at;
         scratch.put(0, data, at, first);
         scratch.put(first, data, 0, size - first);
