@@ -55,6 +55,22 @@ class ConnectProbeTest {
         }
     }
 
+    /** {@code n} blocking connect() calls to 127.0.0.1:{@code port} from a thread whose comm is {@link #COMM}. */
+    private static void connectFromDistinctiveThread(int port, int n) throws InterruptedException {
+        Thread client = new Thread(() -> {
+            TestLibC.prctl(TestLibC.PR_SET_NAME, COMM, 0, 0, 0);
+            for (int i = 0; i < n; i++) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        client.start();
+        client.join();
+    }
+
     @Test
     void everyConnectToALoopbackPortIsOneRecordAndCountsOnce(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [connect]\n");
@@ -67,18 +83,7 @@ class ConnectProbeTest {
             Recorder recorder = new Recorder(stream);
             stream.addListener(recorder);
             int port = server.getLocalPort();
-            Thread client = new Thread(() -> {
-                TestLibC.prctl(TestLibC.PR_SET_NAME, COMM, 0, 0, 0);
-                for (int i = 0; i < n; i++) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port));
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            client.start();
-            client.join();
+            connectFromDistinctiveThread(port, n);
             // Java's sockets are dual-stack unless java.net.preferIPv4Stack: 127.0.0.1 goes out as ::ffff:127.0.0.1
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (System.nanoTime() < deadline && recorder.mine(port).size() < n) Thread.sleep(10);
@@ -148,18 +153,7 @@ class ConnectProbeTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).hasValue("application/x-ndjson");
             int n = 5;
-            Thread client = new Thread(() -> {
-                TestLibC.prctl(TestLibC.PR_SET_NAME, COMM, 0, 0, 0);
-                for (int i = 0; i < n; i++) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port));
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            client.start();
-            client.join();
+            connectFromDistinctiveThread(port, n);
             ObjectMapper json = new ObjectMapper();
             List<com.fasterxml.jackson.databind.JsonNode> mine = response.body()
                     .filter(line -> !line.isBlank())
