@@ -10,15 +10,15 @@ import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.spec.DecoderSpec;
 import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricSpec;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import dev.kprom.exporter.exposition.TextExposition;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * One scrape of a 100k-series counter: full map read, label decoding, snapshot, and rendering to the text
- * format, on the same map as ../shared/baselines/map_read (HASH, u64 key and value, max_entries 1M, keys 1..N).
+ * One scrape of a 100k-series counter: full map read, label decoding, and rendering to the text format as
+ * /metrics does it, on the same map as ../shared/baselines/map_read (HASH, u64 key and value, max_entries 1M, keys 1..N).
  * The key is one label decoded with uint. Prints RESULT lines (median of reps, after warm-up scrapes).
  *
  *   java -cp target/kprom.jar bench/java/ScrapeBench.java [reps]
@@ -40,11 +40,10 @@ public final class ScrapeBench {
             List<LayoutError> errors = new ArrayList<>();
             MapMetricCollector collector = new MapMetricCollector(MetricKind.COUNTER, spec,
                     LayoutBinder.bind(spec, "bench", reader, errors), reader, CollectObserver.IGNORE);
-            PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
             ByteArrayOutputStream out = new ByteArrayOutputStream(8 << 20);
             for (int w = 0; w < 5; w++) {
                 out.reset();
-                writer.write(out, collector.collect());
+                render(collector, out);
             }
             double[] total = new double[reps];
             double[] read = new double[reps];
@@ -55,7 +54,7 @@ public final class ScrapeBench {
                 if (got != n) throw new IllegalStateException("read " + got);
                 out.reset();
                 t0 = System.nanoTime();
-                writer.write(out, collector.collect());
+                render(collector, out);
                 total[r] = System.nanoTime() - t0;
             }
             long lines = out.toString().lines().filter(l -> l.startsWith("kprom_bench_total{")).count();
@@ -64,6 +63,13 @@ public final class ScrapeBench {
             report("kprom_scrape", n, reps, total);
             System.out.printf("RESULT tool=kprom n=%d method=scrape_bytes bytes=%d%n", n, out.size());
         }
+    }
+
+    /** What /metrics does for a map metric in the text format: read, decode, and write it. */
+    private static void render(MapMetricCollector collector, ByteArrayOutputStream out) throws java.io.IOException {
+        TextExposition text = new TextExposition(out, false);
+        text.write(collector.table());
+        text.flush();
     }
 
     private static void report(String method, int n, int reps, double[] t) {

@@ -11,6 +11,7 @@ import dev.kprom.agent.events.EventReader;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetLoader;
 import dev.kprom.exporter.events.EventStream;
+import dev.kprom.exporter.exposition.TableCollector;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.agent.config.WebConfigLoader;
 import dev.kprom.exporter.http.HttpOptions;
@@ -80,8 +81,12 @@ public final class Daemon implements AutoCloseable, StatusSource {
             ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::probeSet,
                     config.daemon().disabledAttachKinds());
             for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
+            List<TableCollector> tables = new ArrayList<>();
             for (ProbeSet set : started) {
-                for (MultiCollector c : set.collectors()) registry.register(c);
+                for (MultiCollector c : set.collectors()) {
+                    registry.register(c);
+                    if (c instanceof TableCollector t) tables.add(t);
+                }
             }
             Daemon daemon = new Daemon(started, self);
             self.bindStatus(daemon);
@@ -106,7 +111,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
             if (eventsPath != null) LOG.info("serving event records of {} as NDJSON at {}", events.keySet(), eventsPath);
             daemon.server = MetricsServer.start(listen, new Routes(registry, new LandingPage(version,
                     started.stream().map(ProbeSet::name).toList(), http.tls() != null, http.auth() != null, eventsPath), daemon,
-                    self.scrapeDuration(), eventsPath, events), http);
+                    self.scrapeDuration(), eventsPath, events, tables), http);
             return daemon;
         } catch (RuntimeException | InterruptedException e) {
             self.close();

@@ -2,7 +2,7 @@ package dev.kprom.exporter.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kprom.exporter.source.EntryVisitor;
+import dev.kprom.testing.FakeMap;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.exporter.layout.LayoutBinder;
@@ -14,47 +14,11 @@ import dev.kprom.exporter.spec.LabelSpec;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MapMetricCollectorTest {
-    /** An in-memory map of {u32 uid; char comm[16]} to per-CPU u64s. */
-    private static class FakeMap implements MapSource {
-        final ByteBuffer keys = ByteBuffer.allocate(64 * 20).order(ByteOrder.nativeOrder());
-        final ByteBuffer values;
-        final int cpus;
-        int n;
-
-        FakeMap(int cpus) {
-            this.cpus = cpus;
-            values = ByteBuffer.allocate(64 * 8 * cpus).order(ByteOrder.nativeOrder());
-        }
-
-        FakeMap put(int uid, String comm, long... perCpu) {
-            keys.putInt(n * 20, uid);
-            byte[] c = comm.getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < 16; i++) keys.put(n * 20 + 4 + i, i < c.length ? c[i] : 0);
-            for (int cpu = 0; cpu < cpus; cpu++) values.putLong((n * cpus + cpu) * 8, perCpu[cpu]);
-            n++;
-            return this;
-        }
-
-        @Override public String name() { return "execve_total"; }
-        @Override public int keySize() { return 20; }
-        @Override public int valueSize() { return 8; }
-        @Override public int cpus() { return cpus; }
-        @Override public int cpuStride() { return 8; }
-
-        @Override
-        public long forEach(EntryVisitor v) {
-            for (int i = 0; i < n; i++) v.visit(keys, i * 20, values, i * 8 * cpus);
-            return n;
-        }
-    }
-
     private static final MetricSpec EXECVE = new MetricSpec("execve_total", "execve() calls.", List.of(
             new LabelSpec("uid", 4, List.of(new DecoderSpec("uint"))),
             new LabelSpec("comm", 16, List.of(new DecoderSpec("string")))));
@@ -124,12 +88,44 @@ class MapMetricCollectorTest {
                 """);
     }
 
-    /** A map whose reads take {@code millis} and are counted. */
-    private static FakeMap slow(long millis, java.util.concurrent.atomic.AtomicInteger reads) {
+    @Test
+    void everyScrapeReadsValuesAfreshAndKeysThatCameOrWent() throws Exception {
+        FakeMap map = new FakeMap(1).put(0, "bash", 1).put(1000, "make", 2).put(33, "sshd", 3);
+        MapMetricCollector c = collector(MetricKind.COUNTER, EXECVE, map);
+        assertThat(text(c.collect())).contains("{comm=\"make\",uid=\"1000\"} 2.0");
+        map.set(0, 5).remove(1).put(7, "cron", 9); // sshd moves to make's place: found by the table, not the order
+        assertThat(text(c.collect())).isEqualTo("""
+                # HELP kprom_execve_total execve() calls.
+                # TYPE kprom_execve_total counter
+                kprom_execve_total{comm="bash",uid="0"} 5.0
+                kprom_execve_total{comm="cron",uid="7"} 9.0
+                kprom_execve_total{comm="sshd",uid="33"} 3.0
+                """);
+        map.set(0, 6);
+        assertThat(text(c.collect())).contains("{comm=\"bash\",uid=\"0\"} 6.0");
+        assertThat(map.reads.get()).isEqualTo(3); // one read per scrape, even back to back
+    }
+
+    @Test
+    void filteredAndUndecodableKeysStaySoAcrossScrapes() throws Exception {
+        MetricSpec spec = new MetricSpec("execve_total", "h", List.of(
+                new LabelSpec("uid", 4, List.of(new DecoderSpec("uint"))),
+                new LabelSpec("comm", 16, List.of(new DecoderSpec("string"), new DecoderSpec("regexp", null, null, List.of("^(bash|make)$"), null, null, null)))));
+        FakeMap map = new FakeMap(1).put(0, "bash", 1).put(0, "vim", 2).put(0, "make", 3);
+        MapMetricCollector c = collector(MetricKind.COUNTER, spec, map);
+        for (int scrape = 0; scrape < 3; scrape++) {
+            map.set(0, scrape + 1L);
+            assertThat(text(c.collect()).lines().filter(l -> l.startsWith("kprom_"))).containsExactly(
+                    "kprom_execve_total{comm=\"bash\",uid=\"0\"} " + (scrape + 1) + ".0",
+                    "kprom_execve_total{comm=\"make\",uid=\"0\"} 3.0");
+        }
+    }
+
+    /** A map whose reads take {@code millis}. */
+    private static FakeMap slow(long millis) {
         return new FakeMap(1) {
             @Override
             public long forEach(dev.kprom.exporter.source.EntryVisitor v) {
-                reads.incrementAndGet();
                 try {
                     Thread.sleep(millis);
                 } catch (InterruptedException e) {
@@ -142,9 +138,8 @@ class MapMetricCollectorTest {
 
     @Test
     void aMapSlowerThanTheScrapeTimeoutIsLeftOutAndReported() {
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         List<String> timedOut = new ArrayList<>();
-        FakeMap map = slow(1500, reads);
+        FakeMap map = slow(1500);
         List<LayoutError> errors = new ArrayList<>();
         MapMetricCollector c = new MapMetricCollector(MetricKind.COUNTER, EXECVE, LayoutBinder.bind(EXECVE, "m", map, errors), map,
                 new CollectObserver() {
@@ -165,13 +160,12 @@ class MapMetricCollectorTest {
         assertThat(timedOut).containsExactly("kprom_execve");
         // the next scrape does not start a second read: it waits for the one still running
         assertThat(c.collect().size()).isEqualTo(1);
-        assertThat(reads.get()).isEqualTo(1);
+        assertThat(map.reads.get()).isEqualTo(1);
     }
 
     @Test
     void concurrentScrapesShareOneRead() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        FakeMap map = slow(400, reads);
+        FakeMap map = slow(400);
         MapMetricCollector c = collector(MetricKind.COUNTER, EXECVE, map);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
@@ -181,7 +175,7 @@ class MapMetricCollectorTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(reads.get()).isEqualTo(1);
+        assertThat(map.reads.get()).isEqualTo(1);
     }
 
     @Test

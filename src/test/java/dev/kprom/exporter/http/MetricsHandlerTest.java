@@ -8,7 +8,17 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.exporter.collect.MapMetricCollector;
+import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.layout.LayoutBinder;
+import dev.kprom.exporter.layout.LayoutError;
+import dev.kprom.exporter.spec.DecoderSpec;
+import dev.kprom.exporter.spec.LabelSpec;
+import dev.kprom.exporter.spec.MetricSpec;
+import dev.kprom.testing.FakeMap;
 import io.prometheus.metrics.core.metrics.Counter;
+import java.util.ArrayList;
 import dev.kprom.exporter.status.MapStatus;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.ProgramStatus;
@@ -24,11 +34,20 @@ import org.junit.jupiter.api.Test;
 class MetricsHandlerTest {
     private EmbeddedChannel channel;
     private final boolean[] ready = {true};
+    /** A map metric, which the text formats write from its series table and the others from its snapshot. */
+    private final FakeMap map = new FakeMap(1).put(0, "bash", 7).put(1000, "ma\"ke", 2);
 
     @BeforeEach
     void setUp() {
         PrometheusRegistry registry = new PrometheusRegistry();
         Counter.builder().name("kprom_demo_total").help("demo").register(registry).inc(3);
+        MetricSpec spec = new MetricSpec("execve_total", "execve() calls.", List.of(
+                new LabelSpec("uid", 4, List.of(new DecoderSpec("uint"))), new LabelSpec("comm", 16, List.of(new DecoderSpec("string")))));
+        List<LayoutError> errors = new ArrayList<>();
+        MapMetricCollector execve = new MapMetricCollector(MetricKind.COUNTER, spec, LayoutBinder.bind(spec, "m", map, errors), map,
+                CollectObserver.IGNORE);
+        assertThat(errors).isEmpty();
+        registry.register(execve);
         StatusSource status = new StatusSource() {
             @Override public boolean ready() { return ready[0]; }
             @Override public List<ProbeStatus> probes() {
@@ -39,7 +58,7 @@ class MetricsHandlerTest {
             }
         };
         channel = new EmbeddedChannel(new MetricsHandler(new Routes(registry, new LandingPage("1.2.3", List.of("execve")), status,
-                new SimpleMeterRegistry().timer("t"))));
+                new SimpleMeterRegistry().timer("t"), null, null, List.of(execve))));
     }
 
     private FullHttpResponse send(HttpMethod method, String uri, String accept) {
@@ -49,20 +68,51 @@ class MetricsHandlerTest {
         return channel.readOutbound();
     }
 
+    private static final String EXECVE_TEXT = """
+            # HELP kprom_execve_total execve() calls.
+            # TYPE kprom_execve_total counter
+            kprom_execve_total{comm="bash",uid="0"} 7.0
+            kprom_execve_total{comm="ma\\"ke",uid="1000"} 2.0
+            """;
+
     @Test
     void servesTheTextFormatByDefault() {
         FullHttpResponse r = send(HttpMethod.GET, "/metrics", null);
         assertThat(r.status().code()).isEqualTo(200);
         assertThat(r.headers().get("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
-        assertThat(r.content().toString(StandardCharsets.UTF_8)).contains("# TYPE kprom_demo_total counter\nkprom_demo_total 3.0\n");
+        String body = r.content().toString(StandardCharsets.UTF_8);
+        assertThat(body).contains("# TYPE kprom_demo_total counter\nkprom_demo_total 3.0\n").contains(EXECVE_TEXT);
+        assertThat(body.split("# TYPE kprom_execve_total ", -1)).hasSize(2); // written once, from its table only
         assertThat(r.headers().getInt("Content-Length")).isEqualTo(r.content().readableBytes());
+        assertThat(map.reads.get()).isEqualTo(1);
     }
 
     @Test
     void negotiatesOpenMetrics() {
         FullHttpResponse r = send(HttpMethod.GET, "/metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
         assertThat(r.headers().get("Content-Type")).startsWith("application/openmetrics-text; version=1.0.0");
-        assertThat(r.content().toString(StandardCharsets.UTF_8)).contains("kprom_demo_total 3.0").endsWith("# EOF\n");
+        String body = r.content().toString(StandardCharsets.UTF_8);
+        assertThat(body).contains("kprom_demo_total 3.0").endsWith("# EOF\n").contains("""
+                # TYPE kprom_execve counter
+                # HELP kprom_execve execve() calls.
+                kprom_execve_total{comm="bash",uid="0"} 7.0
+                """);
+        assertThat(body.indexOf("# EOF")).isEqualTo(body.length() - "# EOF\n".length());
+    }
+
+    @Test
+    void namesFilterTheScrapeAndUnwantedMapsAreNotRead() {
+        String onlyExecve = send(HttpMethod.GET, "/metrics?name[]=kprom_execve_total", null).content().toString(StandardCharsets.UTF_8);
+        assertThat(onlyExecve).isEqualTo(EXECVE_TEXT);
+        String onlyDemo = send(HttpMethod.GET, "/metrics?name[]=kprom_demo_total", null).content().toString(StandardCharsets.UTF_8);
+        assertThat(onlyDemo).contains("kprom_demo_total 3.0").doesNotContain("execve");
+        assertThat(map.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void debugOutputGoesThroughClientJavaWithTheSameSeries() {
+        String body = send(HttpMethod.GET, "/metrics?debug=text", null).content().toString(StandardCharsets.UTF_8);
+        assertThat(body).contains(EXECVE_TEXT).contains("kprom_demo_total 3.0");
     }
 
     @Test
@@ -73,7 +123,7 @@ class MetricsHandlerTest {
         byte[] body = new byte[r.content().readableBytes()];
         r.content().readBytes(body);
         // a varint-delimited MetricFamily whose name field (1) holds our metric's name
-        assertThat(new String(body, StandardCharsets.ISO_8859_1)).contains("kprom_demo_total");
+        assertThat(new String(body, StandardCharsets.ISO_8859_1)).contains("kprom_demo_total", "kprom_execve_total", "ma\"ke");
     }
 
     @Test
@@ -86,7 +136,7 @@ class MetricsHandlerTest {
         byte[] body = new byte[r.content().readableBytes()];
         r.content().readBytes(body);
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("kprom_demo_total 3.0");
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("kprom_demo_total 3.0").contains(EXECVE_TEXT);
         }
     }
 

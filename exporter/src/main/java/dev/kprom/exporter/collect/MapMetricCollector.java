@@ -3,33 +3,21 @@ package dev.kprom.exporter.collect;
 import dev.kprom.exporter.MetricNames;
 import dev.kprom.exporter.decode.KeyContext;
 import dev.kprom.exporter.decode.LabelDecoder;
+import dev.kprom.exporter.exposition.SeriesIndex;
+import dev.kprom.exporter.exposition.SeriesTable;
+import dev.kprom.exporter.exposition.TableCollector;
 import dev.kprom.exporter.layout.Field;
 import dev.kprom.exporter.layout.MetricLayout;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.BucketSpec;
 import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricSpec;
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Exemplars;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricMetadata;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import dev.kprom.exporter.status.MapStatus;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A counter, gauge or histogram read from a map at every scrape. Each key is cut into labels and decoded;
@@ -41,21 +29,34 @@ import java.util.Map;
  * kprom_execve_total{comm="bash",uid="0"} 42.0
  * </pre>
  * A histogram's last key field is the bucket index; counts per index become cumulative {@code le} buckets.
+ * What each raw key decoded to is remembered (see {@link KeyCache}); every value is read afresh.
  */
-public final class MapMetricCollector implements MultiCollector {
+public final class MapMetricCollector implements TableCollector {
     private final MetricKind kind;
     private final MetricSpec spec;
     private final MapSource source;
     private final CollectObserver observer;
     private volatile MapStatus status;
-    private final SingleFlight flight = new SingleFlight();
-    private final String[] labelNames;
+    private final SingleFlight<SeriesTable> flight = new SingleFlight<>();
     private final Field[] fields;
     private final LabelDecoder[] decoders;
+    /** Where each of the series' sorted label names (cpu included when split) comes from. */
+    private final int[] sortOrder;
     private final Field bucket;
     private final Field value;
     private final double[] upperBounds;
     private final int firstBucket;
+    /** What each raw key became: {@code slot << 32 | ref}, ref a series id, an index into {@link #splitIds}, or: */
+    private static final int FILTERED = -1;
+    private static final int UNDECODABLE = -2;
+    /** The key's labels are new and the series index is full: dropped, not cached. */
+    private static final int OVER = -3;
+    private KeyCache keys;
+    private SeriesIndex series;
+    /** With a cpu label: each key's series ids, by CPU. */
+    private final List<int[]> splitIds = new ArrayList<>();
+    /** Series in the last read: room made for as many in the next. */
+    private int lastSize;
 
     public MapMetricCollector(MetricKind kind, MetricSpec spec, MetricLayout layout, MapSource source, CollectObserver observer) {
         this.kind = kind;
@@ -66,7 +67,9 @@ public final class MapMetricCollector implements MultiCollector {
         List<LabelSpec> labels = spec.labels().subList(0, layout.labels().size());
         List<String> names = new ArrayList<>(labels.stream().map(LabelSpec::name).toList());
         if (spec.splitCpus() && source.cpus() > 1) names.add("cpu");
-        labelNames = names.toArray(String[]::new);
+        sortOrder = java.util.stream.IntStream.range(0, names.size()).boxed()
+                .sorted(java.util.Comparator.comparing(names::get)).mapToInt(Integer::intValue).toArray();
+        series = newSeriesIndex(java.util.Arrays.stream(sortOrder).mapToObj(names::get).toList());
         fields = layout.labels().toArray(Field[]::new);
         decoders = labels.stream().map(l -> new LabelDecoder(l.decoders(), spec.seriesLimit())).toArray(LabelDecoder[]::new);
         bucket = layout.bucket();
@@ -81,9 +84,21 @@ public final class MapMetricCollector implements MultiCollector {
             firstBucket = 0;
             upperBounds = null;
         }
+        keys = new KeyCache(source.keySize(), keyCacheBound());
+    }
+
+    private SeriesIndex newSeriesIndex(List<String> labelNames) {
+        return new SeriesIndex(labelNames, keyCacheBound() * (spec.splitCpus() ? Math.max(source.cpus(), 1) : 1));
+    }
+
+    /** Keys worth remembering: twice what the series limit lets through, a key per bucket for histograms. */
+    private int keyCacheBound() {
+        long perSeries = upperBounds == null ? 1 : upperBounds.length;
+        return (int) Math.min(2L * Math.max(spec.seriesLimit(), 1024) * perSeries, LabelDecoder.MAX_CACHE_ENTRIES);
     }
 
     /** The exported name: counters without _total (the format adds it back), others as they are. */
+    @Override
     public String prometheusName() {
         return prometheusNameOf(kind, spec);
     }
@@ -102,115 +117,136 @@ public final class MapMetricCollector implements MultiCollector {
         return List.of(prometheusName());
     }
 
-    /**
-     * Reads the map once for all concurrent scrapes, waiting no longer than this scrape's deadline; past it the
-     * metric is left out of this scrape and the timeout reported.
-     */
+    /** {@link #table()} as a client_java snapshot, for the formats kprom does not write itself. */
     @Override
     public MetricSnapshots collect() {
-        MetricSnapshots result = flight.get(this::read, ScrapeDeadline.remainingNanos());
-        if (result == null) {
-            observer.timedOut(prometheusName());
-            return MetricSnapshots.of();
-        }
+        SeriesTable table = table();
+        return table == null ? MetricSnapshots.of() : MetricSnapshots.of(table.snapshot());
+    }
+
+    /**
+     * This scrape's series. The map is read once for all concurrent scrapes, each waiting no longer than its own
+     * deadline: past it, null (the metric is left out of that scrape and the timeout reported). A failed read
+     * gives no series (the failure is reported).
+     */
+    @Override
+    public SeriesTable table() {
+        SeriesTable result = flight.get(this::read, ScrapeDeadline.remainingNanos());
+        if (result == null) observer.timedOut(prometheusName());
         return result;
     }
 
-    private MetricSnapshots read() {
-        Map<List<String>, double[]> series = new HashMap<>();
+    /** Runs alone (see {@link SingleFlight}): the key cache and the series' row marks are this read's. */
+    private SeriesTable read() {
+        if (keys.full() || series.full()) { // start over: keys come and go
+            keys = new KeyCache(source.keySize(), keyCacheBound());
+            series = newSeriesIndex(series.labelNames());
+            splitIds.clear();
+        }
+        keys.startRead();
         int cpus = source.cpus();
         int stride = source.cpuStride();
         boolean split = spec.splitCpus() && cpus > 1;
-        int slots = kind == MetricKind.HISTOGRAM ? upperBounds.length : 1;
-        int limit = spec.seriesLimit();
+        SeriesTable.Builder table = new SeriesTable.Builder(upperBounds == null ? 1 : upperBounds.length, spec.seriesLimit(),
+                series, lastSize);
         long[] dropped = {0};
         long[] undecodable = {0};
-        byte[][] raw = new byte[fields.length][];
-        KeyContext context = label -> {
-            for (int i = 0; i < fields.length; i++) if (fields[i].name().equals(label)) return raw[i];
-            return null;
-        };
         long start = System.nanoTime();
         long entries;
         try {
-            entries = source.forEach((keys, keyOffset, values, valueOffset) -> {
-            String[] labelValues = new String[labelNames.length];
-            for (int i = 0; i < fields.length; i++) {
-                raw[i] = new byte[fields[i].size()];
-                keys.get(keyOffset + fields[i].offset(), raw[i]);
-            }
-            try {
-                for (int i = 0; i < fields.length; i++) {
-                    labelValues[i] = decoders[i].decode(raw[i], context);
-                    if (labelValues[i] == null) return; // a decoder filtered this key out
+            entries = source.forEach((keyBytes, keyOffset, values, valueOffset) -> {
+                long key = keys.find(keyBytes, keyOffset);
+                if (key == KeyCache.MISSING) {
+                    key = decode(keyBytes, keyOffset);
+                    if ((int) key != OVER) keys.put(key);
                 }
-            } catch (IllegalArgumentException e) {
-                undecodable[0]++; // bytes a decoder cannot read (a wrong-sized field, say): leave the key out
-                return;
-            }
-            int slot = 0;
-            if (kind == MetricKind.HISTOGRAM) {
-                long index = readUnsigned(keys, keyOffset + bucket.offset(), bucket.size());
-                slot = index < firstBucket ? 0 : (int) Math.min(index - firstBucket, upperBounds.length - 1);
-            }
-            for (int cpu = 0; cpu < (split ? cpus : 1); cpu++) {
-                double v = 0;
-                if (split) {
-                    labelValues[labelValues.length - 1] = Integer.toString(cpu);
-                    v = unsigned(readUnsigned(values, valueOffset + cpu * stride + value.offset(), value.size()));
-                } else {
+                int ref = (int) key;
+                int slot = (int) (key >>> 32);
+                if (ref < 0) {
+                    if (ref == UNDECODABLE) undecodable[0]++;
+                    if (ref == OVER) dropped[0]++;
+                    return;
+                }
+                if (!split) {
+                    int row = table.row(ref);
+                    if (row < 0) {
+                        dropped[0]++;
+                        return;
+                    }
+                    double v = 0;
                     for (int c = 0; c < cpus; c++) v += unsigned(readUnsigned(values, valueOffset + c * stride + value.offset(), value.size()));
+                    table.add(row, slot, v);
+                    return;
                 }
-                List<String> key = List.of(labelValues.clone());
-                double[] acc = series.get(key);
-                if (acc == null) {
-                    if (series.size() >= limit) {
+                int[] ids = splitIds.get(ref);
+                for (int cpu = 0; cpu < ids.length; cpu++) {
+                    int row = ids[cpu] < 0 ? -1 : table.row(ids[cpu]);
+                    if (row < 0) {
                         dropped[0]++;
                         continue;
                     }
-                    acc = new double[slots];
-                    series.put(key, acc);
+                    table.add(row, slot, unsigned(readUnsigned(values, valueOffset + cpu * stride + value.offset(), value.size())));
                 }
-                acc[slot] += v;
-            }
             });
         } catch (RuntimeException e) {
             status = new MapStatus(prometheusName(), source.name(), Instant.now().toString(), 0, e.getMessage());
             observer.readFailed(prometheusName(), e);
-            return MetricSnapshots.of();
+            return new SeriesTable.Builder(table.slots(), 0, series, 0).build(kind, prometheusName(), spec.help(), upperBounds);
         }
         observer.read(prometheusName(), System.nanoTime() - start, entries);
         status = new MapStatus(prometheusName(), source.name(), Instant.now().toString(), entries, null);
         if (dropped[0] > 0) observer.dropped(prometheusName(), dropped[0]);
         if (undecodable[0] > 0) observer.decodeErrors(prometheusName(), undecodable[0]);
-        return MetricSnapshots.of(snapshot(series));
+        SeriesTable result = table.build(kind, prometheusName(), spec.help(), upperBounds);
+        lastSize = result.size();
+        return result;
     }
 
-    private MetricSnapshot snapshot(Map<List<String>, double[]> series) {
-        MetricMetadata meta = new MetricMetadata(prometheusName(), spec.help());
-        List<String> names = Arrays.asList(labelNames);
-        switch (kind) {
-            case COUNTER -> {
-                List<CounterDataPointSnapshot> points = new ArrayList<>(series.size());
-                series.forEach((l, v) -> points.add(new CounterDataPointSnapshot(v[0], Labels.of(names, l), null, 0L)));
-                return new CounterSnapshot(meta, points);
-            }
-            case GAUGE -> {
-                List<GaugeDataPointSnapshot> points = new ArrayList<>(series.size());
-                series.forEach((l, v) -> points.add(new GaugeDataPointSnapshot(v[0], Labels.of(names, l), null)));
-                return new GaugeSnapshot(meta, points);
-            }
-            default -> {
-                List<HistogramDataPointSnapshot> points = new ArrayList<>(series.size());
-                series.forEach((l, v) -> {
-                    long[] counts = new long[v.length];
-                    for (int i = 0; i < v.length; i++) counts[i] = (long) v[i];
-                    points.add(new HistogramDataPointSnapshot(ClassicHistogramBuckets.of(upperBounds, counts), Double.NaN,
-                            Labels.of(names, l), Exemplars.EMPTY, 0L));
-                });
-                return new HistogramSnapshot(meta, points);
-            }
+    /**
+     * A key not in the cache, cut into labels, each decoded through its chain; keys that decode to the same labels
+     * share their series. Returns what it became, as cached: {@code slot << 32 | ref}.
+     */
+    private long decode(ByteBuffer keyBytes, int keyOffset) {
+        byte[][] raw = new byte[fields.length][];
+        for (int i = 0; i < fields.length; i++) {
+            raw[i] = new byte[fields[i].size()];
+            keyBytes.get(keyOffset + fields[i].offset(), raw[i]);
         }
+        KeyContext context = label -> {
+            for (int i = 0; i < fields.length; i++) if (fields[i].name().equals(label)) return raw[i];
+            return null;
+        };
+        String[] decoded = new String[sortOrder.length];
+        try {
+            for (int i = 0; i < fields.length; i++) {
+                decoded[i] = decoders[i].decode(raw[i], context);
+                if (decoded[i] == null) return FILTERED & 0xffffffffL; // a decoder filtered this key out
+            }
+        } catch (IllegalArgumentException e) {
+            return UNDECODABLE & 0xffffffffL; // bytes a decoder cannot read (a wrong-sized field, say)
+        }
+        long slot = 0;
+        if (kind == MetricKind.HISTOGRAM) {
+            long index = readUnsigned(keyBytes, keyOffset + bucket.offset(), bucket.size());
+            slot = index < firstBucket ? 0 : Math.min(index - firstBucket, upperBounds.length - 1);
+        }
+        if (!(spec.splitCpus() && source.cpus() > 1)) {
+            int id = series.id(sorted(decoded));
+            return slot << 32 | ((id < 0 ? OVER : id) & 0xffffffffL);
+        }
+        int[] ids = new int[source.cpus()];
+        for (int cpu = 0; cpu < ids.length; cpu++) {
+            decoded[decoded.length - 1] = Integer.toString(cpu);
+            ids[cpu] = series.id(sorted(decoded));
+        }
+        splitIds.add(ids);
+        return slot << 32 | (splitIds.size() - 1);
+    }
+
+    private List<String> sorted(String[] values) {
+        String[] sorted = new String[values.length];
+        for (int i = 0; i < sorted.length; i++) sorted[i] = values[sortOrder[i]];
+        return List.of(sorted);
     }
 
     private static long readUnsigned(ByteBuffer b, int offset, int size) {

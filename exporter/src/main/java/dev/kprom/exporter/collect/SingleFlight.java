@@ -1,6 +1,5 @@
 package dev.kprom.exporter.collect;
 
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +15,7 @@ import java.util.function.Supplier;
  * starting another, and each waits only until its own deadline. A read that overruns goes on in the background;
  * the scrape that gave up returns without it.
  */
-final class SingleFlight {
+final class SingleFlight<T> {
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Reads run here, off the scrape thread, so that a scrape can stop waiting; daemon threads, one per busy map. */
     private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
@@ -25,22 +24,25 @@ final class SingleFlight {
         return t;
     });
 
-    private final AtomicReference<CompletableFuture<MetricSnapshots>> inflight = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<T>> inflight = new AtomicReference<>();
 
     /** The result of a read started now or already running; null if the deadline passed first. */
-    MetricSnapshots get(Supplier<MetricSnapshots> read, long timeoutNanos) {
-        CompletableFuture<MetricSnapshots> mine = new CompletableFuture<>();
-        CompletableFuture<MetricSnapshots> running = inflight.compareAndExchange(null, mine);
+    T get(Supplier<T> read, long timeoutNanos) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> running = inflight.compareAndExchange(null, mine);
         if (running == null) {
             running = mine;
             READERS.execute(() -> {
+                T value = null;
+                Throwable error = null;
                 try {
-                    mine.complete(read.get());
+                    value = read.get();
                 } catch (RuntimeException | Error e) {
-                    mine.completeExceptionally(e);
-                } finally {
-                    inflight.compareAndSet(mine, null);
+                    error = e;
                 }
+                inflight.compareAndSet(mine, null); // before completing: a caller woken by it must start a new read
+                if (error == null) mine.complete(value);
+                else mine.completeExceptionally(error);
             });
         }
         try {

@@ -24,7 +24,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.buffer.ByteBufOutputStream;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.MetricNameFilter;
+import java.io.OutputStream;
+import java.util.function.Predicate;
+import java.util.zip.GZIPOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes requests: {@code /metrics} to the Prometheus client's scrape handler (format and gzip negotiation),
+ * Routes requests: {@code /metrics} to the text formats' fast path ({@link TableScrape}) or the Prometheus client's
+ * scrape handler (format and gzip negotiation),
  * {@code /} to the landing page, {@code /healthz} (alive), {@code /readyz} (every probe set attached) and
  * {@code /probes} (JSON: each probe set's attach choices and map reads), and, when configured, the event path
  * (live records as NDJSON, see {@link EventSubscriber}); anything else 404, non-GET/HEAD 405.
@@ -44,6 +52,8 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final Set<String> PATHS = Set.of("/", "/metrics", "/healthz", "/readyz", "/probes");
     private final PrometheusScrapeHandler scrape;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final TableScrape tables;
     private final Routes routes;
     private final BasicAuth auth;
 
@@ -54,6 +64,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** With {@code auth}, every path but /healthz and /readyz (for orchestrators' probes) needs a user. */
     MetricsHandler(Routes routes, BasicAuth auth) {
         this.scrape = new PrometheusScrapeHandler(routes.registry());
+        this.tables = new TableScrape(routes.registry(), routes.tables());
         this.routes = routes;
         this.auth = auth;
     }
@@ -90,7 +101,7 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             events(ctx, request, uri);
         } else {
             send(ctx, request, switch (path) {
-                case "/metrics" -> metrics(ctx, request);
+                case "/metrics" -> metrics(ctx, request, uri);
                 case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
                 case "/readyz" -> routes.status().ready() ? text(HttpResponseStatus.OK, "ready\n")
                         : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
@@ -144,20 +155,30 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
     }
 
-    private FullHttpResponse metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /**
+     * The text formats, unless {@code debug} is asked for, through {@link TableScrape}; the rest (protobuf,
+     * debug output) through client_java's scrape handler. Both negotiate with client_java's writers, honour
+     * {@code name[]} and gzip the body when the client accepts it.
+     */
+    private FullHttpResponse metrics(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
         ByteBuf body = ctx.alloc().buffer();
         long start = System.nanoTime();
         try {
-            NettyScrapeExchange exchange = new NettyScrapeExchange(request, body);
+            FullHttpResponse response;
             ScrapeDeadline.start(request.headers().get("X-Prometheus-Scrape-Timeout-Seconds"));
             try {
-                scrape.handleRequest(exchange);
+                ExpositionFormatWriter writer = formats.findWriter(request.headers().get(HttpHeaderNames.ACCEPT));
+                if (TableScrape.handles(writer) && !uri.parameters().containsKey("debug")) {
+                    response = tableScrape(request, uri, writer, body);
+                } else {
+                    NettyScrapeExchange exchange = new NettyScrapeExchange(request, body);
+                    scrape.handleRequest(exchange);
+                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(exchange.status()), body);
+                    response.headers().set(exchange.headers());
+                }
             } finally {
                 ScrapeDeadline.end();
             }
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(exchange.status()), body);
-            response.headers().set(exchange.headers());
             routes.scrapeDuration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return response;
         } catch (Exception e) {
@@ -165,6 +186,24 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             LOG.warn("scrape failed", e);
             return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "scrape failed: " + e + "\n");
         }
+    }
+
+    private FullHttpResponse tableScrape(FullHttpRequest request, QueryStringDecoder uri, ExpositionFormatWriter writer,
+                                         ByteBuf body) throws java.io.IOException {
+        List<String> names = uri.parameters().getOrDefault("name[]", List.of());
+        Predicate<String> included = names.isEmpty() ? MetricNameFilter.ALLOW_ALL
+                : MetricNameFilter.builder().nameMustBeEqualTo(names).build();
+        boolean gzip = request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .anyMatch(e -> e.trim().toLowerCase(java.util.Locale.ROOT).startsWith("gzip"));
+        OutputStream out = new ByteBufOutputStream(body);
+        if (gzip) out = new GZIPOutputStream(out, 1 << 16);
+        tables.write(out, writer, included);
+        out.close();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, writer.getContentType());
+        if (gzip) response.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+        return response;
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String text) {

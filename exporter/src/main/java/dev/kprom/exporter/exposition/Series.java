@@ -1,0 +1,61 @@
+package dev.kprom.exporter.exposition;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * One series' identity: its label values, in the order of the family's (sorted) label names, and those labels
+ * rendered once for the text formats, {@code comm="bash",uid="0"} (escaped, without braces). A collector keeps
+ * these across scrapes (see {@link SeriesIndex}); the values are read afresh at every scrape.
+ */
+public final class Series {
+    private final List<String> labelValues;
+    private final byte[] rendered;
+
+    public Series(List<String> labelNames, List<String> labelValues) {
+        if (labelNames.size() != labelValues.size()) {
+            throw new IllegalArgumentException(labelNames.size() + " label names but " + labelValues.size() + " values");
+        }
+        this.labelValues = List.copyOf(labelValues);
+        this.rendered = render(labelNames, this.labelValues);
+    }
+
+    public List<String> labelValues() {
+        return labelValues;
+    }
+
+    /** {@code name="value",...}, UTF-8, escaped as both text formats want; empty when there are no labels. */
+    byte[] rendered() {
+        return rendered;
+    }
+
+    private static byte[] render(List<String> names, List<String> values) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * names.size());
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) out.write(',');
+            out.writeBytes(names.get(i).getBytes(StandardCharsets.UTF_8));
+            out.write('=');
+            out.write('"');
+            out.writeBytes(escape(values.get(i)).getBytes(StandardCharsets.UTF_8));
+            out.write('"');
+        }
+        return out.toByteArray();
+    }
+
+    /** A label value as the text formats quote it: backslash, double quote and newline escaped. */
+    static String escape(String value) {
+        if (value.indexOf('\\') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) return value;
+        StringBuilder b = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '"' -> b.append("\\\"");
+                case '\n' -> b.append("\\n");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.kprom.exporter.exposition;
+
+import dev.kprom.exporter.collect.MetricKind;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplars;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One metric family as read at one scrape: its series and, per series, one value (counter, gauge) or one count
+ * per histogram bucket (not cumulative; the last bucket is +Inf). Immutable once built. {@link TextExposition}
+ * writes it as text; {@link #snapshot()} makes the client_java snapshot for every other format. Its arrays may be
+ * longer than its size.
+ */
+public final class SeriesTable {
+    private final MetricKind kind;
+    private final String name;
+    private final String help;
+    private final List<String> labelNames;
+    private final double[] upperBounds;
+    private final Series[] series;
+    private final int size;
+    private final double[] values;
+
+    private SeriesTable(MetricKind kind, String name, String help, List<String> labelNames, double[] upperBounds,
+                        Series[] series, int size, double[] values) {
+        this.kind = kind;
+        this.name = name;
+        this.help = help;
+        this.labelNames = labelNames;
+        this.upperBounds = upperBounds;
+        this.series = series;
+        this.size = size;
+        this.values = values;
+    }
+
+    public MetricKind kind() {
+        return kind;
+    }
+
+    /** The name client_java uses: a counter's without {@code _total}. */
+    public String name() {
+        return name;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    Series series(int row) {
+        return series[row];
+    }
+
+    /** Values per series: 1, or a histogram's bucket count. */
+    int slots() {
+        return upperBounds == null ? 1 : upperBounds.length;
+    }
+
+    double value(int row, int slot) {
+        return values[row * slots() + slot];
+    }
+
+    /** A histogram's bucket bounds, ending with +Inf; null for counters and gauges. */
+    double[] upperBounds() {
+        return upperBounds;
+    }
+
+    /** The same family as a client_java snapshot. */
+    public MetricSnapshot snapshot() {
+        MetricMetadata meta = new MetricMetadata(name, help);
+        switch (kind) {
+            case COUNTER -> {
+                List<CounterDataPointSnapshot> points = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) points.add(new CounterDataPointSnapshot(value(i, 0), labels(i), null, 0L));
+                return new CounterSnapshot(meta, points);
+            }
+            case GAUGE -> {
+                List<GaugeDataPointSnapshot> points = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) points.add(new GaugeDataPointSnapshot(value(i, 0), labels(i), null));
+                return new GaugeSnapshot(meta, points);
+            }
+            default -> {
+                List<HistogramDataPointSnapshot> points = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    long[] counts = new long[slots()];
+                    for (int b = 0; b < counts.length; b++) counts[b] = (long) value(i, b);
+                    points.add(new HistogramDataPointSnapshot(ClassicHistogramBuckets.of(upperBounds, counts), Double.NaN,
+                            labels(i), Exemplars.EMPTY, 0L));
+                }
+                return new HistogramSnapshot(meta, points);
+            }
+        }
+    }
+
+    private Labels labels(int row) {
+        return Labels.of(labelNames, series[row].labelValues());
+    }
+
+    /**
+     * Collects one read: series in the order first counted, values summed per series and slot, at most
+     * {@code limit} series. One builder at a time per {@link SeriesIndex}: it marks the series it counts there.
+     */
+    public static final class Builder {
+        private static int reads;
+        private final int slots;
+        private final int limit;
+        private final SeriesIndex index;
+        private final long read;
+        private Series[] series;
+        private double[] values;
+        private int count;
+
+        /** {@code expected}: how many series to make room for (the last read's count, say). */
+        public Builder(int slots, int limit, SeriesIndex index, int expected) {
+            this.slots = slots;
+            this.limit = limit;
+            this.index = index;
+            this.series = new Series[Math.max(expected, 16)];
+            this.values = new double[series.length * slots];
+            synchronized (Builder.class) {
+                read = (++reads == 0 ? ++reads : reads) & 0xffffffffL; // 0 is "never counted"
+            }
+        }
+
+        /** The row of series {@code id} in this read, added if new; -1 when the series limit is reached. */
+        public int row(int id) {
+            long mark = index.mark(id);
+            if (mark >>> 32 == read) return (int) mark;
+            if (count >= limit) return -1;
+            if (count == series.length) {
+                series = Arrays.copyOf(series, count * 2);
+                values = Arrays.copyOf(values, count * 2 * slots);
+            }
+            series[count] = index.series(id);
+            index.mark(id, read << 32 | count);
+            return count++;
+        }
+
+        public int slots() {
+            return slots;
+        }
+
+        public void add(int row, int slot, double value) {
+            values[row * slots + slot] += value;
+        }
+
+        /** {@code upperBounds} for histograms only. */
+        public SeriesTable build(MetricKind kind, String name, String help, double[] upperBounds) {
+            int expected = upperBounds == null ? 1 : upperBounds.length;
+            if (expected != slots) throw new IllegalArgumentException(slots + " slots for " + expected + " buckets");
+            SeriesTable table = new SeriesTable(kind, name, help, index.labelNames(), upperBounds, series, count, values);
+            series = null; // the table owns them now
+            values = null;
+            return table;
+        }
+    }
+}

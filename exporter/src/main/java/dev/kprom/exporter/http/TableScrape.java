@@ -1,0 +1,50 @@
+package dev.kprom.exporter.http;
+
+import dev.kprom.exporter.exposition.SeriesTable;
+import dev.kprom.exporter.exposition.TableCollector;
+import dev.kprom.exporter.exposition.TextExposition;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One scrape in a text format, the fast way: the map metrics ({@link TableCollector}s) written by
+ * {@link TextExposition} straight from their series, then everything else in the registry (self-metrics, JVM)
+ * by client_java's own writer, which also ends an OpenMetrics exposition with {@code # EOF}. The map metrics are
+ * registered in the registry too, for the other formats; here they are left out of its scrape.
+ */
+final class TableScrape {
+    private final PrometheusRegistry registry;
+    private final List<TableCollector> tables;
+    private final Set<String> names = new HashSet<>();
+
+    TableScrape(PrometheusRegistry registry, List<TableCollector> tables) {
+        this.registry = registry;
+        this.tables = List.copyOf(tables);
+        for (TableCollector t : tables) names.add(t.prometheusName());
+    }
+
+    /** Whether this writer's format is one {@link TextExposition} writes. */
+    static boolean handles(ExpositionFormatWriter writer) {
+        return writer instanceof PrometheusTextFormatWriter || writer instanceof OpenMetricsTextFormatWriter;
+    }
+
+    /** Writes every family {@code included} lets through, in {@code writer}'s format ({@link #handles}). */
+    void write(OutputStream out, ExpositionFormatWriter writer, Predicate<String> included) throws IOException {
+        TextExposition text = new TextExposition(out, writer instanceof OpenMetricsTextFormatWriter);
+        for (TableCollector t : tables) {
+            if (!included.test(t.prometheusName())) continue;
+            SeriesTable table = t.table();
+            if (table != null) text.write(table);
+        }
+        text.flush();
+        writer.write(out, registry.scrape(name -> !names.contains(name) && included.test(name)));
+    }
+}
