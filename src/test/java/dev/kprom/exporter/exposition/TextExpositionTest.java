@@ -22,31 +22,37 @@ class TextExpositionTest {
     private static final double[] VALUES = {0, 1, 42, 9_999_999, 10_000_000, 12_345_678, 1.8446744073709552E19, 0.25,
             Double.POSITIVE_INFINITY, -1.5, -0.0, Double.NaN, Double.NEGATIVE_INFINITY};
 
-    /** One series per value, label values sorted as client_java sorts series, some needing escapes. */
-    private static SeriesTable table(MetricKind kind, String help, List<String> names, double[] bounds, int series) {
-        SeriesIndex index = new SeriesIndex(names, 1000);
+    /**
+     * One series per value, label values sorted as client_java sorts series, some needing escapes; lines rendered
+     * ahead or not.
+     */
+    private static SeriesTable table(MetricKind kind, String help, List<String> names, double[] bounds, int series, boolean ahead) {
+        String name = kind == MetricKind.COUNTER ? "kprom_x" : "kprom_x_seconds";
+        SeriesIndex index = new SeriesIndex(!ahead ? null : kind == MetricKind.COUNTER ? name + "_total" : name, names, 1000);
         int slots = bounds == null ? 1 : bounds.length;
         SeriesTable.Builder b = new SeriesTable.Builder(slots, 1000, index, 0);
         for (int i = 0; i < series; i++) {
             int n = i;
             List<String> values = names.isEmpty() ? List.of()
-                    : Stream.concat(Stream.of(String.format("v%02d \"q\" \\ é\nx", i)), names.stream().skip(1).map(name -> name + n)).toList();
+                    : Stream.concat(Stream.of(String.format("v%02d \"q\" \\ é\nx", i)), names.stream().skip(1).map(l -> l + n)).toList();
             int row = b.row(index.id(values));
             for (int s = 0; s < slots; s++) b.add(row, s, bounds == null ? VALUES[i % VALUES.length] : s * 3 + i);
         }
-        return b.build(kind, kind == MetricKind.COUNTER ? "kprom_x" : "kprom_x_seconds", help, bounds);
+        return b.build(kind, name, help, bounds);
     }
 
     static Stream<Arguments> families() {
         double[] bounds = {1e-6, 0.001, 0.5, 2, 1e7, Double.POSITIVE_INFINITY};
         return Stream.of(
-                Arguments.of("counter", table(MetricKind.COUNTER, "calls, \"quoted\" \\ and\nnewline", List.of("a", "b"), null, 9)),
-                Arguments.of("gauge", table(MetricKind.GAUGE, "a gauge", List.of("a"), null, VALUES.length)),
-                Arguments.of("unlabelled counter", table(MetricKind.COUNTER, "h", List.of(), null, 1)),
-                Arguments.of("no help", table(MetricKind.GAUGE, null, List.of("a"), null, 2)),
-                Arguments.of("histogram", table(MetricKind.HISTOGRAM, "latency", List.of("a", "z"), bounds, 3)),
-                Arguments.of("unlabelled histogram", table(MetricKind.HISTOGRAM, "latency", List.of(), bounds, 1)),
-                Arguments.of("empty", table(MetricKind.COUNTER, "h", List.of("a"), null, 0)));
+                Arguments.of("counter", table(MetricKind.COUNTER, "calls, \"quoted\" \\ and\nnewline", List.of("a", "b"), null, 9, true)),
+                Arguments.of("counter, lines not ahead", table(MetricKind.COUNTER, "h", List.of("a", "b"), null, 9, false)),
+                Arguments.of("gauge", table(MetricKind.GAUGE, "a gauge", List.of("a"), null, VALUES.length, true)),
+                Arguments.of("gauge, lines not ahead", table(MetricKind.GAUGE, "a gauge", List.of("a"), null, VALUES.length, false)),
+                Arguments.of("unlabelled counter", table(MetricKind.COUNTER, "h", List.of(), null, 1, true)),
+                Arguments.of("no help", table(MetricKind.GAUGE, null, List.of("a"), null, 2, true)),
+                Arguments.of("histogram", table(MetricKind.HISTOGRAM, "latency", List.of("a", "z"), bounds, 3, false)),
+                Arguments.of("unlabelled histogram", table(MetricKind.HISTOGRAM, "latency", List.of(), bounds, 1, false)),
+                Arguments.of("empty", table(MetricKind.COUNTER, "h", List.of("a"), null, 0, true)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,7 +69,7 @@ class TextExpositionTest {
 
     @Test
     void documentedOutput() throws Exception {
-        SeriesIndex index = new SeriesIndex(List.of("comm", "uid"), 10);
+        SeriesIndex index = new SeriesIndex("kprom_execve_total", List.of("comm", "uid"), 10);
         SeriesTable.Builder b = new SeriesTable.Builder(1, 10, index, 0);
         b.add(b.row(index.id(List.of("bash", "0"))), 0, 42);
         assertThat(ours(b.build(MetricKind.COUNTER, "kprom_execve", "execve() calls.", null), false)).isEqualTo("""
@@ -75,7 +81,7 @@ class TextExpositionTest {
 
     @Test
     void seriesPastTheLimitGetNoRow() {
-        SeriesIndex index = new SeriesIndex(List.of("a"), 10);
+        SeriesIndex index = new SeriesIndex(null, List.of("a"), 10);
         SeriesTable.Builder b = new SeriesTable.Builder(1, 2, index, 0);
         assertThat(b.row(index.id(List.of("x")))).isEqualTo(0);
         assertThat(b.row(index.id(List.of("y")))).isEqualTo(1);
@@ -85,7 +91,7 @@ class TextExpositionTest {
 
     @Test
     void aFullIndexGivesNoIdToNewSeries() {
-        SeriesIndex index = new SeriesIndex(List.of("a"), 2);
+        SeriesIndex index = new SeriesIndex(null, List.of("a"), 2);
         assertThat(index.id(List.of("x"))).isEqualTo(0);
         assertThat(index.id(List.of("y"))).isEqualTo(1);
         assertThat(index.id(List.of("z"))).isEqualTo(-1);

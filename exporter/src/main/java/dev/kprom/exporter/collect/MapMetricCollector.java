@@ -69,7 +69,7 @@ public final class MapMetricCollector implements TableCollector {
         if (spec.splitCpus() && source.cpus() > 1) names.add("cpu");
         sortOrder = java.util.stream.IntStream.range(0, names.size()).boxed()
                 .sorted(java.util.Comparator.comparing(names::get)).mapToInt(Integer::intValue).toArray();
-        series = newSeriesIndex(java.util.Arrays.stream(sortOrder).mapToObj(names::get).toList());
+        List<String> sortedNames = java.util.Arrays.stream(sortOrder).mapToObj(names::get).toList();
         fields = layout.labels().toArray(Field[]::new);
         decoders = labels.stream().map(l -> new LabelDecoder(l.decoders(), spec.seriesLimit())).toArray(LabelDecoder[]::new);
         bucket = layout.bucket();
@@ -85,10 +85,16 @@ public final class MapMetricCollector implements TableCollector {
             upperBounds = null;
         }
         keys = new KeyCache(source.keySize(), keyCacheBound());
+        series = newSeriesIndex(sortedNames);
     }
 
     private SeriesIndex newSeriesIndex(List<String> labelNames) {
-        return new SeriesIndex(labelNames, keyCacheBound() * (spec.splitCpus() ? Math.max(source.cpus(), 1) : 1));
+        String sample = switch (kind) {
+            case COUNTER -> prometheusName() + "_total";
+            case GAUGE -> prometheusName();
+            case HISTOGRAM -> null;
+        };
+        return new SeriesIndex(sample, labelNames, keyCacheBound() * (spec.splitCpus() ? Math.max(source.cpus(), 1) : 1));
     }
 
     /** Keys worth remembering: twice what the series limit lets through, a key per bucket for histograms. */

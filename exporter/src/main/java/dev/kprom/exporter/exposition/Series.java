@@ -12,13 +12,20 @@ import java.util.List;
 public final class Series {
     private final List<String> labelValues;
     private final byte[] rendered;
+    private final byte[] line;
 
-    public Series(List<String> labelNames, List<String> labelValues) {
+    /**
+     * With a {@code sample} name (a counter's or gauge's, as written: {@code kprom_execve_total}), the start of
+     * its line is rendered too, {@code kprom_execve_total{comm="bash",uid="0"} }, so that writing the series is
+     * one copy and a number.
+     */
+    public Series(String sample, List<String> labelNames, List<String> labelValues) {
         if (labelNames.size() != labelValues.size()) {
             throw new IllegalArgumentException(labelNames.size() + " label names but " + labelValues.size() + " values");
         }
         this.labelValues = List.copyOf(labelValues);
         this.rendered = render(labelNames, this.labelValues);
+        this.line = sample == null ? null : line(sample, rendered);
     }
 
     public List<String> labelValues() {
@@ -28,6 +35,23 @@ public final class Series {
     /** {@code name="value",...}, UTF-8, escaped as both text formats want; empty when there are no labels. */
     byte[] rendered() {
         return rendered;
+    }
+
+    /** {@code sample{labels} }, or null without a sample name. */
+    byte[] line() {
+        return line;
+    }
+
+    private static byte[] line(String sample, byte[] labels) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sample.length() + labels.length + 3);
+        out.writeBytes(sample.getBytes(StandardCharsets.UTF_8));
+        if (labels.length > 0) {
+            out.write('{');
+            out.writeBytes(labels);
+            out.write('}');
+        }
+        out.write(' ');
+        return out.toByteArray();
     }
 
     private static byte[] render(List<String> names, List<String> values) {

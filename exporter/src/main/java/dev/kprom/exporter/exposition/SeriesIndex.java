@@ -11,6 +11,7 @@ import java.util.Map;
  * Owned by one collector and used by one read at a time.
  */
 public final class SeriesIndex {
+    private final String sample;
     private final List<String> labelNames;
     private final int capacity;
     private final Map<List<String>, Integer> ids = new HashMap<>();
@@ -20,15 +21,22 @@ public final class SeriesIndex {
 
     /**
      * {@code labelNames} sorted, as the formats write them; every series gives its values in this order. Holds
-     * at most {@code capacity} series.
+     * at most {@code capacity} series. {@code sample}: the name of a counter's or gauge's samples, for lines
+     * rendered ahead (see {@link Series}); null for histograms.
      */
-    public SeriesIndex(List<String> labelNames, int capacity) {
+    public SeriesIndex(String sample, List<String> labelNames, int capacity) {
+        this.sample = sample;
         this.labelNames = List.copyOf(labelNames);
         this.capacity = capacity;
     }
 
     public List<String> labelNames() {
         return labelNames;
+    }
+
+    /** The sample name its series' lines start with; null if they were not rendered ahead. */
+    public String sample() {
+        return sample;
     }
 
     /** The id of the series with these label values, made if new; -1 if new and the index is full. */
@@ -41,7 +49,7 @@ public final class SeriesIndex {
             series = Arrays.copyOf(series, next * 2);
             marks = Arrays.copyOf(marks, next * 2);
         }
-        series[next] = new Series(labelNames, labelValues);
+        series[next] = new Series(sample, labelNames, labelValues);
         ids.put(series[next].labelValues(), next);
         return next;
     }

@@ -27,17 +27,19 @@ public final class SeriesTable {
     private final String name;
     private final String help;
     private final List<String> labelNames;
+    private final String sample;
     private final double[] upperBounds;
     private final Series[] series;
     private final int size;
     private final double[] values;
 
-    private SeriesTable(MetricKind kind, String name, String help, List<String> labelNames, double[] upperBounds,
+    private SeriesTable(MetricKind kind, String name, String help, SeriesIndex index, double[] upperBounds,
                         Series[] series, int size, double[] values) {
         this.kind = kind;
         this.name = name;
         this.help = help;
-        this.labelNames = labelNames;
+        this.labelNames = index.labelNames();
+        this.sample = index.sample();
         this.upperBounds = upperBounds;
         this.series = series;
         this.size = size;
@@ -63,6 +65,11 @@ public final class SeriesTable {
 
     Series series(int row) {
         return series[row];
+    }
+
+    /** The sample name the series' pre-rendered lines start with, or null. */
+    String sample() {
+        return sample;
     }
 
     /** Values per series: 1, or a histogram's bucket count. */
@@ -162,7 +169,7 @@ public final class SeriesTable {
         public SeriesTable build(MetricKind kind, String name, String help, double[] upperBounds) {
             int expected = upperBounds == null ? 1 : upperBounds.length;
             if (expected != slots) throw new IllegalArgumentException(slots + " slots for " + expected + " buckets");
-            SeriesTable table = new SeriesTable(kind, name, help, index.labelNames(), upperBounds, series, count, values);
+            SeriesTable table = new SeriesTable(kind, name, help, index, upperBounds, series, count, values);
             series = null; // the table owns them now
             values = null;
             return table;

@@ -50,11 +50,18 @@ public final class TextExposition {
             writeHistogram(table);
             return;
         }
-        byte[] name = ascii(kind == MetricKind.COUNTER ? table.name() + "_total" : table.name());
+        String sample = kind == MetricKind.COUNTER ? table.name() + "_total" : table.name();
+        boolean ahead = sample.equals(table.sample()); // lines rendered ahead, with this name
+        byte[] name = ascii(sample);
         for (int row = 0; row < table.size(); row++) {
-            put(name);
-            labels(table.series(row).rendered(), null);
-            put((byte) ' ');
+            Series series = table.series(row);
+            if (ahead) {
+                put(series.line());
+            } else {
+                put(name);
+                labels(series.rendered(), null);
+                put((byte) ' ');
+            }
             putDouble(table.value(row, 0));
             put((byte) '\n');
         }
