@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP benchmark: wrk (8 connections, 2 threads, 30 s) against kprom's server holding ~10k series;
+# HTTP benchmark: wrk (8 connections, 2 threads, 30 s) against kprom's server serving a real 10k-entry BPF hash map (needs root);
 # prints throughput, latency percentiles, errors, and the server's RSS before and after the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,43 +1,65 @@
+import com.sun.jna.Memory;
+import dev.kprom.agent.bpf.BpfMap;
+import dev.kprom.agent.bpf.MapReader;
+import dev.kprom.agent.bpf.MapType;
+import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.exporter.collect.MapMetricCollector;
+import dev.kprom.exporter.collect.MetricKind;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
 import dev.kprom.exporter.http.Routes;
+import dev.kprom.exporter.layout.LayoutBinder;
+import dev.kprom.exporter.layout.LayoutError;
+import dev.kprom.exporter.spec.DecoderSpec;
+import dev.kprom.exporter.spec.LabelSpec;
+import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.StatusSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricMetadata;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * kprom's HTTP server with a registry of ~10k series (fresh snapshots at every scrape, like map-backed
- * collectors), for wrk to load. Prints "PORT n", then serves until killed.
+ * kprom's HTTP server with a real BPF hash map of ~10k entries behind one counter, read at every scrape as the
+ * daemon reads it: key {u64 id; char comm[16]}, labels id (uint) and comm (string), u64 values. Needs root.
+ * For wrk to load. Prints "PORT n", then serves until killed.
  *
  *   java -cp target/kprom.jar bench/java/HttpBench.java [series]
  */
 public final class HttpBench {
     public static void main(String[] args) throws Exception {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register((MultiCollector) () -> {
-            List<CounterDataPointSnapshot> points = new ArrayList<>(series);
+        BpfMap map = BpfMap.create(MapType.HASH, "http_bench", 24, 8, series);
+        try (Memory keys = new Memory(24L * series); Memory values = new Memory(8L * series)) {
+            keys.clear();
             for (int i = 0; i < series; i++) {
-                points.add(new CounterDataPointSnapshot(i, Labels.of("comm", "proc" + (i % 100), "id", Integer.toString(i)), null, 0L));
+                keys.setLong(24L * i, i);
+                byte[] comm = ("proc" + (i % 100)).getBytes(StandardCharsets.US_ASCII);
+                keys.write(24L * i + 8, comm, 0, comm.length);
+                values.setLong(8L * i, i);
             }
-            return MetricSnapshots.of(new CounterSnapshot(new MetricMetadata("kprom_bench", "bench series"), points));
-        });
+            map.updateBatch(keys, values, series);
+        }
+        MapReader reader = map.reader();
+        MetricSpec spec = new MetricSpec("bench_total", "bench series", null, List.of(
+                new LabelSpec("id", 8, List.of(new DecoderSpec("uint"))), new LabelSpec("comm", 16, List.of(new DecoderSpec("string")))),
+                null, null, 2 * series, null);
+        List<LayoutError> errors = new ArrayList<>();
+        MapMetricCollector collector = new MapMetricCollector(MetricKind.COUNTER, spec, LayoutBinder.bind(spec, "bench", reader, errors),
+                reader, CollectObserver.IGNORE);
+        if (!errors.isEmpty()) throw new IllegalStateException(errors.toString());
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(collector);
         StatusSource status = new StatusSource() {
             @Override public boolean ready() { return true; }
             @Override public List<ProbeStatus> probes() { return List.of(); }
         };
         MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), new Routes(registry,
-                new LandingPage("bench", List.of()), status, new SimpleMeterRegistry().timer("scrape")));
+                new LandingPage("bench", List.of()), status, new SimpleMeterRegistry().timer("scrape"), null, Map.of(), List.of(collector)));
         System.out.println("PORT " + server.address().getPort());
         System.out.flush();
         Thread.currentThread().join();
