@@ -1,4 +1,3 @@
-import com.sun.management.OperatingSystemMXBean;
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.BpfObject;
@@ -9,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +21,10 @@ import java.util.Map;
  *
  *   java -cp target/kprom.jar bench/java/DrainBench.java perf|ring <baselines dir> <calls> <interval_us> <reps>
  *
+ * Each measured kprom run follows a run of the C consumer (perfbuf_drain -p 64 -w 0 -i IV, or ringbuf_drain -s 512
+ * -i IV, pinned to CPU 1), whose RESULT line is passed on, so that each pair sees the same machine.
  * Prints, per measured run, a RESULT line with the C programs' keys: recv, hits, drops, lost,
- * consumer_cpu_s (process CPU, getrusage-like), consumer_ns_per_event, and drain_thread_ns_per_event.
+ * consumer_cpu_s (process CPU from CLOCK_PROCESS_CPUTIME_ID, as precise as the C programs' getrusage), consumer_ns_per_event, and drain_thread_ns_per_event.
  */
 public final class DrainBench {
     /** Like the C callback: count the record and read one field (plain fields; the reader publishes its own counts). */
@@ -34,6 +36,22 @@ public final class DrainBench {
         public void record(int ring, ByteBuffer buf, int offset, int length) {
             records++;
             seqSum += buf.getInt(offset + 20);
+        }
+    }
+
+    /** clock_gettime(2): the JVM's process CPU time comes from times(), in 10 ms ticks, too coarse for a 3 s run. */
+    interface Clock extends com.sun.jna.Library {
+        Clock C = com.sun.jna.Native.load("c", Clock.class);
+        int CLOCK_PROCESS_CPUTIME_ID = 2;
+
+        int clock_gettime(int clock, com.sun.jna.Memory timespec);
+    }
+
+    /** This process's CPU time in ns, all threads (past ones included), like the C consumers' getrusage. */
+    static long processCpu() {
+        try (com.sun.jna.Memory ts = new com.sun.jna.Memory(16)) {
+            if (Clock.C.clock_gettime(Clock.CLOCK_PROCESS_CPUTIME_ID, ts) != 0) throw new IllegalStateException("clock_gettime");
+            return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
         }
     }
 
@@ -67,44 +85,61 @@ public final class DrainBench {
             Counter counter = new Counter();
             BpfMap events = object.map(perf ? "events" : "rb");
             EventReader.Options options = new EventReader.Options(64, interval);
-            try (BpfLink link = object.program("emit").attachTracepoint("syscalls", "sys_enter_getppid");
-                 EventReader reader = perf ? EventReader.perfEventArray(events, options, counter)
-                         : EventReader.ringBuffer(events, options, counter)) {
-                OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            List<String> c = perf
+                    ? List.of(baselines.resolve("perfbuf_drain/perfbuf_drain").toString(), "-p", "64", "-w", "0", "-i", Integer.toString(intervalUs))
+                    : List.of(baselines.resolve("ringbuf_drain/ringbuf_drain").toString(), "-s", "512", "-i", Integer.toString(intervalUs));
+            try (EventReader reader = perf ? EventReader.perfEventArray(events, options, counter)
+                    : EventReader.ringBuffer(events, options, counter)) {
                 ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 for (int rep = -3; rep < reps; rep++) { // three warm-up runs for the JIT
-                    long[] before = stats(stats);
-                    long received0 = received(reader);
-                    long lost0 = lost(reader);
-                    long cpu0 = os.getProcessCpuTime();
-                    long drain0 = drainThreadsCpu(threads);
-                    long t0 = System.nanoTime();
-                    Process p = new ProcessBuilder(loadgen, "-n", Long.toString(calls), "-c", "0")
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                    if (p.waitFor() != 0) throw new IllegalStateException("loadgen exited " + p.exitValue());
-                    long[] after = stats(stats);
-                    long hits = after[0] - before[0];
-                    long drops = after[1] - before[1];
-                    // the last records: until every emitted record is received (or reported lost), at most 2 s
-                    long deadline = System.nanoTime() + 2_000_000_000L;
-                    while (received(reader) - received0 + lost(reader) - lost0 < hits - (perf ? 0 : drops)
-                            && System.nanoTime() < deadline) {
-                        Thread.sleep(0, 200_000);
+                    if (rep >= 0) runC(c, loadgen, calls); // the C consumer just before, while kprom's program is detached
+                    try (BpfLink link = object.program("emit").attachTracepoint("syscalls", "sys_enter_getppid")) {
+                        long[] before = stats(stats);
+                        long received0 = received(reader);
+                        long lost0 = lost(reader);
+                        long cpu0 = processCpu();
+                        long drain0 = drainThreadsCpu(threads);
+                        long t0 = System.nanoTime();
+                        Process p = new ProcessBuilder(loadgen, "-n", Long.toString(calls), "-c", "0")
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                        if (p.waitFor() != 0) throw new IllegalStateException("loadgen exited " + p.exitValue());
+                        long[] after = stats(stats);
+                        long hits = after[0] - before[0];
+                        long drops = after[1] - before[1];
+                        // the last records: until every emitted record is received (or reported lost), at most 2 s
+                        long deadline = System.nanoTime() + 2_000_000_000L;
+                        while (received(reader) - received0 + lost(reader) - lost0 < hits - (perf ? 0 : drops)
+                                && System.nanoTime() < deadline) {
+                            Thread.sleep(0, 200_000);
+                        }
+                        long wall = System.nanoTime() - t0;
+                        long cpu = processCpu() - cpu0;
+                        long drain = drainThreadsCpu(threads) - drain0;
+                        long recv = received(reader) - received0;
+                        long lost = lost(reader) - lost0;
+                        if (rep < 0) continue;
+                        System.out.printf("RESULT tool=kprom_%s rep=%d interval_us=%d recv=%d lost=%d hits=%d drops=%d wall_s=%.3f recv_rate_mps=%.3f "
+                                        + "consumer_cpu_s=%.3f consumer_ns_per_event=%.1f drain_thread_ns_per_event=%.1f%n",
+                                perf ? "perfbuf" : "ringbuf", rep, intervalUs, recv, lost, hits, drops, wall / 1e9, recv / (wall / 1e3),
+                                cpu / 1e9, recv == 0 ? 0 : (double) cpu / recv, recv == 0 ? 0 : (double) drain / recv);
                     }
-                    long wall = System.nanoTime() - t0;
-                    long cpu = os.getProcessCpuTime() - cpu0;
-                    long drain = drainThreadsCpu(threads) - drain0;
-                    long recv = received(reader) - received0;
-                    long lost = lost(reader) - lost0;
-                    if (rep < 0) continue;
-                    System.out.printf("RESULT tool=kprom_%s interval_us=%d recv=%d lost=%d hits=%d drops=%d wall_s=%.3f recv_rate_mps=%.3f "
-                                    + "consumer_cpu_s=%.3f consumer_ns_per_event=%.1f drain_thread_ns_per_event=%.1f%n",
-                            perf ? "perfbuf" : "ringbuf", intervalUs, recv, lost, hits, drops, wall / 1e9, recv / (wall / 1e3),
-                            cpu / 1e9, recv == 0 ? 0 : (double) cpu / recv, recv == 0 ? 0 : (double) drain / recv);
                 }
                 if (counter.seqSum == 42) System.out.println(); // keep the read
             }
         }
+    }
+
+    /**
+     * One run of the C consumer (pinned to CPU 1, like this JVM) over the same loadgen; prints its RESULT line.
+     * Runs alternate with kprom's so that both see the same machine: this VM's costs drift by tens of percent.
+     */
+    static void runC(List<String> consumer, String loadgen, long calls) throws Exception {
+        List<String> command = new java.util.ArrayList<>(consumer);
+        command.addAll(List.of("-c", "1", "--", loadgen, "-n", Long.toString(calls), "-c", "0"));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException(command + " exited " + p.exitValue());
+        out.lines().filter(l -> l.startsWith("RESULT tool=perfbuf") || l.startsWith("RESULT tool=ringbuf")).forEach(System.out::println);
     }
 
     /** {hits, drops} summed over CPUs: struct stats { u64 hits, drops; } in a 1-slot PERCPU_ARRAY. */

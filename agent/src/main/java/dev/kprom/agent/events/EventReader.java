@@ -41,6 +41,7 @@ public final class EventReader implements AutoCloseable {
     private final BpfMap map;
     private final List<Ring> rings;
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
     private final int wakeFd;
     private volatile boolean closing;
 
@@ -106,27 +107,27 @@ public final class EventReader implements AutoCloseable {
 
     private void start(Options options, RecordHandler handler, String perfPrefix) {
         int timeout = (int) Math.min(Integer.MAX_VALUE, options.interval().toMillis());
-        for (Ring ring : rings) {
+        try {
+            for (Ring ring : rings) waiters.add(Waiter.open(map.describe() + " ring " + ring.index(), wakeFd, ring.pollFd()));
+        } catch (RuntimeException e) {
+            waiters.forEach(Waiter::close);
+            rings.forEach(Ring::close);
+            LibC.close(wakeFd);
+            throw e;
+        }
+        for (int i = 0; i < rings.size(); i++) {
+            Ring ring = rings.get(i);
+            Waiter waiter = waiters.get(i);
             String name = perfPrefix != null ? perfPrefix + ring.index() : "kprom-ringbuf-" + map.name();
-            Thread t = new Thread(() -> run(ring, handler, timeout), name);
+            Thread t = new Thread(() -> run(ring, waiter, handler, timeout), name);
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
     }
 
-    private void run(Ring ring, RecordHandler handler, int timeoutMs) {
-        try (Memory fds = new Memory(16)) { // struct pollfd { int fd; short events; short revents; } x 2
-            fds.clear();
-            fds.setInt(0, wakeFd);
-            fds.setShort(4, LibC.POLLIN);
-            int n = 1;
-            if (ring.pollFd() >= 0) {
-                fds.setInt(8, ring.pollFd());
-                fds.setShort(12, LibC.POLLIN);
-                n = 2;
-            }
-            boolean watermark = n == 2;
+    private void run(Ring ring, Waiter waiter, RecordHandler handler, int timeoutMs) {
+        try {
             int timeout = timeoutMs;
             while (!closing) {
                 int records = ring.drain(handler);
@@ -134,9 +135,11 @@ public final class EventReader implements AutoCloseable {
                 // An idle perf ring (often a CPU with nothing to trace) waits longer and longer, up to 16 intervals:
                 // its watermark wakes it as soon as records pile up, and waking every interval for nothing costs
                 // several µs each time on a VM. A ring buffer has no watermark, so it keeps the interval.
-                timeout = records > 0 || !watermark ? timeoutMs : (int) Math.min((long) timeout * 2, 16L * timeoutMs);
-                if (LibC.poll(fds, n, timeout) < 0 && Native.getLastError() != Errno.EINTR) {
-                    LOG.warn("{}: poll failed: {}", Thread.currentThread().getName(), Errno.describe(Native.getLastError()));
+                timeout = records > 0 || !waiter.watchesRing() ? timeoutMs
+                        : (int) Math.min((long) timeout * 2, 16L * timeoutMs);
+                int errno = waiter.await(timeout);
+                if (errno != 0) {
+                    LOG.warn("{}: epoll_wait failed: {}", Thread.currentThread().getName(), Errno.describe(errno));
                     sleep(timeoutMs);
                 }
             }
@@ -209,6 +212,8 @@ public final class EventReader implements AutoCloseable {
             }
         }
         threads.clear();
+        waiters.forEach(Waiter::close);
+        waiters.clear();
         for (Ring r : rings) {
             if (r instanceof PerfRing) forget(r.index()); // outputs on that CPU now fail instead of filling a dead ring
             r.close();

@@ -35,9 +35,13 @@ public final class LibC {
     public static native int syscall(long number, Pointer attr, int pid, int cpu, int group_fd, long flags);
 
     // Waiting for a ring to fill, or for close() to wake a drain thread.
-    public static final short POLLIN = 1;
     public static final int EFD_CLOEXEC = 02000000;
-    public static native int poll(Pointer fds, long nfds, int timeout);
+    public static final int EPOLL_CLOEXEC = 02000000;
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLLIN = 1;
+    public static native int epoll_create1(int flags);
+    public static native int epoll_ctl(int epfd, int op, int fd, Pointer event);
+    public static native int epoll_wait(int epfd, Pointer events, int maxevents, int timeout);
     public static native int eventfd(int initval, int flags);
     public static native long write(int fd, Pointer buf, long count);
 }
