@@ -32,6 +32,11 @@ import java.util.List;
  * What each raw key decoded to is remembered (see {@link KeyCache}); every value is read afresh.
  */
 public final class MapMetricCollector implements TableCollector {
+    /** What each raw key became: {@code slot << 32 | ref}, ref a series id, an index into {@link #splitIds}, or: */
+    private static final int FILTERED = -1;
+    private static final int UNDECODABLE = -2;
+    /** The key's labels are new and the series index is full: dropped, not cached. */
+    private static final int OVER = -3;
     private final MetricKind kind;
     private final MetricSpec spec;
     private final MapSource source;
@@ -46,11 +51,6 @@ public final class MapMetricCollector implements TableCollector {
     private final Field value;
     private final double[] upperBounds;
     private final int firstBucket;
-    /** What each raw key became: {@code slot << 32 | ref}, ref a series id, an index into {@link #splitIds}, or: */
-    private static final int FILTERED = -1;
-    private static final int UNDECODABLE = -2;
-    /** The key's labels are new and the series index is full: dropped, not cached. */
-    private static final int OVER = -3;
     private KeyCache keys;
     private SeriesIndex series;
     /** With a cpu label: each key's series ids, by CPU. */
