@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Drains one event map: a PERF_EVENT_ARRAY with a ring and a thread per online CPU
  * ({@code kprom-perf-<map>-cpu<N>}), or a RINGBUF with one thread ({@code kprom-ringbuf-<map>}). Each thread
  * drains its ring, then waits up to {@code interval} (a perf ring also wakes it when half full, and an idle perf
- * ring waits up to 16 intervals; a ring left more than half full is drained again at once), so wakeups are
+ * ring waits longer, up to 16 intervals or 100 ms, whichever is longer; a ring left more than half full is drained again at once), so wakeups are
  * batched whatever the event rate. {@link #close()}
  * wakes every thread through an eventfd, joins it after a last drain, then unmaps the rings.
  */
@@ -129,14 +129,15 @@ public final class EventReader implements AutoCloseable {
     private void run(Ring ring, Waiter waiter, RecordHandler handler, int timeoutMs) {
         try {
             int timeout = timeoutMs;
+            long idleTimeout = Math.max(16L * timeoutMs, 100);
             while (!closing) {
                 int records = ring.drain(handler);
                 if (closing || ring.backlogged()) continue;
-                // An idle perf ring (often a CPU with nothing to trace) waits longer and longer, up to 16 intervals:
-                // its watermark wakes it as soon as records pile up, and waking every interval for nothing costs
-                // several µs each time on a VM. A ring buffer has no watermark, so it keeps the interval.
-                timeout = records > 0 || !waiter.watchesRing() ? timeoutMs
-                        : (int) Math.min((long) timeout * 2, 16L * timeoutMs);
+                // An idle perf ring (often a CPU with nothing to trace) waits longer and longer, up to 16 intervals
+                // or 100 ms, whichever is longer: its watermark wakes it as soon as records pile up, and a wakeup for nothing costs ~20 µs
+                // on a VM, which every idle CPU of a big node would pay each interval. A ring buffer has no
+                // watermark, so it keeps the interval.
+                timeout = records > 0 || !waiter.watchesRing() ? timeoutMs : (int) Math.min((long) timeout * 2, idleTimeout);
                 int errno = waiter.await(timeout);
                 if (errno != 0) {
                     LOG.warn("{}: epoll_wait failed: {}", Thread.currentThread().getName(), Errno.describe(errno));
