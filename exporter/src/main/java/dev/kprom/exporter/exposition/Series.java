@@ -61,22 +61,25 @@ public final class Series {
             out.writeBytes(names.get(i).getBytes(StandardCharsets.UTF_8));
             out.write('=');
             out.write('"');
-            out.writeBytes(escape(values.get(i)).getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(escape(values.get(i), true).getBytes(StandardCharsets.UTF_8));
             out.write('"');
         }
         return out.toByteArray();
     }
 
-    /** A label value as the text formats quote it: backslash, double quote and newline escaped. */
-    static String escape(String value) {
-        if (value.indexOf('\\') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) return value;
+    /**
+     * Text as the text formats escape it: backslash and newline, and double quotes when {@code quotes} (label
+     * values in both formats, HELP in OpenMetrics).
+     */
+    static String escape(String value, boolean quotes) {
+        if (value.indexOf('\\') < 0 && value.indexOf('\n') < 0 && (!quotes || value.indexOf('"') < 0)) return value;
         StringBuilder b = new StringBuilder(value.length() + 8);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> b.append("\\\\");
-                case '"' -> b.append("\\\"");
                 case '\n' -> b.append("\\n");
+                case '"' -> b.append(quotes ? "\\\"" : "\"");
                 default -> b.append(c);
             }
         }

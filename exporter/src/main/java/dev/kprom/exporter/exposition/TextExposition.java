@@ -44,7 +44,7 @@ public final class TextExposition {
             case HISTOGRAM -> "histogram";
         };
         if (openMetrics) put("# TYPE " + family + " " + type + "\n");
-        if (table.help() != null) put("# HELP " + family + " " + escapeHelp(table.help()) + "\n");
+        if (table.help() != null) put("# HELP " + family + " " + Series.escape(table.help(), openMetrics) + "\n");
         if (!openMetrics) put("# TYPE " + family + " " + type + "\n");
         if (kind == MetricKind.HISTOGRAM) {
             writeHistogram(table);
@@ -171,21 +171,6 @@ public final class TextExposition {
     private void drain() throws IOException {
         out.write(buf, 0, pos);
         pos = 0;
-    }
-
-    /** HELP text: backslash and newline escaped; OpenMetrics escapes double quotes too. */
-    private String escapeHelp(String help) {
-        StringBuilder b = new StringBuilder(help.length() + 8);
-        for (int i = 0; i < help.length(); i++) {
-            char c = help.charAt(i);
-            switch (c) {
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '"' -> b.append(openMetrics ? "\\\"" : "\"");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     private static byte[] ascii(String s) {
