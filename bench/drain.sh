@@ -12,12 +12,13 @@ cd "$(dirname "$0")/.."
 N=${N:-2000000}
 REPS=${REPS:-5}
 IV=${IV:-1000}
+JAVA_FLAGS=${JAVA_FLAGS:-"-XX:+UseSerialGC -Xmx256m"}
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
 . bench/baselines.sh loadgen perfbuf_drain ringbuf_drain
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, kernel $(uname -r), loadavg $(cut -d' ' -f1-3 /proc/loadavg); N=$N calls, interval ${IV}us, $REPS runs each"
 for mode in perf ring; do
-  taskset -c 1 java -XX:+UseSerialGC -Xmx256m -cp target/kprom.jar bench/java/DrainBench.java "$mode" "$B" "$N" "$IV" "$REPS" | grep '^RESULT'
+  taskset -c 1 java $JAVA_FLAGS -cp target/kprom.jar bench/java/DrainBench.java "$mode" "$B" "$N" "$IV" "$REPS" | grep '^RESULT'
 done > "$OUT/drain.txt"
 
 awk '
