@@ -83,10 +83,8 @@ public final class Daemon implements AutoCloseable, StatusSource {
             for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
             List<TableCollector> tables = new ArrayList<>();
             for (ProbeSet set : started) {
-                for (MultiCollector c : set.collectors()) {
-                    registry.register(c);
-                    if (c instanceof TableCollector t) tables.add(t);
-                }
+                for (MultiCollector c : set.collectors()) registry.register(c);
+                tables.addAll(set.collectors());
             }
             Daemon daemon = new Daemon(started, self);
             self.bindStatus(daemon);

@@ -30,7 +30,7 @@ class TextExpositionTest {
         String name = kind == MetricKind.COUNTER ? "kprom_x" : "kprom_x_seconds";
         SeriesIndex index = new SeriesIndex(!ahead ? null : kind == MetricKind.COUNTER ? name + "_total" : name, names, 1000);
         int slots = bounds == null ? 1 : bounds.length;
-        SeriesTable.Builder b = new SeriesTable.Builder(slots, 1000, index, 0);
+        SeriesTable.Builder b = new SeriesTable.Builder(bounds, 1000, index, 0);
         for (int i = 0; i < series; i++) {
             int n = i;
             List<String> values = names.isEmpty() ? List.of()
@@ -38,7 +38,7 @@ class TextExpositionTest {
             int row = b.row(index.id(values));
             for (int s = 0; s < slots; s++) b.add(row, s, bounds == null ? VALUES[i % VALUES.length] : s * 3 + i);
         }
-        return b.build(kind, name, help, bounds);
+        return b.build(kind, name, help);
     }
 
     static Stream<Arguments> families() {
@@ -70,9 +70,9 @@ class TextExpositionTest {
     @Test
     void documentedOutput() throws Exception {
         SeriesIndex index = new SeriesIndex("kprom_execve_total", List.of("comm", "uid"), 10);
-        SeriesTable.Builder b = new SeriesTable.Builder(1, 10, index, 0);
+        SeriesTable.Builder b = new SeriesTable.Builder(null, 10, index, 0);
         b.add(b.row(index.id(List.of("bash", "0"))), 0, 42);
-        assertThat(ours(b.build(MetricKind.COUNTER, "kprom_execve", "execve() calls.", null), false)).isEqualTo("""
+        assertThat(ours(b.build(MetricKind.COUNTER, "kprom_execve", "execve() calls."), false)).isEqualTo("""
                 # HELP kprom_execve_total execve() calls.
                 # TYPE kprom_execve_total counter
                 kprom_execve_total{comm="bash",uid="0"} 42.0
@@ -82,7 +82,7 @@ class TextExpositionTest {
     @Test
     void seriesPastTheLimitGetNoRow() {
         SeriesIndex index = new SeriesIndex(null, List.of("a"), 10);
-        SeriesTable.Builder b = new SeriesTable.Builder(1, 2, index, 0);
+        SeriesTable.Builder b = new SeriesTable.Builder(null, 2, index, 0);
         assertThat(b.row(index.id(List.of("x")))).isEqualTo(0);
         assertThat(b.row(index.id(List.of("y")))).isEqualTo(1);
         assertThat(b.row(index.id(List.of("x")))).isEqualTo(0);

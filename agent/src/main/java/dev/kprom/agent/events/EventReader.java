@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Drains one event map: a PERF_EVENT_ARRAY with a ring and a thread per online CPU
  * ({@code kprom-perf-<map>-cpu<N>}), or a RINGBUF with one thread ({@code kprom-ringbuf-<map>}). Each thread
  * drains its ring, then waits up to {@code interval} (a perf ring also wakes it when half full, and an idle perf
- * ring waits longer, up to 16 intervals or 100 ms, whichever is longer; a ring left more than half full is drained again at once), so wakeups are
- * batched whatever the event rate. {@link #close()}
+ * ring waits longer, up to 16 intervals or 100 ms, whichever is longer; a ring left more than half full is
+ * drained again at once), so wakeups are batched whatever the event rate. {@link #close()}
  * wakes every thread through an eventfd, joins it after a last drain, then unmaps the rings.
  */
 public final class EventReader implements AutoCloseable {
@@ -110,9 +110,7 @@ public final class EventReader implements AutoCloseable {
         try {
             for (Ring ring : rings) waiters.add(Waiter.open(map.describe() + " ring " + ring.index(), wakeFd, ring.pollFd()));
         } catch (RuntimeException e) {
-            waiters.forEach(Waiter::close);
-            rings.forEach(Ring::close);
-            LibC.close(wakeFd);
+            close(); // no thread yet: closes the waiters made so far, forgets and closes the rings
             throw e;
         }
         for (int i = 0; i < rings.size(); i++) {
@@ -134,9 +132,9 @@ public final class EventReader implements AutoCloseable {
                 int records = ring.drain(handler);
                 if (closing || ring.backlogged()) continue;
                 // An idle perf ring (often a CPU with nothing to trace) waits longer and longer, up to 16 intervals
-                // or 100 ms, whichever is longer: its watermark wakes it as soon as records pile up, and a wakeup for nothing costs ~20 µs
-                // on a VM, which every idle CPU of a big node would pay each interval. A ring buffer has no
-                // watermark, so it keeps the interval.
+                // or 100 ms, whichever is longer: its watermark wakes it as soon as records pile up, and a wakeup
+                // for nothing costs ~20 µs on a VM, which every idle CPU of a big node would pay each interval.
+                // A ring buffer has no watermark, so it keeps the interval.
                 timeout = records > 0 || !waiter.watchesRing() ? timeoutMs : (int) Math.min((long) timeout * 2, idleTimeout);
                 int errno = waiter.await(timeout);
                 if (errno != 0) {

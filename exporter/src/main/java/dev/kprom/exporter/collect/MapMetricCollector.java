@@ -104,7 +104,6 @@ public final class MapMetricCollector implements TableCollector {
     }
 
     /** The exported name: counters without _total (the format adds it back), others as they are. */
-    @Override
     public String prometheusName() {
         return prometheusNameOf(kind, spec);
     }
@@ -153,8 +152,7 @@ public final class MapMetricCollector implements TableCollector {
         int cpus = source.cpus();
         int stride = source.cpuStride();
         boolean split = spec.splitCpus() && cpus > 1;
-        SeriesTable.Builder table = new SeriesTable.Builder(upperBounds == null ? 1 : upperBounds.length, spec.seriesLimit(),
-                series, lastSize);
+        SeriesTable.Builder table = new SeriesTable.Builder(upperBounds, spec.seriesLimit(), series, lastSize);
         long[] dropped = {0};
         long[] undecodable = {0};
         long start = System.nanoTime();
@@ -197,13 +195,13 @@ public final class MapMetricCollector implements TableCollector {
         } catch (RuntimeException e) {
             status = new MapStatus(prometheusName(), source.name(), Instant.now().toString(), 0, e.getMessage());
             observer.readFailed(prometheusName(), e);
-            return new SeriesTable.Builder(table.slots(), 0, series, 0).build(kind, prometheusName(), spec.help(), upperBounds);
+            return new SeriesTable.Builder(upperBounds, 0, series, 0).build(kind, prometheusName(), spec.help());
         }
         observer.read(prometheusName(), System.nanoTime() - start, entries);
         status = new MapStatus(prometheusName(), source.name(), Instant.now().toString(), entries, null);
         if (dropped[0] > 0) observer.dropped(prometheusName(), dropped[0]);
         if (undecodable[0] > 0) observer.decodeErrors(prometheusName(), undecodable[0]);
-        SeriesTable result = table.build(kind, prometheusName(), spec.help(), upperBounds);
+        SeriesTable result = table.build(kind, prometheusName(), spec.help());
         lastSize = result.size();
         return result;
     }

@@ -18,6 +18,7 @@ public final class SeriesIndex {
     private Series[] series = new Series[64];
     /** Per id: (read << 32) | row, for the read that last counted the series. */
     private long[] marks = new long[64];
+    private int reads;
 
     /**
      * {@code labelNames} sorted, as the formats write them; every series gives its values in this order. Holds
@@ -56,6 +57,12 @@ public final class SeriesIndex {
 
     public boolean full() {
         return ids.size() >= capacity;
+    }
+
+    /** A number for a new read, never 0 ("not counted yet"), as an unsigned 32-bit value. */
+    long nextRead() {
+        if (++reads == 0) reads++;
+        return reads & 0xffffffffL;
     }
 
     Series series(int id) {

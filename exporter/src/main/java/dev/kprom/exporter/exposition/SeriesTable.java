@@ -122,7 +122,7 @@ public final class SeriesTable {
      * {@code limit} series. One builder at a time per {@link SeriesIndex}: it marks the series it counts there.
      */
     public static final class Builder {
-        private static int reads;
+        private final double[] upperBounds;
         private final int slots;
         private final int limit;
         private final SeriesIndex index;
@@ -131,16 +131,18 @@ public final class SeriesTable {
         private double[] values;
         private int count;
 
-        /** {@code expected}: how many series to make room for (the last read's count, say). */
-        public Builder(int slots, int limit, SeriesIndex index, int expected) {
-            this.slots = slots;
+        /**
+         * {@code upperBounds}: a histogram's bucket bounds, null for counters and gauges. {@code expected}: how many
+         * series to make room for (the last read's count, say).
+         */
+        public Builder(double[] upperBounds, int limit, SeriesIndex index, int expected) {
+            this.upperBounds = upperBounds;
+            this.slots = upperBounds == null ? 1 : upperBounds.length;
             this.limit = limit;
             this.index = index;
             this.series = new Series[Math.max(expected, 16)];
             this.values = new double[series.length * slots];
-            synchronized (Builder.class) {
-                read = (++reads == 0 ? ++reads : reads) & 0xffffffffL; // 0 is "never counted"
-            }
+            this.read = index.nextRead();
         }
 
         /** The row of series {@code id} in this read, added if new; -1 when the series limit is reached. */
@@ -157,18 +159,11 @@ public final class SeriesTable {
             return count++;
         }
 
-        public int slots() {
-            return slots;
-        }
-
         public void add(int row, int slot, double value) {
             values[row * slots + slot] += value;
         }
 
-        /** {@code upperBounds} for histograms only. */
-        public SeriesTable build(MetricKind kind, String name, String help, double[] upperBounds) {
-            int expected = upperBounds == null ? 1 : upperBounds.length;
-            if (expected != slots) throw new IllegalArgumentException(slots + " slots for " + expected + " buckets");
+        public SeriesTable build(MetricKind kind, String name, String help) {
             SeriesTable table = new SeriesTable(kind, name, help, index, upperBounds, series, count, values);
             series = null; // the table owns them now
             values = null;

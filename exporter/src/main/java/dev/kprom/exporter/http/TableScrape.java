@@ -28,7 +28,7 @@ final class TableScrape {
     TableScrape(PrometheusRegistry registry, List<TableCollector> tables) {
         this.registry = registry;
         this.tables = List.copyOf(tables);
-        for (TableCollector t : tables) names.add(t.prometheusName());
+        for (TableCollector t : tables) names.addAll(t.getPrometheusNames());
     }
 
     /** Whether this writer's format is one {@link TextExposition} writes. */
@@ -40,7 +40,7 @@ final class TableScrape {
     void write(OutputStream out, ExpositionFormatWriter writer, Predicate<String> included) throws IOException {
         TextExposition text = new TextExposition(out, writer instanceof OpenMetricsTextFormatWriter);
         for (TableCollector t : tables) {
-            if (!included.test(t.prometheusName())) continue;
+            if (!included.test(t.getPrometheusNames().get(0))) continue;
             SeriesTable table = t.table();
             if (table != null) text.write(table);
         }
