@@ -45,7 +45,7 @@ class EventReaderTest {
     }
 
     /** Checks every record: intact pattern, and per CPU the sequence numbers 0, 1, 2, ... with none skipped. */
-    static final class Checker implements RecordHandler {
+    static class Checker implements RecordHandler {
         final Map<Integer, Long> nextSeq = new HashMap<>();
         final CountDownLatch gate;
         long records;
@@ -185,6 +185,34 @@ class EventReaderTest {
             awaitAtLeast(checker::records, n - failed);
             Thread.sleep(20);
             assertThat(checker.records()).isEqualTo(n - failed);
+        }
+    }
+
+    @Test
+    void ringBufferSpaceGoesBackToTheProducerDuringALongDrain() throws Exception {
+        BpfMap map = load("emit_ring");
+        CountDownLatch full = new CountDownLatch(1);
+        Checker checker = new Checker(full) {
+            @Override
+            public void record(int ring, ByteBuffer buf, int offset, int length) {
+                super.record(ring, buf, offset, length);
+                // half of a full 16 KiB ring taken: 8 KiB must be back with the producer already, before the
+                // drain ends, so these 64 records (4 KiB) fit; they arrive in order after the others
+                if (records() == 128) for (int i = 0; i < 64; i++) TestLibC.getppid();
+            }
+        };
+        try (EventReader reader = EventReader.ringBuffer(map, new EventReader.Options(64, FAST), checker)) {
+            int sent = 0;
+            while (bpfFailed() == 0) { // the drain thread waits in the first record: fill the ring to the brim
+                TestLibC.getppid();
+                sent++;
+            }
+            long failedWhenFull = bpfFailed();
+            full.countDown();
+            awaitAtLeast(checker::records, sent - failedWhenFull + 64);
+            Thread.sleep(20);
+            assertThat(bpfFailed()).isEqualTo(failedWhenFull);
+            assertThat(checker.records()).isEqualTo(sent - failedWhenFull + 64);
         }
     }
 

@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
  * a row so that no record is ever split at the end. Each record has an 8-byte header {@code {u32 len; u32 pg_off;}}
  * whose {@code len} carries a busy bit (reserved, not yet committed: stop there) and a discard bit (skip it).
  * Reads follow libbpf's {@code ringbuf_process_ring}: acquire {@code producer_pos}, acquire each header, release
- * {@code consumer_pos} after each record.
+ * {@code consumer_pos} once records are handled, every few KiB rather than after each record.
  */
 final class BpfRingBuffer extends Ring {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -33,6 +33,12 @@ final class BpfRingBuffer extends Ring {
     private final ByteBuffer producer;
     private final ByteBuffer data;
     private final long mask;
+    /**
+     * Space goes back to the producer after this many bytes of records (4 KiB, or a quarter of a smaller ring), not
+     * after each record as in libbpf: the producer reads {@code consumer_pos} at every reserve, so each store
+     * would pull that cache line across CPUs.
+     */
+    private final long releaseBytes;
 
     private BpfRingBuffer(String name, Pointer consumerPage, Pointer producerPages, long producerSize, int size) {
         int page = LibC.getpagesize();
@@ -44,6 +50,7 @@ final class BpfRingBuffer extends Ring {
         this.producer = producerPages.getByteBuffer(0, page).order(ByteOrder.nativeOrder());
         this.data = producerPages.getByteBuffer(page, 2L * size).order(ByteOrder.nativeOrder());
         this.mask = size - 1;
+        this.releaseBytes = Math.min(4096, size / 4);
     }
 
     /** Maps the ring buffer map {@code mapFd} of {@code size} bytes ({@code max_entries}: a power of 2, page multiple). */
@@ -79,22 +86,16 @@ final class BpfRingBuffer extends Ring {
     int drain(RecordHandler handler) {
         long cons = consumer.getLong(0); // only this thread writes it
         long start = cons;
+        long released = cons;
         int records = 0;
         int failures = 0;
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            long prod = (long) LONGS.getAcquire(producer, 0);
-            while (cons < prod) {
+        taking:
+        for (long prod = (long) LONGS.getAcquire(producer, 0); cons < prod; prod = (long) LONGS.getAcquire(producer, 0)) {
+            do {
                 int at = (int) (cons & mask);
                 int len = (int) INTS.getAcquire(data, at);
-                if ((len & BUSY) != 0) {
-                    progress = false;
-                    break; // reserved but not committed yet: records after it wait for the next drain
-                }
-                progress = true;
+                if ((len & BUSY) != 0) break taking; // reserved but not committed yet: records after it wait for the next drain
                 int size = len & ~(BUSY | DISCARD);
-                cons += (size + HEADER + 7) & ~7L;
                 if ((len & DISCARD) == 0) {
                     try {
                         handler.record(0, data, at + HEADER, size);
@@ -103,9 +104,14 @@ final class BpfRingBuffer extends Ring {
                         failures++;
                     }
                 }
-                LONGS.setRelease(consumer, 0, cons);
-            }
+                cons += (size + HEADER + 7) & ~7L;
+                if (cons - released >= releaseBytes) {
+                    LONGS.setRelease(consumer, 0, cons);
+                    released = cons;
+                }
+            } while (cons < prod);
         }
+        if (cons != released) LONGS.setRelease(consumer, 0, cons);
         counted(records, 0, failures, cons - start >= (mask + 1) / 2);
         return records;
     }
