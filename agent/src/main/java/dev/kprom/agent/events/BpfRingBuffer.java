@@ -83,7 +83,12 @@ final class BpfRingBuffer extends Ring {
     }
 
     @Override
-    int drain(RecordHandler handler) {
+    long capacity() {
+        return mask + 1;
+    }
+
+    @Override
+    long drain(RecordHandler handler) {
         long cons = consumer.getLong(0); // only this thread writes it
         long start = cons;
         long released = cons;
@@ -112,8 +117,8 @@ final class BpfRingBuffer extends Ring {
             } while (cons < prod);
         }
         if (cons != released) LONGS.setRelease(consumer, 0, cons);
-        counted(records, 0, failures, cons - start >= (mask + 1) / 2);
-        return records;
+        counted(records, 0, failures);
+        return cons - start;
     }
 
     @Override

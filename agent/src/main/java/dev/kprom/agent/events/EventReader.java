@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains one event map: a PERF_EVENT_ARRAY with a ring and a thread per online CPU
  * ({@code kprom-perf-<map>-cpu<N>}), or a RINGBUF with one thread ({@code kprom-ringbuf-<map>}). Each thread
- * drains its ring, then waits up to {@code interval} (a perf ring also wakes it when half full, and an idle perf
- * ring waits longer, up to 16 intervals or 100 ms, whichever is longer; a ring left more than half full is
- * drained again at once), so wakeups are batched whatever the event rate. {@link #close()}
+ * drains its ring, then waits as {@link DrainPace} says: up to {@code interval}, less when the ring fills fast
+ * enough to be a quarter full sooner, longer when an idle perf ring can wake the thread itself (its watermark, at
+ * half full); a drain that took half the ring or more is followed by another at once. So wakeups are batched
+ * whatever the event rate, and a fast ring keeps most of its room for bursts. {@link #close()}
  * wakes every thread through an eventfd, joins it after a last drain, then unmaps the rings.
  */
 public final class EventReader implements AutoCloseable {
@@ -106,7 +107,7 @@ public final class EventReader implements AutoCloseable {
     }
 
     private void start(Options options, RecordHandler handler, String perfPrefix) {
-        int timeout = (int) Math.min(Integer.MAX_VALUE, options.interval().toMillis());
+        int intervalMs = (int) Math.min(Integer.MAX_VALUE, options.interval().toMillis());
         try {
             for (Ring ring : rings) waiters.add(Waiter.open(map.describe() + " ring " + ring.index(), wakeFd, ring.pollFd()));
         } catch (RuntimeException e) {
@@ -117,29 +118,27 @@ public final class EventReader implements AutoCloseable {
             Ring ring = rings.get(i);
             Waiter waiter = waiters.get(i);
             String name = perfPrefix != null ? perfPrefix + ring.index() : "kprom-ringbuf-" + map.name();
-            Thread t = new Thread(() -> run(ring, waiter, handler, timeout), name);
+            Thread t = new Thread(() -> run(ring, waiter, handler, intervalMs), name);
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
     }
 
-    private void run(Ring ring, Waiter waiter, RecordHandler handler, int timeoutMs) {
+    private void run(Ring ring, Waiter waiter, RecordHandler handler, int intervalMs) {
         try {
-            int timeout = timeoutMs;
-            long idleTimeout = Math.max(16L * timeoutMs, 100);
+            // An idle perf ring (often a CPU with nothing to trace) waits up to 16 intervals or 100 ms, whichever
+            // is longer: its watermark wakes it as soon as records pile up. A ring buffer has no watermark.
+            int idleMs = waiter.watchesRing() ? (int) Math.min(Integer.MAX_VALUE, Math.max(16L * intervalMs, 100)) : intervalMs;
+            DrainPace pace = new DrainPace(intervalMs, idleMs, ring.capacity(), System.nanoTime());
             while (!closing) {
-                int records = ring.drain(handler);
-                if (closing || ring.backlogged()) continue;
-                // An idle perf ring (often a CPU with nothing to trace) waits longer and longer, up to 16 intervals
-                // or 100 ms, whichever is longer: its watermark wakes it as soon as records pile up, and a wakeup
-                // for nothing costs ~20 µs on a VM, which every idle CPU of a big node would pay each interval.
-                // A ring buffer has no watermark, so it keeps the interval.
-                timeout = records > 0 || !waiter.watchesRing() ? timeoutMs : (int) Math.min((long) timeout * 2, idleTimeout);
+                long bytes = ring.drain(handler);
+                int timeout = pace.next(bytes, System.nanoTime());
+                if (closing || bytes >= ring.capacity() / 2) continue; // half a ring or more: drain again at once
                 int errno = waiter.await(timeout);
                 if (errno != 0) {
                     LOG.warn("{}: epoll_wait failed: {}", Thread.currentThread().getName(), Errno.describe(errno));
-                    sleep(timeoutMs);
+                    sleep(intervalMs);
                 }
             }
             ring.drain(handler); // what was written before close

@@ -124,14 +124,16 @@ final class PerfRing extends Ring {
     }
 
     @Override
-    int drain(RecordHandler handler) {
+    long capacity() {
+        return mask + 1;
+    }
+
+    @Override
+    long drain(RecordHandler handler) {
         long head = (long) LONGS.getAcquire(meta, DATA_HEAD);
-        long tail = meta.getLong(DATA_TAIL); // only this thread writes it
-        if (head == tail) {
-            counted(0, 0, 0, false);
-            return 0;
-        }
-        boolean halfFull = head - tail >= (mask + 1) / 2;
+        long start = meta.getLong(DATA_TAIL); // only this thread writes it
+        if (head == start) return 0;
+        long tail = start;
         int samples = 0;
         int failures = 0;
         long dropped = 0;
@@ -163,8 +165,8 @@ final class PerfRing extends Ring {
             tail += size;
         }
         LONGS.setRelease(meta, DATA_TAIL, tail);
-        counted(samples, dropped, failures, halfFull);
-        return samples;
+        counted(samples, dropped, failures);
+        return tail - start;
     }
 
     private ByteBuffer unwrap(int at, int size, int ringSize) {

@@ -10,7 +10,6 @@ abstract class Ring implements AutoCloseable {
     private volatile long received;
     private volatile long lost;
     private volatile long failed;
-    private boolean backlogged;
 
     /**
      * An fd that polls readable when the kernel wakes the reader because the ring filled past its watermark, or -1
@@ -21,20 +20,17 @@ abstract class Ring implements AutoCloseable {
     /** The ring's number in thread names and self-metrics: its CPU for perf rings, 0 for a ring buffer. */
     abstract int index();
 
-    /** Hands every complete record to {@code handler} and frees their space; returns how many records it took. */
-    abstract int drain(RecordHandler handler);
+    /** The ring's data area in bytes: what the kernel can write before the reader frees space. */
+    abstract long capacity();
 
-    /** Adds one drain's counts; {@code halfFull}: it took at least half the ring. */
-    protected final void counted(int records, long dropped, int handlerFailures, boolean halfFull) {
+    /** Hands every complete record to {@code handler} and frees their space; returns the bytes of ring it freed. */
+    abstract long drain(RecordHandler handler);
+
+    /** Adds one drain's counts. */
+    protected final void counted(int records, long dropped, int handlerFailures) {
         if (records > 0) received += records;
         if (dropped > 0) lost += dropped;
         if (handlerFailures > 0) failed += handlerFailures;
-        backlogged = halfFull;
-    }
-
-    /** The last drain took at least half the ring: drain again at once rather than sleep (drain thread only). */
-    final boolean backlogged() {
-        return backlogged;
     }
 
     /** Records a handler threw on (a bug in the handler; the record is skipped). */
