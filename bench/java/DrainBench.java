@@ -3,8 +3,6 @@ import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.BpfObject;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.exporter.events.RecordHandler;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,12 +17,15 @@ import java.util.Map;
  * its seq field, as the C callback does. Run it pinned (taskset -c 1) so that every JVM thread, JIT and GC
  * included, is charged to the consumer CPU, like the pinned C consumer.
  *
- *   java -cp target/kprom.jar bench/java/DrainBench.java perf|ring <baselines dir> <calls> <interval_us> <reps>
+ *   java -cp target/kprom.jar bench/java/DrainBench.java perf|ring <baselines dir> <calls> <interval_us> <reps> [kprom interval_us [kprom pages]]
  *
  * Each measured kprom run follows a run of the C consumer (perfbuf_drain -p 64 -w 0 -i IV, or ringbuf_drain -s 512
- * -i IV, pinned to CPU 1), whose RESULT line is passed on, so that each pair sees the same machine.
- * Prints, per measured run, a RESULT line with the C programs' keys: recv, hits, drops, lost,
- * consumer_cpu_s (process CPU from CLOCK_PROCESS_CPUTIME_ID, as precise as the C programs' getrusage), consumer_ns_per_event, and drain_thread_ns_per_event.
+ * -i IV, pinned to CPU 1), whose RESULT line is passed on, so that each pair sees the same machine. The baselines
+ * directory may hold amplified programs (bench/burst: several records per call) built the same way.
+ * Prints, per measured run, a RESULT line with the C programs' keys: recv, hits, drops, lost, consumer_cpu_s
+ * (process CPU from CLOCK_PROCESS_CPUTIME_ID, as precise as the C programs' getrusage) and consumer_ns_per_event;
+ * then the same CPU split by thread (from /proc/self/task/N/schedstat): drain threads, JIT compiler threads, this
+ * benchmark's own threads (harness), and the JVM's other threads.
  */
 public final class DrainBench {
     /** Like the C callback: count the record and read one field (plain fields; the reader publishes its own counts). */
@@ -69,10 +70,12 @@ public final class DrainBench {
         long calls = Long.parseLong(args[2]);
         int intervalUs = Integer.parseInt(args[3]);
         int reps = Integer.parseInt(args[4]);
+        int kpromIntervalUs = args.length > 5 ? Integer.parseInt(args[5]) : intervalUs; // kprom's own, when not C's
+        int kpromPages = args.length > 6 ? Integer.parseInt(args[6]) : 64; // kprom's perf ring pages; C's are 64
         boolean perf = mode.equals("perf");
         Path objectPath = baselines.resolve(perf ? "perfbuf_drain/perfbuf_drain.bpf.o" : "ringbuf_drain/ringbuf_drain.bpf.o");
         String loadgen = baselines.resolve("loadgen/loadgen").toString();
-        Duration interval = Duration.ofNanos(intervalUs * 1000L);
+        Duration interval = Duration.ofNanos(kpromIntervalUs * 1000L);
 
         try (BpfObject object = BpfObject.openFile(objectPath)) {
             object.programs().forEach(p -> p.setAutoload(p.name().equals("emit")));
@@ -84,24 +87,32 @@ public final class DrainBench {
             BpfMap stats = object.map("stats");
             Counter counter = new Counter();
             BpfMap events = object.map(perf ? "events" : "rb");
-            EventReader.Options options = new EventReader.Options(64, interval);
+            EventReader.Options options = new EventReader.Options(kpromPages, interval);
             List<String> c = perf
                     ? List.of(baselines.resolve("perfbuf_drain/perfbuf_drain").toString(), "-p", "64", "-w", "0", "-i", Integer.toString(intervalUs))
                     : List.of(baselines.resolve("ringbuf_drain/ringbuf_drain").toString(), "-s", "512", "-i", Integer.toString(intervalUs));
             try (EventReader reader = perf ? EventReader.perfEventArray(events, options, counter)
                     : EventReader.ringBuffer(events, options, counter)) {
-                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-                for (int rep = -3; rep < reps; rep++) { // three warm-up runs for the JIT
+                // Warm-up runs until the JIT is done with the drain path: a long-running daemon is measured in its
+                // steady state, not while it compiles (at least 3, at most 12; JIT CPU under 2% of the process's)
+                int warmups = 0;
+                for (int rep = -1; rep < reps; rep++) {
                     if (rep >= 0) runC(c, loadgen, calls); // the C consumer just before, while kprom's program is detached
                     try (BpfLink link = object.program("emit").attachTracepoint("syscalls", "sys_enter_getppid")) {
+                        // loadgen starts before the measured window and waits for a line on its stdin, so that
+                        // the window holds no fork or exec of this JVM, only what a consumer does
+                        Process p = new ProcessBuilder("sh", "-c", "read go && exec \"$0\" \"$@\"", loadgen, "-n", Long.toString(calls), "-c", "0")
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                         long[] before = stats(stats);
                         long received0 = received(reader);
                         long lost0 = lost(reader);
+                        threadCpu(); // twice, with a pause: what it makes the JIT compile is compiled before the window
+                        Thread.sleep(200);
+                        Map<String, Long> threads0 = threadCpu();
                         long cpu0 = processCpu();
-                        long drain0 = drainThreadsCpu(threads);
                         long t0 = System.nanoTime();
-                        Process p = new ProcessBuilder(loadgen, "-n", Long.toString(calls), "-c", "0")
-                                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                        p.getOutputStream().write('\n');
+                        p.getOutputStream().close();
                         if (p.waitFor() != 0) throw new IllegalStateException("loadgen exited " + p.exitValue());
                         long[] after = stats(stats);
                         long hits = after[0] - before[0];
@@ -110,18 +121,26 @@ public final class DrainBench {
                         long deadline = System.nanoTime() + 2_000_000_000L;
                         while (received(reader) - received0 + lost(reader) - lost0 < hits - (perf ? 0 : drops)
                                 && System.nanoTime() < deadline) {
-                            Thread.sleep(0, 200_000);
+                            Thread.sleep(1);
                         }
                         long wall = System.nanoTime() - t0;
                         long cpu = processCpu() - cpu0;
-                        long drain = drainThreadsCpu(threads) - drain0;
+                        Map<String, Long> threads = threadCpu();
+                        threads.replaceAll((name, ns) -> ns - threads0.getOrDefault(name, 0L));
                         long recv = received(reader) - received0;
                         long lost = lost(reader) - lost0;
-                        if (rep < 0) continue;
+                        if (rep < 0) {
+                            long jit = sum(threads, "jit");
+                            System.err.printf("# warm-up %d: JIT %.1f%% of the process CPU%n", ++warmups, 100.0 * jit / cpu);
+                            if (warmups < 3 || (warmups < 12 && jit > cpu / 50)) rep--; // another warm-up
+                            continue;
+                        }
                         System.out.printf("RESULT tool=kprom_%s rep=%d interval_us=%d recv=%d lost=%d hits=%d drops=%d wall_s=%.3f recv_rate_mps=%.3f "
-                                        + "consumer_cpu_s=%.3f consumer_ns_per_event=%.1f drain_thread_ns_per_event=%.1f%n",
-                                perf ? "perfbuf" : "ringbuf", rep, intervalUs, recv, lost, hits, drops, wall / 1e9, recv / (wall / 1e3),
-                                cpu / 1e9, recv == 0 ? 0 : (double) cpu / recv, recv == 0 ? 0 : (double) drain / recv);
+                                        + "consumer_cpu_s=%.4f consumer_ns_per_event=%.1f drain_thread_ns_per_event=%.1f jit_ns_per_event=%.1f "
+                                        + "harness_ns_per_event=%.1f other_ns_per_event=%.1f%n",
+                                perf ? "perfbuf" : "ringbuf", rep, kpromIntervalUs, recv, lost, hits, drops, wall / 1e9, recv / (wall / 1e3),
+                                cpu / 1e9, perRecord(cpu, recv), perRecord(sum(threads, "drain"), recv), perRecord(sum(threads, "jit"), recv),
+                                perRecord(sum(threads, "harness"), recv), perRecord(sum(threads, "other"), recv));
                     }
                 }
                 if (counter.seqSum == 42) System.out.println(); // keep the read
@@ -155,14 +174,39 @@ public final class DrainBench {
         return sum;
     }
 
-    static long drainThreadsCpu(ThreadMXBean threads) {
-        long total = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("kprom-perf-") || t.getName().startsWith("kprom-ringbuf-")) {
-                long ns = threads.getThreadCpuTime(t.getId());
-                if (ns > 0) total += ns;
+    static double perRecord(long ns, long records) {
+        return records == 0 ? 0 : (double) ns / records;
+    }
+
+    static long sum(Map<String, Long> threads, String kind) {
+        return threads.entrySet().stream().filter(e -> kind(e.getKey().substring(0, e.getKey().lastIndexOf('#'))).equals(kind)).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * What a thread of this JVM is, by its name (/proc comm, 15 characters): kprom's drain threads, the JIT's
+     * compiler threads, this benchmark's own (main: starting loadgen, waiting, reading stats; the process reaper),
+     * or the JVM's other threads (VM thread, periodic tasks, GC).
+     */
+    static String kind(String comm) {
+        if (comm.startsWith("kprom-")) return "drain";
+        if (comm.contains("CompilerThre")) return "jit";
+        if (comm.equals("java") || comm.equals("process reaper")) return "harness";
+        return "other";
+    }
+
+    /** CPU time of each live thread of this process, by "comm#tid", from /proc/self/task/N/schedstat (ns, exact). */
+    static Map<String, Long> threadCpu() throws java.io.IOException {
+        Map<String, Long> cpu = new java.util.HashMap<>();
+        try (var tasks = java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String comm = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                    String run = java.nio.file.Files.readString(task.resolve("schedstat"));
+                    cpu.put(comm + "#" + task.getFileName(), Long.parseLong(run.substring(0, run.indexOf(' '))));
+                } catch (java.nio.file.NoSuchFileException gone) { // the thread ended meanwhile
+                }
             }
         }
-        return total;
+        return cpu;
     }
 }

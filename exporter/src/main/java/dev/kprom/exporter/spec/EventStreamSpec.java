@@ -7,8 +7,8 @@ import java.util.List;
  * struct {@code record} or as explicit {@code fields}, and the counters and histograms kprom computes from them.
  * A counter adds 1 per record (or a numeric field, with {@code value.field}); a histogram observes a numeric
  * field into its {@code buckets}. Labels name record fields ({@code field}, default: the label's name).
- * {@code perf_pages}: data pages per CPU ring (power of 2, default 64); {@code drain_interval_ms}: how often the
- * rings are drained when they do not fill up first (default 10).
+ * {@code perf_pages}: data pages per CPU ring (power of 2, default 64); {@code drain_interval_ms}: the longest a
+ * record waits in its ring (default 10; a ring filling fast is drained sooner).
  */
 public record EventStreamSpec(String map, String record, List<FieldSpec> fields, Integer perfPages, Integer drainIntervalMs,
                               List<MetricSpec> counters, List<MetricSpec> histograms) {
