@@ -4,10 +4,9 @@ import dev.kprom.agent.bpf.MapReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.collect.MapMetricCollector;
-import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
-import dev.kprom.exporter.http.Routes;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.spec.DecoderSpec;
@@ -54,12 +53,10 @@ public final class HttpBench {
         if (!errors.isEmpty()) throw new IllegalStateException(errors.toString());
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(collector);
-        StatusSource status = new StatusSource() {
-            @Override public boolean ready() { return true; }
-            @Override public List<ProbeStatus> probes() { return List.of(); }
-        };
-        MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), new Routes(registry,
-                new LandingPage("bench", List.of()), status, new SimpleMeterRegistry().timer("scrape"), null, Map.of(), List.of(collector)));
+        MetricsServer server = MetricsServer.builder(registry)
+                .tables(List.of(collector))
+                .scrapeDuration(new SimpleMeterRegistry().timer("scrape"))
+                .start(new InetSocketAddress("127.0.0.1", 0));
         System.out.println("PORT " + server.address().getPort());
         System.out.flush();
         Thread.currentThread().join();

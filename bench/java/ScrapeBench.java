@@ -3,7 +3,7 @@ import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.MapReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.exporter.collect.MapMetricCollector;
-import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;

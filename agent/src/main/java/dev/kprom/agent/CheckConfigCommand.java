@@ -7,7 +7,7 @@ import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.KpromConfig;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.probe.ProbeSetException;
-import dev.kprom.agent.probe.ProbeSetLoader;
+import dev.kprom.agent.probe.ProbeSetBinder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                 List<String> errors = new ArrayList<>();
                 for (ProbeSetConfig set : sets) {
                     try {
-                        ProbeSetLoader.check(set);
+                        ProbeSetBinder.check(set);
                     } catch (ConfigException | ProbeSetException e) {
                         errors.add(e.getMessage());
                     }

@@ -16,13 +16,17 @@ import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.agent.config.WebConfigLoader;
 import dev.kprom.exporter.http.HttpOptions;
 import dev.kprom.exporter.http.MetricsServer;
-import dev.kprom.exporter.http.Routes;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.StatusSource;
 import dev.kprom.exporter.self.SelfMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,40 +85,53 @@ public final class Daemon implements AutoCloseable, StatusSource {
             ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::probeSet,
                     config.daemon().disabledAttachKinds());
             for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
-            List<TableCollector> tables = new ArrayList<>();
-            for (ProbeSet set : started) {
-                for (MultiCollector c : set.collectors()) registry.register(c);
-                tables.addAll(set.collectors());
-            }
             Daemon daemon = new Daemon(started, self);
-            self.bindStatus(daemon);
-            self.configLoaded(java.time.Instant.now());
-            for (ProbeSet set : started) bindEventMetrics(self, set);
-            if (bpfStatsEnabled()) {
-                for (ProbeSet set : started) {
-                    set.programs().forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {
-                        try {
-                            return program.runStats();
-                        } catch (RuntimeException closed) {
-                            return new long[2];
-                        }
-                    }));
-                }
-            }
-            java.util.Map<String, List<EventStream>> events = new java.util.LinkedHashMap<>();
-            for (ProbeSet set : started) {
-                if (!set.events().isEmpty()) events.put(set.name(), set.events().stream().map(ProbeSet.Events::stream).toList());
-            }
-            String eventsPath = config.daemon().eventsPath();
-            if (eventsPath != null) LOG.info("serving event records of {} as NDJSON at {}", events.keySet(), eventsPath);
-            daemon.server = MetricsServer.start(listen, new Routes(registry, new LandingPage(version,
-                    started.stream().map(ProbeSet::name).toList(), http.tls() != null, http.auth() != null, eventsPath), daemon,
-                    self.scrapeDuration(), eventsPath, events, tables), http);
+            bindSelfMetrics(self, daemon);
+            daemon.server = server(registry, started, version, config.daemon().eventsPath(), http, daemon)
+                    .scrapeDuration(self.scrapeDuration())
+                    .start(listen);
             return daemon;
         } catch (RuntimeException | InterruptedException e) {
             self.close();
             closeAll(started);
             throw e;
+        }
+    }
+
+    /** The HTTP server over the probe sets' collectors and event streams; not started. */
+    private static MetricsServer.Builder server(PrometheusRegistry registry, List<ProbeSet> sets, String version,
+                                                String eventsPath, HttpOptions http, StatusSource status) {
+        List<TableCollector> tables = new ArrayList<>();
+        Map<String, List<EventStream>> events = new LinkedHashMap<>();
+        for (ProbeSet set : sets) {
+            for (MultiCollector c : set.collectors()) registry.register(c);
+            tables.addAll(set.collectors());
+            if (!set.events().isEmpty()) events.put(set.name(), set.events().stream().map(ProbeSet.Events::stream).toList());
+        }
+        if (eventsPath != null) LOG.info("serving event records of {} as NDJSON at {}", events.keySet(), eventsPath);
+        List<String> names = sets.stream().map(ProbeSet::name).toList();
+        return MetricsServer.builder(registry)
+                .tables(tables)
+                .landing(new LandingPage(version, names, http.tls() != null, http.auth() != null, eventsPath))
+                .status(status)
+                .events(eventsPath, events)
+                .options(http);
+    }
+
+    /** Status, reload time, event rings and, with kernel.bpf_stats_enabled, each program's run count and time. */
+    private static void bindSelfMetrics(SelfMetrics self, Daemon daemon) {
+        self.bindStatus(daemon);
+        self.configLoaded(Instant.now());
+        for (ProbeSet set : daemon.probeSets) bindEventMetrics(self, set);
+        if (!bpfStatsEnabled()) return;
+        for (ProbeSet set : daemon.probeSets) {
+            set.programs().forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {
+                try {
+                    return program.runStats();
+                } catch (RuntimeException closed) {
+                    return new long[2];
+                }
+            }));
         }
     }
 
@@ -163,8 +180,8 @@ public final class Daemon implements AutoCloseable, StatusSource {
     /** kernel.bpf_stats_enabled: the kernel counts program run time and runs only while it is 1. */
     static boolean bpfStatsEnabled() {
         try {
-            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled")).trim().equals("1");
-        } catch (java.io.IOException e) {
+            return Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled")).trim().equals("1");
+        } catch (IOException e) {
             return false;
         }
     }

@@ -3,7 +3,7 @@ package dev.kprom.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.kprom.agent.probe.ProbeSetLoader;
+import dev.kprom.agent.probe.ProbeSetBinder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class InvalidConfigTest {
         String expected = text.lines().findFirst().orElseThrow().replaceFirst("^# expect: ", "");
         // what parses is then checked against its object: opened, never loaded, so nothing can stay attached
         ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> ProbeSetLoader.check(ConfigLoader.parseProbeSet("t", file.toString(), text, file.getParent())));
+                () -> ProbeSetBinder.check(ConfigLoader.parseProbeSet("t", file.toString(), text, file.getParent())));
         assertThat(e).as("%s must be rejected", file).isNotNull();
         String where = file + ":" + expected;
         assertThat(e.errors()).extracting(ConfigError::toString).contains(where);

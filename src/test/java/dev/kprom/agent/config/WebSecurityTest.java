@@ -8,7 +8,6 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.kprom.exporter.http.HttpOptions;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
-import dev.kprom.exporter.http.Routes;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.StatusSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,13 +63,10 @@ class WebSecurityTest {
     private static MetricsServer server(HttpOptions options) throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
         Counter.builder().name("kprom_demo_total").help("demo").register(registry).inc();
-        StatusSource status = new StatusSource() {
-            @Override public boolean ready() { return true; }
-            @Override public List<ProbeStatus> probes() { return List.of(); }
-        };
-        return MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), new Routes(registry,
-                new LandingPage("t", List.of(), options.tls() != null, options.auth() != null), status,
-                new SimpleMeterRegistry().timer("t")), options);
+        return MetricsServer.builder(registry)
+                .landing(new LandingPage("t", List.of(), options.tls() != null, options.auth() != null))
+                .options(options)
+                .start(new InetSocketAddress("127.0.0.1", 0));
     }
 
     private static HttpClient client(boolean withClientCert) throws Exception {

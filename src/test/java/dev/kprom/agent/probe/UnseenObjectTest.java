@@ -207,7 +207,9 @@ class UnseenObjectTest {
         assertThatThrownBy(() -> loader.load(config)).isInstanceOf(ConfigException.class)
                 .hasMessage("""
                         unseen.yaml:2:13: constants.target_pid: unseen.bpf.o has no const volatile "target_pid" (it has: target_tid, tag)
-                        unseen.yaml:2:28: constants.tag: needs at most 7 bytes and a NUL in its char[8] (got "waytoolongforeight")""");
+                        unseen.yaml:2:28: constants.tag: needs at most 7 bytes and a NUL in its char[8] (got "waytoolongforeight")
+                        unseen.yaml:8:7: metrics.counters[0].name: unseen.bpf.o has no map "calls_total" (it has: calls, hits, sizes)
+                        unseen.yaml:14:7: metrics.counters[1].name: unseen.bpf.o has no map "nothing_total" (it has: calls, hits, sizes)""");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.kprom.exporter.decode;
 
+import static dev.kprom.testing.Specs.regexp;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -161,7 +163,7 @@ class DecoderTableTest {
         LabelDecoder d = new LabelDecoder(List.of(new DecoderSpec("uint")));
         for (int i = 0; i < 3; i++) assertThat(d.decode(new byte[] {5, 0}, KeyContext.NONE)).isEqualTo("5");
         LabelDecoder filter = new LabelDecoder(List.of(new DecoderSpec("string"),
-                new DecoderSpec("regexp", null, null, List.of("^a"), null, null, null)));
+                regexp("^a")));
         assertThat(filter.decode("abc\0".getBytes(StandardCharsets.UTF_8), KeyContext.NONE)).isEqualTo("abc");
         assertThat(filter.decode("xyz\0".getBytes(StandardCharsets.UTF_8), KeyContext.NONE)).isNull();
         assertThat(filter.decode("xyz\0".getBytes(StandardCharsets.UTF_8), KeyContext.NONE)).isNull(); // cached drop

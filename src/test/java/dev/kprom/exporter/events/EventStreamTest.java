@@ -1,16 +1,19 @@
 package dev.kprom.exporter.events;
 
+import static dev.kprom.testing.Specs.events;
+import static dev.kprom.testing.Specs.exp2;
+import static dev.kprom.testing.Specs.field;
+import static dev.kprom.testing.Specs.fixed;
+import static dev.kprom.testing.Specs.label;
+import static dev.kprom.testing.Specs.metric;
+import static dev.kprom.testing.Specs.valueField;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.spec.BucketSpec;
-import dev.kprom.exporter.spec.DecoderSpec;
 import dev.kprom.exporter.spec.EventStreamSpec;
-import dev.kprom.exporter.spec.FieldSpec;
-import dev.kprom.exporter.spec.LabelSpec;
-import dev.kprom.exporter.spec.MetricSpec;
-import dev.kprom.exporter.spec.ValueSpec;
+import dev.kprom.testing.Specs.MetricBuilder;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +27,6 @@ import org.junit.jupiter.api.Test;
 
 /** Records to metrics without a kernel: explicit layouts, counts, histograms, limits and short records. */
 class EventStreamTest {
-    private static final List<DecoderSpec> UINT = List.of(new DecoderSpec("uint"));
     private final List<String> dropped = new ArrayList<>();
     private final CollectObserver observer = new CollectObserver() {
         @Override
@@ -35,12 +37,12 @@ class EventStreamTest {
 
     /** Records of {u32 port; u32 pad; u64 latency_ns}. */
     private static EventStreamSpec spec(Integer maxSeries) {
-        return new EventStreamSpec("events", null,
-                List.of(new FieldSpec("port", 4, 4, UINT), new FieldSpec("latency_ns", 8, null, List.of())), null, null,
-                List.of(new MetricSpec("requests_total", "h", null, List.of(new LabelSpec("port", null, null, null, List.of())),
-                        null, null, maxSeries, null)),
-                List.of(new MetricSpec("latency_seconds", "h", null, List.of(), new ValueSpec("latency_ns", null, null), null, null,
-                        new BucketSpec("exp2", 0, 4, 1.0, null))));
+        MetricBuilder requests = metric("requests_total").label(label("port"));
+        if (maxSeries != null) requests.maxSeries(maxSeries);
+        return events("events").field(field("port", 4, 4, "uint")).field(field("latency_ns", 8))
+                .counter(requests)
+                .histogram(metric("latency_seconds").value(valueField("latency_ns")).buckets(exp2(0, 4)))
+                .build();
     }
 
     private static void send(EventStream stream, int ring, int port, long latency) {
@@ -60,7 +62,7 @@ class EventStreamTest {
     @Test
     void countsRecordsPerLabelAcrossRingsAndBucketsAField() throws Exception {
         List<LayoutError> errors = new ArrayList<>();
-        EventStream stream = EventStream.bind(spec(null), "events[0]", Optional.empty(), 2, observer, errors);
+        EventStream stream = EventStreamBinder.bind(spec(null), "events[0]", Optional.empty(), 2, observer, errors);
         assertThat(errors).isEmpty();
         send(stream, 0, 80, 1);
         send(stream, 1, 80, 3);
@@ -75,7 +77,7 @@ class EventStreamTest {
 
     @Test
     void aRecordTooShortForTheLayoutIsCountedNotCounted() throws Exception {
-        EventStream stream = EventStream.bind(spec(null), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
+        EventStream stream = EventStreamBinder.bind(spec(null), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
         stream.record(0, ByteBuffer.allocate(12), 0, 12);
         assertThat(stream.decodeErrors()).isEqualTo(1);
         assertThat(render(stream)).doesNotContain("kprom_requests_total{");
@@ -83,7 +85,7 @@ class EventStreamTest {
 
     @Test
     void keysPastTheSeriesLimitAreDroppedAndReported() throws Exception {
-        EventStream stream = EventStream.bind(spec(2), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
+        EventStream stream = EventStreamBinder.bind(spec(2), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
         for (int port = 1; port <= 5; port++) send(stream, 0, port, 1);
         send(stream, 0, 1, 1);
         String text = render(stream);
@@ -96,11 +98,11 @@ class EventStreamTest {
 
     @Test
     void labelsMustNameRecordFieldsThatHaveDecoders() {
-        EventStreamSpec bad = new EventStreamSpec("events", null, List.of(new FieldSpec("port", 4, null, List.of())), null, null,
-                List.of(new MetricSpec("requests_total", "h", null, List.of(new LabelSpec("port", null, null, null, List.of()),
-                        new LabelSpec("host", null, null, null, UINT)), null, null, null, null)), null);
+        EventStreamSpec bad = events("events").field(field("port", 4))
+                .counter(metric("requests_total").label(label("port")).label(label("host").decoders("uint")))
+                .build();
         List<LayoutError> errors = new ArrayList<>();
-        assertThat(EventStream.bind(bad, "events[0]", Optional.empty(), 1, observer, errors)).isNull();
+        assertThat(EventStreamBinder.bind(bad, "events[0]", Optional.empty(), 1, observer, errors)).isNull();
         assertThat(errors).extracting(LayoutError::path, LayoutError::message).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("events[0].counters[0].labels[0].decoders",
                         "at least one decoder is required (here or in the stream's fields)"),
@@ -109,12 +111,12 @@ class EventStreamTest {
 
     @Test
     void bucketIndexesMatchWhatABpfProgramWouldCompute() {
-        BucketSpec exp2 = new BucketSpec("exp2", 0, 64, null, null);
+        BucketSpec exp2 = exp2(0, 64);
         assertThat(List.of(0L, 1L, 2L, 3L, 4L, 5L, 1024L, 1025L, -1L).stream().map(exp2::indexOf).toList())
                 .containsExactly(0L, 0L, 1L, 2L, 2L, 3L, 10L, 11L, 64L);
         BucketSpec zero = new BucketSpec("exp2_zero", 0, 64, null, null);
         assertThat(List.of(0L, 1L, 2L, 3L, 4L).stream().map(zero::indexOf).toList()).containsExactly(0L, 1L, 2L, 3L, 3L);
-        BucketSpec fixed = new BucketSpec("fixed", null, null, null, List.of(10.0, 100.0));
+        BucketSpec fixed = fixed(10.0, 100.0);
         assertThat(List.of(5L, 10L, 11L, 1000L).stream().map(fixed::indexOf).toList()).containsExactly(0L, 0L, 1L, 2L);
     }
 }

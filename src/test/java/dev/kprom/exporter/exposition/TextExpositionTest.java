@@ -2,7 +2,7 @@ package dev.kprom.exporter.exposition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.spec.MetricKind;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;

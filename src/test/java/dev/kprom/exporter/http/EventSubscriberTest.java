@@ -1,13 +1,15 @@
 package dev.kprom.exporter.http;
 
+import static dev.kprom.testing.Specs.events;
+import static dev.kprom.testing.Specs.field;
+import static dev.kprom.testing.Specs.metric;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.events.EventStream;
-import dev.kprom.exporter.spec.DecoderSpec;
+import dev.kprom.exporter.events.EventStreamBinder;
 import dev.kprom.exporter.spec.EventStreamSpec;
-import dev.kprom.exporter.spec.FieldSpec;
-import dev.kprom.exporter.spec.MetricSpec;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
 import java.nio.ByteBuffer;
@@ -21,10 +23,8 @@ import org.junit.jupiter.api.Test;
 /** A client following a stream: lines in record order, and a bounded backlog when it does not keep up. */
 class EventSubscriberTest {
     private static EventStream stream() {
-        EventStreamSpec spec = new EventStreamSpec("events", null,
-                List.of(new FieldSpec("port", 4, null, List.of(new DecoderSpec("uint")))), null, null,
-                List.of(new MetricSpec("requests_total", "h", List.of())), null);
-        return EventStream.bind(spec, "events[0]", Optional.empty(), 1, CollectObserver.IGNORE, new ArrayList<>());
+        EventStreamSpec spec = events("events").field(field("port", 4, "uint")).counter(metric("requests_total")).build();
+        return EventStreamBinder.bind(spec, "events[0]", Optional.empty(), 1, CollectObserver.IGNORE, new ArrayList<>());
     }
 
     private static void send(EventSubscriber s, int port) {

@@ -27,12 +27,9 @@ class HttpLimitsTest {
 
     @BeforeEach
     void start() throws Exception {
-        StatusSource status = new StatusSource() {
-            @Override public boolean ready() { return true; }
-            @Override public List<ProbeStatus> probes() { return List.of(); }
-        };
-        server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), new Routes(new PrometheusRegistry(),
-                new LandingPage("t", List.of()), status, new SimpleMeterRegistry().timer("t")), LIMITS);
+        server = MetricsServer.builder(new PrometheusRegistry())
+                .options(new HttpOptions(LIMITS, null, null))
+                .start(new InetSocketAddress("127.0.0.1", 0));
     }
 
     @AfterEach

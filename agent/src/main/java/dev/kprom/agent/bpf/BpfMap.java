@@ -6,7 +6,7 @@ import dev.kprom.agent.btf.BtfTypes;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.agent.libbpf.Libbpf;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import java.util.List;
 import java.util.Optional;
 

@@ -7,7 +7,7 @@ import dev.kprom.agent.btf.BtfTypes;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.LibbpfLog;
 import dev.kprom.agent.libbpf.Libbpf;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.kprom.agent.bpf;
 
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import java.nio.charset.StandardCharsets;
 
 /** Encodes a YAML constant into the bytes of a {@code const volatile} variable. */

@@ -2,7 +2,7 @@ package dev.kprom.agent.bpf;
 
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.EntryVisitor;
 import dev.kprom.exporter.source.MapSource;
 import java.nio.ByteBuffer;

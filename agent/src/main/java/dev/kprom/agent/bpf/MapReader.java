@@ -11,7 +11,7 @@ import com.sun.jna.Pointer;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.Libbpf;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.EntryVisitor;
 import dev.kprom.exporter.source.MapSource;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package dev.kprom.agent.btf;
 
 import com.sun.jna.Pointer;
 import dev.kprom.agent.libbpf.Libbpf;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -15,13 +15,14 @@ import dev.kprom.agent.bpf.MapOfMapsReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.exporter.events.EventStream;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.events.EventStreamBinder;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.spec.EventStreamSpec;
 import java.util.Optional;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.exporter.collect.MapMetricCollector;
-import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
@@ -45,7 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a probe set up: for each program slot, the first attach alternative that passes {@link Preflight}, then
+ * Brings a probe set up: binds its config to the object ({@link ProbeSetBinder}), then, for each program slot, the first attach alternative that passes {@link Preflight}, then
  * loads only the chosen programs. If the kernel rejects a chosen program at load or attach time, that alternative
  * is struck with the kernel's reason and the object is reopened with the next one, until every slot is attached
  * or a slot has no alternative left (then nothing stays loaded).
@@ -68,62 +69,28 @@ public final class ProbeSetLoader {
 
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {}
 
-    /**
-     * Checks a probe set against its object without loading anything into the kernel (no root needed): every
-     * program named exists, constants fit their variables, every metric fits its map. Throws like {@link #load}.
-     */
-    public static void check(ProbeSetConfig config) {
-        String what = "probe set " + config.name() + " (" + config.source() + ")";
-        try (BpfObject object = BpfObject.openMemory(Path.of(config.spec().object()).getFileName().toString(),
-                objectBytes(config, what))) {
-            checkAgainst(config, object);
-            ProbeSetLoader loader = new ProbeSetLoader(Path.of("/"), null, name -> CollectObserver.IGNORE);
-            loader.collectors(config, object);
-            loader.eventSources(config, object);
-        } catch (IllegalArgumentException e) {
-            throw new ProbeSetException(what + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Programs named in the config exist in the object; constants fit. */
-    private static void checkAgainst(ProbeSetConfig config, BpfObject object) {
-        List<String[]> errors = new ArrayList<>();
-        List<ProgramSpec> slots = config.spec().programs();
-        for (int i = 0; i < slots.size(); i++) {
-            for (int j = 0; j < slots.get(i).attach().size(); j++) {
-                try {
-                    object.program(slots.get(i).attach().get(j).program());
-                } catch (IllegalArgumentException e) {
-                    errors.add(new String[] {"programs[" + i + "].attach[" + j + "].program", e.getMessage()});
-                }
-            }
-        }
-        object.setConstants(config.spec().constants()).forEach((k, why) -> errors.add(new String[] {"constants." + k, why}));
-        if (!errors.isEmpty()) throw config.errorsAt(errors);
-    }
-
     public ProbeSet load(ProbeSetConfig config) {
-        String what = "probe set " + config.name() + " (" + config.source() + ")";
-        byte[] elf = objectBytes(config, what);
+        String what = ProbeObjects.describe(config);
+        byte[] elf = ProbeObjects.bytes(config);
+        ProbeSetBinder binder = new ProbeSetBinder(observers.apply(config.name()));
         Set<AttachSpec> struck = new HashSet<>();
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         while (true) {
             List<Candidate> chosen = choose(config, struck, skipped, what);
-            BpfObject object = BpfObject.openMemory(Path.of(config.spec().object()).getFileName().toString(), elf);
+            BpfObject object = BpfObject.openMemory(ProbeObjects.fileName(config), elf);
             List<BpfLink> links = new ArrayList<>();
             List<EventReader> readers = new ArrayList<>();
             try {
+                ProbeSetBinder.Bound bound = binder.bind(config, object); // checks the maps before loading
                 Set<String> load = new HashSet<>();
                 for (Candidate c : chosen) load.add(c.alt().program());
-                checkAgainst(config, object);
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
                 Candidate untargetable = bindTraceTargets(object, chosen, struck, skipped);
                 if (untargetable != null) {
                     object.close();
                     continue;
                 }
-                List<MapMetricCollector> collectors = collectors(config, object); // check the maps before loading
-                List<EventSource> sources = eventSources(config, object);
+                List<EventSource> sources = bound.eventSources();
                 try {
                     object.load();
                 } catch (BpfLoadException e) {
@@ -157,7 +124,7 @@ public final class ProbeSetLoader {
                 }
                 List<ProbeSet.Events> events = new ArrayList<>();
                 for (int i = 0; i < sources.size(); i++) events.add(new ProbeSet.Events(sources.get(i).stream(), readers.get(i)));
-                return new ProbeSet(config.name(), config.source(), object, links, choices, collectors, events);
+                return new ProbeSet(config.name(), config.source(), object, links, choices, bound.collectors(), events);
             } catch (RuntimeException e) {
                 closeAll(readers, links, object);
                 if (e instanceof ProbeSetException || e instanceof ConfigException) throw e;
@@ -229,114 +196,10 @@ public final class ProbeSetLoader {
         };
     }
 
-    /**
-     * A collector per metric, each fitted to its map (sizes, BTF fields). Maps are described once the object is
-     * open, so this runs before load; readers only read once the maps exist. All mismatches are reported together.
-     */
-    private List<MapMetricCollector> collectors(ProbeSetConfig config, BpfObject object) {
-        CollectObserver observer = observers.apply(config.name());
-        Map<String, BpfMap> maps = namedMaps(object);
-        List<LayoutError> errors = new ArrayList<>();
-        List<MapMetricCollector> collectors = new ArrayList<>();
-        MetricsSpec metrics = config.spec().metrics();
-        Map<MetricKind, List<MetricSpec>> byKind = new LinkedHashMap<>();
-        byKind.put(MetricKind.COUNTER, metrics.counters());
-        byKind.put(MetricKind.GAUGE, metrics.gauges());
-        byKind.put(MetricKind.HISTOGRAM, metrics.histograms());
-        byKind.forEach((kind, specs) -> {
-            String list = switch (kind) {
-                case COUNTER -> "counters";
-                case GAUGE -> "gauges";
-                case HISTOGRAM -> "histograms";
-            };
-            for (int i = 0; i < specs.size(); i++) {
-                MetricSpec spec = specs.get(i);
-                String at = "metrics." + list + "[" + i + "]";
-                BpfMap map = maps.get(spec.mapName());
-                if (map == null) {
-                    errors.add(new LayoutError(at + (spec.map() != null ? ".map" : ".name"), object.name() + " has no map \""
-                            + spec.mapName() + "\" (it has: " + String.join(", ", new TreeSet<>(maps.keySet())) + ")"));
-                    continue;
-                }
-                MapSource reader = map.type().mapOfMaps()
-                        ? new MapOfMapsReader(map, map.innerTemplate().orElseThrow(() -> new IllegalArgumentException(
-                                "map " + map.name() + " is a map of maps without an inner map definition")))
-                        : map.reader();
-                MetricLayout layout = LayoutBinder.bind(spec, at, reader, errors);
-                if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, observer));
-            }
-        });
-        if (!errors.isEmpty()) {
-            throw config.errorsAt(errors.stream().map(e -> new String[] {e.path(), e.message()}).toList());
-        }
-        return collectors;
-    }
-
-    /** The object's own maps by name, without libbpf's internal ones (.rodata, .bss). */
-    private static Map<String, BpfMap> namedMaps(BpfObject object) {
-        Map<String, BpfMap> maps = new HashMap<>();
-        for (BpfMap m : object.maps()) if (!m.name().contains(".")) maps.put(m.name(), m);
-        return maps;
-    }
-
     /** Readers first (their threads stop and their rings go), then links, then the object. */
     private static void closeAll(List<EventReader> readers, List<BpfLink> links, BpfObject object) {
         for (int i = readers.size() - 1; i >= 0; i--) readers.get(i).close();
         for (int i = links.size() - 1; i >= 0; i--) links.get(i).close();
         object.close();
-    }
-
-    /**
-     * Each event stream bound to its map (a PERF_EVENT_ARRAY or RINGBUF) and its record layout (explicit, or the
-     * BTF struct it names), its metrics fitted to the layout. All mismatches are reported together.
-     */
-    private List<EventSource> eventSources(ProbeSetConfig config, BpfObject object) {
-        CollectObserver observer = observers.apply(config.name());
-        List<LayoutError> errors = new ArrayList<>();
-        List<EventSource> sources = new ArrayList<>();
-        List<EventStreamSpec> streams = config.spec().events();
-        Map<String, BpfMap> maps = streams.isEmpty() ? Map.of() : namedMaps(object);
-        for (int i = 0; i < streams.size(); i++) {
-            EventStreamSpec spec = streams.get(i);
-            String at = "events[" + i + "]";
-            BpfMap map = maps.get(spec.map());
-            if (map == null) {
-                errors.add(new LayoutError(at + ".map", object.name() + " has no map \"" + spec.map() + "\" (it has: "
-                        + String.join(", ", new TreeSet<>(maps.keySet())) + ")"));
-                continue;
-            }
-            if (map.type() != MapType.PERF_EVENT_ARRAY && map.type() != MapType.RINGBUF) {
-                errors.add(new LayoutError(at + ".map", "map " + map.name() + " is a " + map.type()
-                        + ": event streams come from a PERF_EVENT_ARRAY or a RINGBUF"));
-                continue;
-            }
-            int rings = map.type() == MapType.PERF_EVENT_ARRAY ? BpfMap.possibleCpus() : 1;
-            Optional<List<Field>> record = spec.record() == null ? Optional.empty() : object.structFields(spec.record());
-            EventStream stream = EventStream.bind(spec, at, record, rings, observer, errors);
-            if (stream != null) sources.add(new EventSource(spec, map, stream));
-        }
-        if (!errors.isEmpty()) {
-            throw config.errorsAt(errors.stream().map(e -> new String[] {e.path(), e.message()}).toList());
-        }
-        return sources;
-    }
-
-    /** A bare file name is a .bpf.o bundled in the jar; anything with a slash is a path (relative to the YAML). */
-    private static byte[] objectBytes(ProbeSetConfig config, String what) {
-        String object = config.spec().object();
-        try {
-            if (!object.contains("/")) {
-                try (InputStream in = ProbeSetLoader.class.getClassLoader().getResourceAsStream("bpf/" + object)) {
-                    if (in != null) return in.readAllBytes();
-                }
-                if (config.baseDir() == null) {
-                    throw new ProbeSetException(what + ": object " + object + " is not bundled in kprom (no bpf/" + object + " in the jar)");
-                }
-            }
-            Path base = config.baseDir() == null ? Path.of("") : config.baseDir();
-            return Files.readAllBytes(base.resolve(object));
-        } catch (IOException e) {
-            throw new ProbeSetException(what + ": cannot read object " + object + ": " + e, e);
-        }
     }
 }

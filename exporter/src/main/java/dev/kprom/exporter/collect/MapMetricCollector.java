@@ -1,12 +1,13 @@
 package dev.kprom.exporter.collect;
 
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.MetricNames;
 import dev.kprom.exporter.decode.KeyContext;
 import dev.kprom.exporter.decode.LabelDecoder;
 import dev.kprom.exporter.exposition.SeriesIndex;
 import dev.kprom.exporter.exposition.SeriesTable;
 import dev.kprom.exporter.exposition.TableCollector;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.layout.MetricLayout;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.BucketSpec;
@@ -178,7 +179,7 @@ public final class MapMetricCollector implements TableCollector {
                         return;
                     }
                     double v = 0;
-                    for (int c = 0; c < cpus; c++) v += unsigned(readUnsigned(values, valueOffset + c * stride + value.offset(), value.size()));
+                    for (int c = 0; c < cpus; c++) v += unsigned(Field.readUnsigned(values, valueOffset + c * stride + value.offset(), value.size()));
                     table.add(row, slot, v);
                     return;
                 }
@@ -189,7 +190,7 @@ public final class MapMetricCollector implements TableCollector {
                         dropped[0]++;
                         continue;
                     }
-                    table.add(row, slot, unsigned(readUnsigned(values, valueOffset + cpu * stride + value.offset(), value.size())));
+                    table.add(row, slot, unsigned(Field.readUnsigned(values, valueOffset + cpu * stride + value.offset(), value.size())));
                 }
             });
         } catch (RuntimeException e) {
@@ -231,7 +232,7 @@ public final class MapMetricCollector implements TableCollector {
         }
         long slot = 0;
         if (kind == MetricKind.HISTOGRAM) {
-            long index = readUnsigned(keyBytes, keyOffset + bucket.offset(), bucket.size());
+            long index = Field.readUnsigned(keyBytes, keyOffset + bucket.offset(), bucket.size());
             slot = index < firstBucket ? 0 : Math.min(index - firstBucket, upperBounds.length - 1);
         }
         if (!(spec.splitCpus() && source.cpus() > 1)) {
@@ -253,14 +254,6 @@ public final class MapMetricCollector implements TableCollector {
         return List.of(sorted);
     }
 
-    private static long readUnsigned(ByteBuffer b, int offset, int size) {
-        return switch (size) {
-            case 1 -> b.get(offset) & 0xffL;
-            case 2 -> b.getShort(offset) & 0xffffL;
-            case 4 -> b.getInt(offset) & 0xffffffffL;
-            default -> b.getLong(offset);
-        };
-    }
 
     private static double unsigned(long v) {
         return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);

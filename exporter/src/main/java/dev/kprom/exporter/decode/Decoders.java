@@ -1,14 +1,34 @@
 package dev.kprom.exporter.decode;
 
+import dev.kprom.exporter.spec.DecoderCatalog;
 import dev.kprom.exporter.spec.DecoderSpec;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 /** The registry: every decoder by its YAML name, built from its spec (which checks the decoder's options). */
 public final class Decoders {
+    /** The registry as probe-set checks see it. */
+    public static final DecoderCatalog CATALOG = new DecoderCatalog() {
+        @Override
+        public Set<String> names() {
+            return Decoders.names();
+        }
+
+        @Override
+        public Optional<String> optionsProblem(DecoderSpec spec) {
+            try {
+                of(spec);
+                return Optional.empty();
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+    };
+
     private static final Map<String, Function<DecoderSpec, Decoder>> BY_NAME = Map.ofEntries(
             Map.entry("uint", s -> new UintDecoder()),
             Map.entry("hex", s -> new HexDecoder()),

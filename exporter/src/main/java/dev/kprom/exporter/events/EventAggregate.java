@@ -1,6 +1,6 @@
 package dev.kprom.exporter.events;
 
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.layout.MetricLayout;
 import dev.kprom.exporter.source.EntryVisitor;
 import dev.kprom.exporter.source.MapSource;
@@ -68,7 +68,7 @@ public final class EventAggregate implements MapSource {
             buf.get(offset + f.offset(), key, k, f.size());
             k += f.size();
         }
-        long v = value == null ? 1 : read(buf, offset + value.offset(), value.size());
+        long v = value == null ? 1 : value.readUnsigned(buf, offset);
         if (buckets != null) {
             long index = buckets.indexOf(v);
             for (int i = 0; i < 8; i++) key[k + i] = (byte) (LITTLE_ENDIAN ? index >>> (8 * i) : index >>> (56 - 8 * i));
@@ -87,14 +87,6 @@ public final class EventAggregate implements MapSource {
         return end;
     }
 
-    static long read(ByteBuffer b, int at, int size) {
-        return switch (size) {
-            case 1 -> b.get(at) & 0xffL;
-            case 2 -> b.getShort(at) & 0xffffL;
-            case 4 -> b.getInt(at) & 0xffffffffL;
-            default -> b.getLong(at);
-        };
-    }
 
     @Override
     public String name() {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kprom.exporter.decode.KeyContext;
 import dev.kprom.exporter.decode.LabelDecoder;
-import dev.kprom.exporter.layout.Field;
+import dev.kprom.exporter.source.Field;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,7 +35,7 @@ public final class RecordJson {
         this.decoders = fields.stream().map(stream::displayDecoder).toArray(LabelDecoder[]::new);
         this.numeric = new boolean[fields.size()];
         for (int i = 0; i < fields.size(); i++) {
-            numeric[i] = stream.decoders(fields.get(i).name()).isEmpty() && List.of(1, 2, 4, 8).contains(fields.get(i).size());
+            numeric[i] = stream.decoders(fields.get(i).name()).isEmpty() && fields.get(i).isInteger();
         }
     }
 
@@ -59,7 +59,7 @@ public final class RecordJson {
             Field f = fields.get(i);
             byte[] b = raw.get(f.name());
             if (numeric[i]) {
-                long v = EventAggregate.read(ByteBuffer.wrap(b).order(buf.order()), 0, b.length);
+                long v = Field.readUnsigned(ByteBuffer.wrap(b).order(buf.order()), 0, b.length);
                 out.put(f.name(), v >= 0 ? (Object) v : new java.math.BigInteger(Long.toUnsignedString(v)));
                 continue;
             }

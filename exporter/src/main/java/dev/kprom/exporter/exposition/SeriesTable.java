@@ -1,6 +1,6 @@
 package dev.kprom.exporter.exposition;
 
-import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.spec.MetricKind;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;

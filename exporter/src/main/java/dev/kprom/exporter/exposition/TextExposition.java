@@ -1,6 +1,6 @@
 package dev.kprom.exporter.exposition;
 
-import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.spec.MetricKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

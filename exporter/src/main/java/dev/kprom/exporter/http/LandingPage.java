@@ -1,9 +1,13 @@
 package dev.kprom.exporter.http;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
 
 /** What the landing page at {@code /} shows; {@code eventsPath} (null when off) links the live event stream. */
-public record LandingPage(String version, List<String> probeSets, boolean tls, boolean basicAuth, String eventsPath) {
+public record LandingPage(String version, List<String> probeSets, boolean tls, boolean basicAuth, String eventsPath)
+        implements PathHandler {
     public LandingPage {
         probeSets = List.copyOf(probeSets);
     }
@@ -14,6 +18,11 @@ public record LandingPage(String version, List<String> probeSets, boolean tls, b
 
     public LandingPage(String version, List<String> probeSets) {
         this(version, probeSets, false, false, null);
+    }
+
+    @Override
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        Responses.send(ctx, request, Responses.html(html()));
     }
 
     String html() {

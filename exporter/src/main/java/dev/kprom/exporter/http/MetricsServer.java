@@ -1,5 +1,9 @@
 package dev.kprom.exporter.http;
 
+import dev.kprom.exporter.events.EventStream;
+import dev.kprom.exporter.exposition.TableCollector;
+import dev.kprom.exporter.status.StatusSource;
+import io.micrometer.core.instrument.Timer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -15,13 +19,17 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves {@code /metrics} and {@code /} over HTTP with Netty (native epoll where available). */
+/** The HTTP server: Netty (native epoll where available), one accept thread, one I/O thread, two scrape threads. */
 public final class MetricsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
     private final EventLoopGroup boss;
@@ -39,16 +47,83 @@ public final class MetricsServer implements AutoCloseable {
         this.connections = connections;
     }
 
-    /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
-    public static MetricsServer start(InetSocketAddress address, Routes routes) throws InterruptedException {
-        return start(address, routes, HttpOptions.PLAIN);
+    /** Starts describing a server over {@code registry}; {@link Builder#start} binds it. */
+    public static Builder builder(PrometheusRegistry registry) {
+        return new Builder(registry);
     }
 
-    public static MetricsServer start(InetSocketAddress address, Routes routes, HttpLimits limits) throws InterruptedException {
-        return start(address, routes, new HttpOptions(limits, null, null));
+    /**
+     * What the server serves, one handler per path: {@code /metrics} (the registry; {@code tables} are its
+     * collectors that the text formats write as series tables), {@code /} (the landing page), {@code /healthz},
+     * {@code /readyz} and {@code /probes} (the daemon's status), and, when set, the event path.
+     */
+    public static final class Builder {
+        private final PrometheusRegistry registry;
+        private List<TableCollector> tables = List.of();
+        private LandingPage landing = new LandingPage("unknown", List.of());
+        private StatusSource status = StatusSource.ALWAYS_READY;
+        private Timer scrapeDuration;
+        private String eventsPath;
+        private Map<String, List<EventStream>> events = Map.of();
+        private HttpOptions options = HttpOptions.PLAIN;
+
+        private Builder(PrometheusRegistry registry) {
+            this.registry = registry;
+        }
+
+        /** The registry's collectors that the text formats take as series tables (see {@link TableScrape}). */
+        public Builder tables(List<? extends TableCollector> tables) {
+            this.tables = List.copyOf(tables);
+            return this;
+        }
+
+        public Builder landing(LandingPage landing) {
+            this.landing = landing;
+            return this;
+        }
+
+        public Builder status(StatusSource status) {
+            this.status = status;
+            return this;
+        }
+
+        /** Times each scrape of {@code /metrics}. */
+        public Builder scrapeDuration(Timer timer) {
+            this.scrapeDuration = timer;
+            return this;
+        }
+
+        /** Serves each probe set's event streams as live NDJSON at {@code path} (null: no event path). */
+        public Builder events(String path, Map<String, List<EventStream>> streams) {
+            this.eventsPath = path;
+            this.events = Map.copyOf(streams);
+            return this;
+        }
+
+        public Builder options(HttpOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /** The request handler alone, for a test's channel. */
+        Router router() {
+            Map<String, PathHandler> paths = new HashMap<>();
+            paths.put("/metrics", new MetricsPath(registry, tables, scrapeDuration));
+            paths.put("/", landing);
+            paths.put("/healthz", StatusPaths.health());
+            paths.put("/readyz", StatusPaths.ready(status));
+            paths.put("/probes", StatusPaths.probes(status));
+            if (eventsPath != null) paths.put(eventsPath, new EventsPath(events));
+            return new Router(paths, Set.of("/healthz", "/readyz"), options.auth());
+        }
+
+        /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
+        public MetricsServer start(InetSocketAddress address) throws InterruptedException {
+            return MetricsServer.start(address, router(), options);
+        }
     }
 
-    public static MetricsServer start(InetSocketAddress address, Routes routes, HttpOptions options) throws InterruptedException {
+    private static MetricsServer start(InetSocketAddress address, Router router, HttpOptions options) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"));
@@ -56,11 +131,10 @@ public final class MetricsServer implements AutoCloseable {
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"));
         EventExecutorGroup scrapeGroup = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("kprom-scrape"));
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        MetricsHandler handler = new MetricsHandler(routes, options.auth());
         ChannelGroup connections = new DefaultChannelGroup("kprom-http", GlobalEventExecutor.INSTANCE);
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(channelClass)
-                    .childHandler(new MetricsServerInitializer(scrapeGroup, handler, connections, options))
+                    .childHandler(new MetricsServerInitializer(scrapeGroup, router, connections, options))
                     .bind(address).sync().channel();
             LOG.info("serving /metrics on {}://{} ({}{})", options.tls() != null ? "https" : "http",
                     format((InetSocketAddress) channel.localAddress()), epoll ? "epoll" : "nio",

@@ -14,14 +14,14 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     static final int MAX_BODY = 8192;
 
     private final EventExecutorGroup scrapeGroup;
-    private final MetricsHandler handler;
+    private final Router router;
     private final ChannelGroup connections;
     private final HttpLimits limits;
     private final HttpOptions options;
 
-    MetricsServerInitializer(EventExecutorGroup scrapeGroup, MetricsHandler handler, ChannelGroup connections, HttpOptions options) {
+    MetricsServerInitializer(EventExecutorGroup scrapeGroup, Router router, ChannelGroup connections, HttpOptions options) {
         this.scrapeGroup = scrapeGroup;
-        this.handler = handler;
+        this.router = router;
         this.connections = connections;
         this.limits = options.limits();
         this.options = options;
@@ -39,6 +39,6 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(new RequestTimeouts(limits))
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(MAX_BODY))
-                .addLast(scrapeGroup, handler); // scrapes read maps: keep them off the event loop
+                .addLast(scrapeGroup, router); // scrapes read maps: keep them off the event loop
     }
 }

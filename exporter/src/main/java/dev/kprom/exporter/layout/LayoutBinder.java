@@ -1,5 +1,6 @@
 package dev.kprom.exporter.layout;
 
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricSpec;
@@ -7,7 +8,6 @@ import dev.kprom.exporter.spec.ValueSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Fits a metric spec to its map: labels laid out from their sizes or from the key's BTF struct, the value
@@ -67,7 +67,7 @@ public final class LayoutBinder {
                 Optional<Field> found = btf.get().stream().filter(b -> b.name().equals(l.fieldName())).findFirst();
                 if (found.isEmpty()) {
                     errors.add(new LayoutError(lat + (l.field() != null ? ".field" : ".name"), "map " + map.name()
-                            + " key has no field \"" + l.fieldName() + "\" (fields: " + names(btf.get()) + ")"));
+                            + " key has no field \"" + l.fieldName() + "\" (fields: " + Field.names(btf.get()) + ")"));
                     continue;
                 }
                 f = new Field(l.name(), found.get().offset(), found.get().size());
@@ -86,9 +86,9 @@ public final class LayoutBinder {
         Field f;
         String vat = at + ".value";
         if (v == null) {
-            if (isInteger(size)) return new Field("value", 0, size);
+            if (Field.isIntegerSize(size)) return new Field("value", 0, size);
             errors.add(new LayoutError(at, "map " + map.name() + " values are " + size + " bytes: pick a part with value.field"
-                    + map.valueFields().map(fs -> " (fields: " + names(fs) + ")").orElse("") + " or value.offset and value.size"));
+                    + map.valueFields().map(fs -> " (fields: " + Field.names(fs) + ")").orElse("") + " or value.offset and value.size"));
             return null;
         }
         if (v.field() != null) {
@@ -101,7 +101,7 @@ public final class LayoutBinder {
             Optional<Field> found = btf.get().stream().filter(b -> b.name().equals(v.field())).findFirst();
             if (found.isEmpty()) {
                 errors.add(new LayoutError(vat + ".field", "map " + map.name() + " value has no field \"" + v.field()
-                        + "\" (fields: " + names(btf.get()) + ")"));
+                        + "\" (fields: " + Field.names(btf.get()) + ")"));
                 return null;
             }
             f = found.get();
@@ -115,18 +115,12 @@ public final class LayoutBinder {
                 return null;
             }
         }
-        if (!isInteger(f.size())) {
-            errors.add(new LayoutError(vat, "a value must be an unsigned integer of 1, 2, 4 or 8 bytes (got " + f.size() + " bytes)"));
+        if (!f.isInteger()) {
+            errors.add(new LayoutError(vat, "a value must be an unsigned integer of " + Field.INTEGER_SIZES + " (got " + f.size() + " bytes)"));
             return null;
         }
         return f;
     }
 
-    private static boolean isInteger(int size) {
-        return size == 1 || size == 2 || size == 4 || size == 8;
-    }
 
-    private static String names(List<Field> fields) {
-        return fields.stream().map(Field::name).collect(Collectors.joining(", "));
-    }
 }

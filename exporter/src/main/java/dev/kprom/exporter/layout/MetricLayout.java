@@ -1,5 +1,6 @@
 package dev.kprom.exporter.layout;
 
+import dev.kprom.exporter.source.Field;
 import java.util.List;
 
 /** Where a metric's labels, histogram bucket index and value sit in its map's key and value. */

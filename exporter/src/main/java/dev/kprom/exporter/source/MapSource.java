@@ -1,6 +1,5 @@
 package dev.kprom.exporter.source;
 
-import dev.kprom.exporter.layout.Field;
 import java.util.List;
 import java.util.Optional;
 

@@ -48,6 +48,41 @@ public record BucketSpec(String type, Integer min, Integer max, Double multiplie
         };
     }
 
+    /** Checks a histogram's buckets at {@code at}; {@code b} may be null (then it is missing). */
+    static void check(BucketSpec b, String at, ProblemSink problems) {
+        if (b == null) {
+            problems.add(at, "a histogram needs buckets");
+            return;
+        }
+        if (b.type == null || !TYPES.contains(b.type)) {
+            problems.add(at + ".type", "must be one of " + String.join(", ", TYPES) + " (got " + SpecNames.quote(b.type) + ")");
+            return;
+        }
+        if (b.multiplier != null && !(b.multiplier > 0)) problems.add(at + ".multiplier", "must be > 0 (got " + b.multiplier + ")");
+        if (b.type.equals("fixed")) {
+            if (b.bounds.isEmpty()) problems.add(at + ".bounds", "fixed buckets need bounds");
+            for (int i = 1; i < b.bounds.size(); i++) {
+                if (!(b.bounds.get(i) > b.bounds.get(i - 1))) {
+                    problems.add(at + ".bounds[" + i + "]", "bounds must increase (got " + b.bounds.get(i) + " after " + b.bounds.get(i - 1) + ")");
+                }
+            }
+            if (b.min != null || b.max != null) problems.add(at, "fixed buckets take bounds, not min and max");
+            return;
+        }
+        if (!b.bounds.isEmpty()) problems.add(at + ".bounds", "only fixed buckets take bounds");
+        int lo = b.min == null ? 0 : b.min;
+        if (lo < 0) problems.add(at + ".min", "must be >= 0 (got " + lo + ")");
+        if (b.max == null) {
+            problems.add(at + ".max", "is required");
+        } else if (b.max < lo) {
+            problems.add(at + ".max", "must be >= min (got " + b.max + " < " + lo + ")");
+        } else if (b.max - lo > 1024) {
+            problems.add(at + ".max", "at most 1025 buckets (got " + (b.max - lo + 1) + ")");
+        } else if (!b.type.equals("linear") && b.max > 64) {
+            problems.add(at + ".max", "exp2 buckets go up to 64 (got " + b.max + ")");
+        }
+    }
+
     /** The upper bound of bucket {@code index}, in base units. */
     public double upperBound(int index) {
         double m = multiplier == null ? 1.0 : multiplier;

@@ -14,4 +14,18 @@ public record DecoderSpec(String name, Map<String, String> map, Boolean allowUnk
     public DecoderSpec(String name) {
         this(name, null, null, null, null, null, null);
     }
+
+    /** Each decoder of a chain at {@code at}: known, with the options it needs. */
+    static void checkAll(List<DecoderSpec> decoders, String at, DecoderCatalog catalog, ProblemSink problems) {
+        for (int j = 0; j < decoders.size(); j++) {
+            DecoderSpec d = decoders.get(j);
+            String dat = at + ".decoders[" + j + "]";
+            if (d == null || d.name() == null || !catalog.names().contains(d.name())) {
+                problems.add(dat + ".name", "unknown decoder (got " + SpecNames.quote(d == null ? null : d.name())
+                        + "; known: " + String.join(", ", catalog.names()) + ")");
+                continue;
+            }
+            catalog.optionsProblem(d).ifPresent(p -> problems.add(dat, p));
+        }
+    }
 }

@@ -1,6 +1,10 @@
 package dev.kprom.exporter.spec;
 
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An event stream: records a program writes to a PERF_EVENT_ARRAY or RINGBUF {@code map}, laid out as the BTF
@@ -27,5 +31,38 @@ public record EventStreamSpec(String map, String record, List<FieldSpec> fields,
 
     public int intervalMs() {
         return drainIntervalMs == null ? DEFAULT_DRAIN_INTERVAL_MS : drainIntervalMs;
+    }
+
+    /** The stream at {@code at}; {@code maps} and {@code metricNames} are the probe set's event maps and metrics so far. */
+    void check(String at, Set<String> maps, Set<String> metricNames, DecoderCatalog catalog, ProblemSink problems) {
+        SpecNames.check(map, at + ".map", "event map", maps, problems);
+        if (perfPages != null && (perfPages < 1 || perfPages > 4096 || Integer.bitCount(perfPages) != 1)) {
+            problems.add(at + ".perf_pages", "must be a power of 2 from 1 to 4096 (got " + perfPages + ")");
+        }
+        if (drainIntervalMs != null && (drainIntervalMs < 1 || drainIntervalMs > 10_000)) {
+            problems.add(at + ".drain_interval_ms", "must be 1 to 10000 (got " + drainIntervalMs + ")");
+        }
+        Set<String> fieldNames = new HashSet<>();
+        for (int j = 0; j < fields.size(); j++) {
+            String fat = at + ".fields[" + j + "]";
+            if (fields.get(j) == null) problems.add(fat, "is empty");
+            else fields.get(j).check(fat, fieldNames, catalog, problems);
+        }
+        if (counters.isEmpty() && histograms.isEmpty()) problems.add(at, "an event stream needs counters or histograms");
+        metrics().forEach((kind, specs) -> {
+            for (int i = 0; i < specs.size(); i++) {
+                String mat = at + "." + kind.yamlList() + "[" + i + "]";
+                if (specs.get(i) == null) problems.add(mat, "is empty");
+                else specs.get(i).checkForEvents(kind, mat, metricNames, catalog, problems);
+            }
+        });
+    }
+
+    /** The stream's metrics by kind, counters first. */
+    public Map<MetricKind, List<MetricSpec>> metrics() {
+        Map<MetricKind, List<MetricSpec>> byKind = new LinkedHashMap<>();
+        byKind.put(MetricKind.COUNTER, counters);
+        byKind.put(MetricKind.HISTOGRAM, histograms);
+        return byKind;
     }
 }

@@ -1,6 +1,8 @@
 package dev.kprom.exporter.spec;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A counter, gauge or histogram read from a BPF map at every scrape. The metric, its YAML name and the map
@@ -32,5 +34,58 @@ public record MetricSpec(String name, String help, String map, List<LabelSpec> l
 
     public int seriesLimit() {
         return maxSeries == null ? DEFAULT_MAX_SERIES : maxSeries;
+    }
+
+    /** A map metric of {@code kind} at {@code at}; {@code names} are the probe set's metric names so far. */
+    void check(MetricKind kind, String at, Set<String> names, DecoderCatalog catalog, ProblemSink problems) {
+        checkCommon(kind, at, names, problems);
+        if (map != null && !SpecNames.NAME.matcher(map).matches()) {
+            problems.add(at + ".map", "must be a map name, " + SpecNames.NAME + " (got \"" + map + "\")");
+        }
+        if (perCpu != null && !perCpu.equals("sum") && !perCpu.equals("split")) {
+            problems.add(at + ".per_cpu", "must be sum or split (got \"" + perCpu + "\")");
+        }
+        if (value != null) value.check(at + ".value", problems);
+        boolean histogram = kind == MetricKind.HISTOGRAM;
+        if (histogram && labels.isEmpty()) problems.add(at + ".labels", "a histogram needs at least its bucket label, last");
+        Set<String> labelNames = new HashSet<>();
+        for (int i = 0; i < labels.size(); i++) {
+            LabelSpec.Role role = histogram && i == labels.size() - 1 ? LabelSpec.Role.BUCKET : LabelSpec.Role.MAP_KEY;
+            checkLabel(i, at, role, labelNames, catalog, problems);
+        }
+    }
+
+    /** A metric computed from an event stream's records: no map, no per-CPU values; labels and value name fields. */
+    void checkForEvents(MetricKind kind, String at, Set<String> names, DecoderCatalog catalog, ProblemSink problems) {
+        checkCommon(kind, at, names, problems);
+        if (map != null) problems.add(at + ".map", "event metrics read their stream's records, not a map");
+        if (perCpu != null) problems.add(at + ".per_cpu", "event metrics have no per-CPU values");
+        if (value != null) value.checkForEvents(at + ".value", problems);
+        Set<String> labelNames = new HashSet<>();
+        for (int i = 0; i < labels.size(); i++) checkLabel(i, at, LabelSpec.Role.EVENT, labelNames, catalog, problems);
+    }
+
+    private void checkCommon(MetricKind kind, String at, Set<String> names, ProblemSink problems) {
+        if (SpecNames.check(name, at + ".name", "metric", names, problems)) {
+            boolean total = name.endsWith("_total");
+            if (kind == MetricKind.COUNTER && !total) {
+                problems.add(at + ".name", "a counter's name must end in _total (got \"" + name + "\")");
+            } else if (kind != MetricKind.COUNTER && total) {
+                problems.add(at + ".name", "only counters end in _total (got \"" + name + "\")");
+            } else if (kind == MetricKind.HISTOGRAM && name.matches(".*_(bucket|count|sum)")) {
+                problems.add(at + ".name", "a histogram's name must not end in _bucket, _count or _sum (got \"" + name + "\")");
+            }
+        }
+        if (help == null || help.isBlank()) problems.add(at + ".help", "is required");
+        if (maxSeries != null && maxSeries <= 0) problems.add(at + ".max_series", "must be > 0 (got " + maxSeries + ")");
+        if (kind == MetricKind.HISTOGRAM) BucketSpec.check(buckets, at + ".buckets", problems);
+        else if (buckets != null) problems.add(at + ".buckets", "only histograms have buckets");
+    }
+
+    private void checkLabel(int i, String at, LabelSpec.Role role, Set<String> labelNames, DecoderCatalog catalog, ProblemSink problems) {
+        String lat = at + ".labels[" + i + "]";
+        LabelSpec l = labels.get(i);
+        if (l == null) problems.add(lat, "is empty");
+        else l.check(lat, role, labelNames, catalog, problems);
     }
 }

@@ -4,4 +4,18 @@ package dev.kprom.exporter.spec;
  * Which part of the map value a metric reads: a struct {@code field} (by BTF), or {@code offset} and {@code size}.
  * Left out, the metric reads the whole value, which must then be a 1, 2, 4 or 8-byte unsigned integer.
  */
-public record ValueSpec(String field, Integer offset, Integer size) {}
+public record ValueSpec(String field, Integer offset, Integer size) {
+    /** A map metric's value: a field, or an offset and an integer size. */
+    void check(String at, ProblemSink problems) {
+        if (field != null && (offset != null || size != null)) problems.add(at, "give either field or offset and size, not both");
+        if (offset != null && offset < 0) problems.add(at + ".offset", "must be >= 0 (got " + offset + ")");
+        if (size != null && !(size == 1 || size == 2 || size == 4 || size == 8)) {
+            problems.add(at + ".size", "must be 1, 2, 4 or 8 (got " + size + ")");
+        }
+    }
+
+    /** An event metric's value: a record field, by name only (the record layout knows where it sits). */
+    void checkForEvents(String at, ProblemSink problems) {
+        if (offset != null || size != null) problems.add(at, "name a record field with value.field (offset and size are for map values)");
+    }
+}

@@ -1,5 +1,7 @@
 package dev.kprom.exporter.http;
 
+import static dev.kprom.testing.Specs.metric;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,11 +12,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.collect.MapMetricCollector;
-import dev.kprom.exporter.collect.MetricKind;
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
-import dev.kprom.exporter.spec.DecoderSpec;
-import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.testing.FakeMap;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -31,18 +31,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Routing and negotiation, on Netty's EmbeddedChannel. */
-class MetricsHandlerTest {
+class RouterTest {
     private EmbeddedChannel channel;
     private final boolean[] ready = {true};
     /** A map metric, which the text formats write from its series table and the others from its snapshot. */
-    private final FakeMap map = new FakeMap(1).put(0, "bash", 7).put(1000, "ma\"ke", 2);
+    private final FakeMap map = FakeMap.execve(1).put(0, "bash", 7).put(1000, "ma\"ke", 2);
 
     @BeforeEach
     void setUp() {
         PrometheusRegistry registry = new PrometheusRegistry();
         Counter.builder().name("kprom_demo_total").help("demo").register(registry).inc(3);
-        MetricSpec spec = new MetricSpec("execve_total", "execve() calls.", List.of(
-                new LabelSpec("uid", 4, List.of(new DecoderSpec("uint"))), new LabelSpec("comm", 16, List.of(new DecoderSpec("string")))));
+        MetricSpec spec = metric("execve_total").help("execve() calls.").label("uid", 4, "uint").label("comm", 16, "string").build();
         List<LayoutError> errors = new ArrayList<>();
         MapMetricCollector execve = new MapMetricCollector(MetricKind.COUNTER, spec, LayoutBinder.bind(spec, "m", map, errors), map,
                 CollectObserver.IGNORE);
@@ -57,8 +56,12 @@ class MetricsHandlerTest {
                         List.of(new MapStatus("kprom_execve", "execve_total", "2026-11-24T09:00:00Z", 12, null))));
             }
         };
-        channel = new EmbeddedChannel(new MetricsHandler(new Routes(registry, new LandingPage("1.2.3", List.of("execve")), status,
-                new SimpleMeterRegistry().timer("t"), null, null, List.of(execve))));
+        channel = new EmbeddedChannel(MetricsServer.builder(registry)
+                .tables(List.of(execve))
+                .landing(new LandingPage("1.2.3", List.of("execve")))
+                .status(status)
+                .scrapeDuration(new SimpleMeterRegistry().timer("t"))
+                .router());
     }
 
     private FullHttpResponse send(HttpMethod method, String uri, String accept) {

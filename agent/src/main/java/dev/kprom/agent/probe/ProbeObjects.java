@@ -1,0 +1,41 @@
+package dev.kprom.agent.probe;
+
+import dev.kprom.agent.config.ProbeSetConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where a probe set's BPF object comes from: a bare file name is bundled in the jar, a path is on disk. */
+final class ProbeObjects {
+    private ProbeObjects() {}
+
+    /** {@code probe set execve (builtin:probes/execve.yaml)}: how errors name a probe set. */
+    static String describe(ProbeSetConfig config) {
+        return "probe set " + config.name() + " (" + config.source() + ")";
+    }
+
+    /** The object's file name, as libbpf names the object. */
+    static String fileName(ProbeSetConfig config) {
+        return Path.of(config.spec().object()).getFileName().toString();
+    }
+
+    /** The ELF bytes: {@code bpf/<name>} from the jar for a bare name (else beside the YAML), a path relative to the YAML. */
+    static byte[] bytes(ProbeSetConfig config) {
+        String object = config.spec().object();
+        try {
+            if (!object.contains("/")) {
+                try (InputStream in = ProbeObjects.class.getClassLoader().getResourceAsStream("bpf/" + object)) {
+                    if (in != null) return in.readAllBytes();
+                }
+                if (config.baseDir() == null) {
+                    throw new ProbeSetException(describe(config) + ": object " + object + " is not bundled in kprom (no bpf/" + object + " in the jar)");
+                }
+            }
+            Path base = config.baseDir() == null ? Path.of("") : config.baseDir();
+            return Files.readAllBytes(base.resolve(object));
+        } catch (IOException e) {
+            throw new ProbeSetException(describe(config) + ": cannot read object " + object + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.kprom.agent.probe;
+
+import dev.kprom.agent.bpf.BpfMap;
+import dev.kprom.agent.bpf.BpfObject;
+import dev.kprom.agent.bpf.MapOfMapsReader;
+import dev.kprom.agent.bpf.MapType;
+import dev.kprom.agent.config.ProbeSetConfig;
+import dev.kprom.agent.config.ProgramSpec;
+import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.exporter.collect.MapMetricCollector;
+import dev.kprom.exporter.events.EventStream;
+import dev.kprom.exporter.events.EventStreamBinder;
+import dev.kprom.exporter.layout.LayoutBinder;
+import dev.kprom.exporter.layout.LayoutError;
+import dev.kprom.exporter.layout.MetricLayout;
+import dev.kprom.exporter.source.Field;
+import dev.kprom.exporter.source.MapSource;
+import dev.kprom.exporter.spec.EventStreamSpec;
+import dev.kprom.exporter.spec.MetricSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Fits a probe set's config to its opened (not yet loaded) object: programs named exist, constants fit their
+ * variables, each metric fits its map (a {@link MapMetricCollector}) and each event stream its map and record
+ * layout (an {@link EventSource}). Every mismatch of the probe set is reported together, at its YAML line.
+ */
+public final class ProbeSetBinder {
+    /** What a probe set reads once loaded: collectors over its maps, and event sources to start draining. */
+    public record Bound(List<MapMetricCollector> collectors, List<EventSource> eventSources) {}
+
+    private final CollectObserver observer;
+
+    /** {@code observer}: where this probe set's collectors and streams report reads, drops and timeouts. */
+    public ProbeSetBinder(CollectObserver observer) {
+        this.observer = observer;
+    }
+
+    /**
+     * Checks a probe set against its object without loading anything into the kernel (no root needed). Throws
+     * {@link dev.kprom.agent.config.ConfigException} with every mismatch, or {@link ProbeSetException} when the
+     * object cannot be read or opened.
+     */
+    public static void check(ProbeSetConfig config) {
+        try (BpfObject object = BpfObject.openMemory(ProbeObjects.fileName(config), ProbeObjects.bytes(config))) {
+            new ProbeSetBinder(CollectObserver.IGNORE).bind(config, object);
+        } catch (IllegalArgumentException e) {
+            throw new ProbeSetException(ProbeObjects.describe(config) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets the object's constants and binds every metric and stream; the object must be open, not loaded. */
+    public Bound bind(ProbeSetConfig config, BpfObject object) {
+        List<LayoutError> errors = new ArrayList<>();
+        checkPrograms(config, object, errors);
+        object.setConstants(config.spec().constants()).forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
+        Map<String, BpfMap> maps = namedMaps(object);
+        List<MapMetricCollector> collectors = collectors(config, object, maps, errors);
+        List<EventSource> sources = eventSources(config, object, maps, errors);
+        if (!errors.isEmpty()) {
+            throw config.errorsAt(errors.stream().map(e -> new String[] {e.path(), e.message()}).toList());
+        }
+        return new Bound(collectors, sources);
+    }
+
+    private static void checkPrograms(ProbeSetConfig config, BpfObject object, List<LayoutError> errors) {
+        List<ProgramSpec> slots = config.spec().programs();
+        for (int i = 0; i < slots.size(); i++) {
+            for (int j = 0; j < slots.get(i).attach().size(); j++) {
+                try {
+                    object.program(slots.get(i).attach().get(j).program());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new LayoutError("programs[" + i + "].attach[" + j + "].program", e.getMessage()));
+                }
+            }
+        }
+    }
+
+    /** A collector per metric, fitted to its map (sizes, BTF fields); readers only read once the maps exist. */
+    private List<MapMetricCollector> collectors(ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps,
+                                                List<LayoutError> errors) {
+        List<MapMetricCollector> collectors = new ArrayList<>();
+        config.spec().metrics().byKind().forEach((kind, specs) -> {
+            for (int i = 0; i < specs.size(); i++) {
+                MetricSpec spec = specs.get(i);
+                String at = "metrics." + kind.yamlList() + "[" + i + "]";
+                BpfMap map = maps.get(spec.mapName());
+                if (map == null) {
+                    errors.add(new LayoutError(at + (spec.map() != null ? ".map" : ".name"), noSuchMap(object, spec.mapName(), maps)));
+                    continue;
+                }
+                MapSource reader = map.type().mapOfMaps()
+                        ? new MapOfMapsReader(map, map.innerTemplate().orElseThrow(() -> new IllegalArgumentException(
+                                "map " + map.name() + " is a map of maps without an inner map definition")))
+                        : map.reader();
+                MetricLayout layout = LayoutBinder.bind(spec, at, reader, errors);
+                if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, observer));
+            }
+        });
+        return collectors;
+    }
+
+    /** Each event stream bound to its PERF_EVENT_ARRAY or RINGBUF map and its record layout (explicit or BTF). */
+    private List<EventSource> eventSources(ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps,
+                                           List<LayoutError> errors) {
+        List<EventSource> sources = new ArrayList<>();
+        List<EventStreamSpec> streams = config.spec().events();
+        for (int i = 0; i < streams.size(); i++) {
+            EventStreamSpec spec = streams.get(i);
+            String at = "events[" + i + "]";
+            BpfMap map = maps.get(spec.map());
+            if (map == null) {
+                errors.add(new LayoutError(at + ".map", noSuchMap(object, spec.map(), maps)));
+                continue;
+            }
+            if (map.type() != MapType.PERF_EVENT_ARRAY && map.type() != MapType.RINGBUF) {
+                errors.add(new LayoutError(at + ".map", "map " + map.name() + " is a " + map.type()
+                        + ": event streams come from a PERF_EVENT_ARRAY or a RINGBUF"));
+                continue;
+            }
+            int rings = map.type() == MapType.PERF_EVENT_ARRAY ? BpfMap.possibleCpus() : 1;
+            Optional<List<Field>> record = spec.record() == null ? Optional.empty() : object.structFields(spec.record());
+            EventStream stream = EventStreamBinder.bind(spec, at, record, rings, observer, errors);
+            if (stream != null) sources.add(new EventSource(spec, map, stream));
+        }
+        return sources;
+    }
+
+    private static String noSuchMap(BpfObject object, String name, Map<String, BpfMap> maps) {
+        return object.name() + " has no map \"" + name + "\" (it has: " + String.join(", ", new TreeSet<>(maps.keySet())) + ")";
+    }
+
+    /** The object's own maps by name, without libbpf's internal ones (.rodata, .bss). */
+    private static Map<String, BpfMap> namedMaps(BpfObject object) {
+        Map<String, BpfMap> maps = new HashMap<>();
+        for (BpfMap m : object.maps()) if (!m.name().contains(".")) maps.put(m.name(), m);
+        return maps;
+    }
+}

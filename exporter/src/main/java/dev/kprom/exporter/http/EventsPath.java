@@ -1,0 +1,60 @@
+package dev.kprom.exporter.http;
+
+import static dev.kprom.exporter.http.Responses.send;
+import static dev.kprom.exporter.http.Responses.text;
+
+import dev.kprom.exporter.events.EventStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The event path (off unless configured): {@code ?probe=NAME} (repeatable) picks probe sets, none means all.
+ * Answers 200 with a chunked {@code application/x-ndjson} body that lasts as long as the client stays
+ * (see {@link EventSubscriber}).
+ */
+final class EventsPath implements PathHandler {
+    private final Map<String, List<EventStream>> events;
+
+    /** {@code events}: each probe set's streams, by probe set name. */
+    EventsPath(Map<String, List<EventStream>> events) {
+        this.events = Map.copyOf(events);
+    }
+
+    @Override
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        List<String> wanted = uri.parameters().getOrDefault("probe", List.copyOf(events.keySet()));
+        List<EventStream> streams = new ArrayList<>();
+        for (String probe : wanted) {
+            List<EventStream> of = events.get(probe);
+            if (of == null) {
+                send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "no probe set \"" + probe + "\" with events (have: "
+                        + String.join(", ", new TreeSet<>(events.keySet())) + ")\n"));
+                return;
+            }
+            streams.addAll(of);
+        }
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        if (request.method().equals(HttpMethod.HEAD)) {
+            HttpUtil.setContentLength(response, 0);
+            ctx.writeAndFlush(response);
+            return;
+        }
+        HttpUtil.setTransferEncodingChunked(response, true);
+        ctx.writeAndFlush(response);
+        EventSubscriber.follow(ctx.channel(), streams);
+    }
+}

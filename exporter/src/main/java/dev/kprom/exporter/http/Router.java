@@ -1,0 +1,81 @@
+package dev.kprom.exporter.http;
+
+import static dev.kprom.exporter.http.Responses.send;
+import static dev.kprom.exporter.http.Responses.text;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks each request and hands it to its path's {@link PathHandler}: a request the codec could not read gets
+ * 414, 431 or 400 and the connection closes; with basic auth, every path but the {@code open} ones (health checks
+ * for orchestrators) needs a user (401); an unknown path 404; a method other than GET or HEAD 405; a body 400.
+ */
+@Sharable
+final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private final Map<String, PathHandler> paths;
+    private final Set<String> open;
+    private final BasicAuth auth;
+
+    /** {@code auth} null: no paths need a user. */
+    Router(Map<String, PathHandler> paths, Set<String> open, BasicAuth auth) {
+        this.paths = Map.copyOf(paths);
+        this.open = Set.copyOf(open);
+        this.auth = auth;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        RequestTimeouts.received(ctx.channel());
+        if (!request.decoderResult().isSuccess()) {
+            Throwable cause = request.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST;
+            FullHttpResponse response = text(status, status.reasonPhrase().toLowerCase() + "\n");
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE); // the stream is out of step now
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        PathHandler handler = paths.get(path);
+        if (auth != null && !open.contains(path) && !auth.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"kprom\"");
+            send(ctx, request, response);
+        } else if (handler == null) {
+            send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics\n"));
+        } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            send(ctx, request, response);
+        } else if (request.content().isReadable()) {
+            send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "GET requests take no body\n"));
+        } else {
+            handler.handle(ctx, request, uri);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection error from {}", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}
