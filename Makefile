@@ -11,25 +11,45 @@ TEST_PROBES:= $(patsubst src/test/bpf/%.bpf.c,$(TEST_OUT)/%.bpf.o,$(wildcard src
 MVN        ?= mvn -B -q
 CONFIG     ?= config/kprom.yaml
 
-# Debian packages kprom needs to build and run: BPF toolchain, libbpf, a JDK and Maven.
-DEB_PKGS   := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven prometheus wrk openssl iproute2 util-linux unzip curl
+# Debian packages, by what needs them: building and running kprom (BPF toolchain, libbpf, a JDK, Maven, curl
+# for the class-data archive's training run), its tests (a real Prometheus, TLS certificates, network
+# namespaces, the helm binary's zip; Node.js for the chart tests), and the benchmarks (wrk).
+BUILD_PKGS := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven curl
+TEST_PKGS  := prometheus openssl iproute2 util-linux unzip
+BENCH_PKGS := wrk
 
-.PHONY: all deps build probes run test helm-test image-test bench clean
+.PHONY: all deps test-deps bench-deps build cds probes run test helm-test image-test bench clean
 
 all: build
 
-## deps: install what is missing (idempotent; apt-get runs only when a package is absent).
-deps:
-	@missing=$$(for p in $(DEB_PKGS); do \
+# install-missing PACKAGES: apt-get runs only when one is absent (idempotent).
+define install-missing
+	@missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-	    echo "make deps: installing $$missing"; \
+	    echo "make: installing $$missing"; \
 	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@# Node.js and npm run the chart tests; a Node.js from elsewhere (NodeSource, say) brings its own npm.
-	@command -v npm >/dev/null || { echo "make deps: installing nodejs npm"; if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
-	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+endef
+
+## deps: what building and running kprom needs.
+deps:
+	$(call install-missing,$(BUILD_PKGS))
+
+## test-deps: what the tests need besides; Node.js and npm only when no npm is on the PATH (a Node.js from
+## elsewhere, NodeSource say, brings its own).
+test-deps: deps
+	$(call install-missing,$(TEST_PKGS))
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory install-node
+
+.PHONY: install-node
+install-node:
+	$(call install-missing,nodejs npm)
+
+## bench-deps: what the benchmarks need besides.
+bench-deps: test-deps
+	$(call install-missing,$(BENCH_PKGS))
 
 ## probes: compile every probes/*.bpf.c into target/bpf/*.bpf.o (the jar packs them),
 ## and the test-only objects of src/test/bpf into target/test-bpf.
@@ -49,24 +69,29 @@ $(TEST_OUT)/%.bpf.o: src/test/bpf/%.bpf.c $(BPF_OUT)/vmlinux.h $(wildcard probes
 	@mkdir -p $(TEST_OUT)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-## build: the jar, target/kprom.jar, with the probes inside.
+## build: the jar, target/kprom.jar, with the probes inside, and its class data sharing archive.
 build: deps
 	$(MVN) package -DskipTests
+	$(MAKE) --no-print-directory cds
+
+## cds: target/kprom.jsa, the class data sharing archive bin/kprom maps (faster start, less metaspace).
+cds:
+	bash tools/cds-archive.sh java target/kprom.jar $(CONFIG)
 
 ## run: start kprom with the default config (needs root for BPF).
 run: build
 	@if [ "$$(id -u)" -ne 0 ]; then echo "kprom loads BPF programs: run 'sudo make run'" >&2; exit 1; fi
-	java -jar target/kprom.jar --config $(CONFIG)
+	bin/kprom --config $(CONFIG)
 
 ## test: every test, including those that load real BPF programs (as root), then the Helm chart's.
-test: deps
+test: test-deps
 	$(MVN) verify
 	$(MAKE) helm-test
 
 ## helm-test: helm lint --strict and helm template for the default and ci/*-values.yaml, every manifest
 ## validated offline against the Kubernetes API schemas, the DaemonSet's capabilities and mounts checked,
 ## each rendered config checked by kprom check-config (needs target/kprom.jar).
-helm-test: deps
+helm-test: test-deps
 	cd helm/test && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \
 	  && node --test
 ## image-test: build the Dockerfile with buildah against a local debootstrap'ed Debian base (no registry
@@ -74,8 +99,10 @@ helm-test: deps
 image-test:
 	bash tools/image-test.sh
 
-## bench: map reads and scrapes against the C baseline (one run), HTTP under wrk, event drain against C.
-bench: build
+## bench: footprint (RSS, heap, start time), map reads and scrapes against the C baseline (one run), HTTP
+## under wrk, event drain against C.
+bench: build bench-deps
+	bash bench/footprint.sh
 	bash bench/map-read.sh
 	bash bench/http.sh
 	bash bench/drain.sh

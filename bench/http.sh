@@ -8,7 +8,7 @@ SERIES=${SERIES:-10000}
 OUT=bench/out
 mkdir -p "$OUT"
 [ -f target/kprom.jar ] || { echo "target/kprom.jar missing: run 'make build'" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "wrk missing: run 'make deps'" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk missing: run 'make bench-deps'" >&2; exit 1; }
 
 java -Xmx256m -XX:+UseSerialGC -cp target/kprom.jar bench/java/HttpBench.java "$SERIES" > "$OUT/http-server.log" 2>&1 &
 pid=$!
