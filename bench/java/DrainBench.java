@@ -51,13 +51,16 @@ public final class DrainBench {
     /** This process's CPU time in ns, all threads (past ones included), like the C consumers' getrusage. */
     static long processCpu() {
         try (com.sun.jna.Memory ts = new com.sun.jna.Memory(16)) {
-            if (Clock.C.clock_gettime(Clock.CLOCK_PROCESS_CPUTIME_ID, ts) != 0) throw new IllegalStateException("clock_gettime");
+            if (Clock.C.clock_gettime(Clock.CLOCK_PROCESS_CPUTIME_ID, ts) != 0)
+                throw new IllegalStateException("clock_gettime");
             return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
         }
     }
 
     static long received(EventReader reader) {
-        return reader.counts().stream().mapToLong(EventReader.RingCounts::received).sum();
+        return reader.counts().stream()
+                .mapToLong(EventReader.RingCounts::received)
+                .sum();
     }
 
     static long lost(EventReader reader) {
@@ -73,14 +76,16 @@ public final class DrainBench {
         int kpromIntervalUs = args.length > 5 ? Integer.parseInt(args[5]) : intervalUs; // kprom's own, when not C's
         int kpromPages = args.length > 6 ? Integer.parseInt(args[6]) : 64; // kprom's perf ring pages; C's are 64
         boolean perf = mode.equals("perf");
-        Path objectPath = baselines.resolve(perf ? "perfbuf_drain/perfbuf_drain.bpf.o" : "ringbuf_drain/ringbuf_drain.bpf.o");
+        Path objectPath =
+                baselines.resolve(perf ? "perfbuf_drain/perfbuf_drain.bpf.o" : "ringbuf_drain/ringbuf_drain.bpf.o");
         String loadgen = baselines.resolve("loadgen/loadgen").toString();
         Duration interval = Duration.ofNanos(kpromIntervalUs * 1000L);
 
         try (BpfObject object = BpfObject.openFile(objectPath)) {
             object.programs().forEach(p -> p.setAutoload(p.name().equals("emit")));
             if (!perf) {
-                if (!object.setConstants(Map.of("rb_flags", 1L)).isEmpty()) throw new IllegalStateException("rb_flags"); // BPF_RB_NO_WAKEUP
+                if (!object.setConstants(Map.of("rb_flags", 1L)).isEmpty())
+                    throw new IllegalStateException("rb_flags"); // BPF_RB_NO_WAKEUP
                 object.map("rb").setMaxEntries(512 * 1024);
             }
             object.load();
@@ -89,20 +94,44 @@ public final class DrainBench {
             BpfMap events = object.map(perf ? "events" : "rb");
             EventReader.Options options = new EventReader.Options(kpromPages, interval);
             List<String> c = perf
-                    ? List.of(baselines.resolve("perfbuf_drain/perfbuf_drain").toString(), "-p", "64", "-w", "0", "-i", Integer.toString(intervalUs))
-                    : List.of(baselines.resolve("ringbuf_drain/ringbuf_drain").toString(), "-s", "512", "-i", Integer.toString(intervalUs));
-            try (EventReader reader = perf ? EventReader.perfEventArray(events, options, counter)
+                    ? List.of(
+                            baselines.resolve("perfbuf_drain/perfbuf_drain").toString(),
+                            "-p",
+                            "64",
+                            "-w",
+                            "0",
+                            "-i",
+                            Integer.toString(intervalUs))
+                    : List.of(
+                            baselines.resolve("ringbuf_drain/ringbuf_drain").toString(),
+                            "-s",
+                            "512",
+                            "-i",
+                            Integer.toString(intervalUs));
+            try (EventReader reader = perf
+                    ? EventReader.perfEventArray(events, options, counter)
                     : EventReader.ringBuffer(events, options, counter)) {
                 // Warm-up runs until the JIT is done with the drain path: a long-running daemon is measured in its
                 // steady state, not while it compiles (at least 3, at most 12; JIT CPU under 2% of the process's)
                 int warmups = 0;
                 for (int rep = -1; rep < reps; rep++) {
-                    if (rep >= 0) runC(c, loadgen, calls); // the C consumer just before, while kprom's program is detached
+                    if (rep >= 0)
+                        runC(c, loadgen, calls); // the C consumer just before, while kprom's program is detached
                     try (BpfLink link = object.program("emit").attachTracepoint("syscalls", "sys_enter_getppid")) {
                         // loadgen starts before the measured window and waits for a line on its stdin, so that
                         // the window holds no fork or exec of this JVM, only what a consumer does
-                        Process p = new ProcessBuilder("sh", "-c", "read go && exec \"$0\" \"$@\"", loadgen, "-n", Long.toString(calls), "-c", "0")
-                                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                        Process p = new ProcessBuilder(
+                                        "sh",
+                                        "-c",
+                                        "read go && exec \"$0\" \"$@\"",
+                                        loadgen,
+                                        "-n",
+                                        Long.toString(calls),
+                                        "-c",
+                                        "0")
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                                .start();
                         long[] before = stats(stats);
                         long received0 = received(reader);
                         long lost0 = lost(reader);
@@ -131,16 +160,30 @@ public final class DrainBench {
                         long lost = lost(reader) - lost0;
                         if (rep < 0) {
                             long jit = sum(threads, "jit");
-                            System.err.printf("# warm-up %d: JIT %.1f%% of the process CPU%n", ++warmups, 100.0 * jit / cpu);
+                            System.err.printf(
+                                    "# warm-up %d: JIT %.1f%% of the process CPU%n", ++warmups, 100.0 * jit / cpu);
                             if (warmups < 3 || (warmups < 12 && jit > cpu / 50)) rep--; // another warm-up
                             continue;
                         }
-                        System.out.printf("RESULT tool=kprom_%s rep=%d interval_us=%d recv=%d lost=%d hits=%d drops=%d wall_s=%.3f recv_rate_mps=%.3f "
+                        System.out.printf(
+                                "RESULT tool=kprom_%s rep=%d interval_us=%d recv=%d lost=%d hits=%d drops=%d wall_s=%.3f recv_rate_mps=%.3f "
                                         + "consumer_cpu_s=%.4f consumer_ns_per_event=%.1f drain_thread_ns_per_event=%.1f jit_ns_per_event=%.1f "
                                         + "harness_ns_per_event=%.1f other_ns_per_event=%.1f%n",
-                                perf ? "perfbuf" : "ringbuf", rep, kpromIntervalUs, recv, lost, hits, drops, wall / 1e9, recv / (wall / 1e3),
-                                cpu / 1e9, perRecord(cpu, recv), perRecord(sum(threads, "drain"), recv), perRecord(sum(threads, "jit"), recv),
-                                perRecord(sum(threads, "harness"), recv), perRecord(sum(threads, "other"), recv));
+                                perf ? "perfbuf" : "ringbuf",
+                                rep,
+                                kpromIntervalUs,
+                                recv,
+                                lost,
+                                hits,
+                                drops,
+                                wall / 1e9,
+                                recv / (wall / 1e3),
+                                cpu / 1e9,
+                                perRecord(cpu, recv),
+                                perRecord(sum(threads, "drain"), recv),
+                                perRecord(sum(threads, "jit"), recv),
+                                perRecord(sum(threads, "harness"), recv),
+                                perRecord(sum(threads, "other"), recv));
                     }
                 }
                 if (counter.seqSum == 42) System.out.println(); // keep the read
@@ -155,10 +198,14 @@ public final class DrainBench {
     static void runC(List<String> consumer, String loadgen, long calls) throws Exception {
         List<String> command = new java.util.ArrayList<>(consumer);
         command.addAll(List.of("-c", "1", "--", loadgen, "-n", Long.toString(calls), "-c", "0"));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(command + " exited " + p.exitValue());
-        out.lines().filter(l -> l.startsWith("RESULT tool=perfbuf") || l.startsWith("RESULT tool=ringbuf")).forEach(System.out::println);
+        out.lines()
+                .filter(l -> l.startsWith("RESULT tool=perfbuf") || l.startsWith("RESULT tool=ringbuf"))
+                .forEach(System.out::println);
     }
 
     /** {hits, drops} summed over CPUs: struct stats { u64 hits, drops; } in a 1-slot PERCPU_ARRAY. */
@@ -179,7 +226,11 @@ public final class DrainBench {
     }
 
     static long sum(Map<String, Long> threads, String kind) {
-        return threads.entrySet().stream().filter(e -> kind(e.getKey().substring(0, e.getKey().lastIndexOf('#'))).equals(kind)).mapToLong(Map.Entry::getValue).sum();
+        return threads.entrySet().stream()
+                .filter(e -> kind(e.getKey().substring(0, e.getKey().lastIndexOf('#')))
+                        .equals(kind))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     /**
@@ -200,7 +251,8 @@ public final class DrainBench {
         try (var tasks = java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 try {
-                    String comm = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                    String comm =
+                            java.nio.file.Files.readString(task.resolve("comm")).strip();
                     String run = java.nio.file.Files.readString(task.resolve("schedstat"));
                     cpu.put(comm + "#" + task.getFileName(), Long.parseLong(run.substring(0, run.indexOf(' '))));
                 } catch (java.nio.file.NoSuchFileException gone) { // the thread ended meanwhile

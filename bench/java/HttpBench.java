@@ -4,23 +4,19 @@ import dev.kprom.agent.bpf.MapReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.collect.MapMetricCollector;
-import dev.kprom.exporter.spec.MetricKind;
-import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.spec.DecoderSpec;
 import dev.kprom.exporter.spec.LabelSpec;
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.spec.MetricSpec;
-import dev.kprom.exporter.status.ProbeStatus;
-import dev.kprom.exporter.status.StatusSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * kprom's HTTP server with a real BPF hash map of ~10k entries behind one counter, read at every scrape as the
@@ -33,7 +29,8 @@ public final class HttpBench {
     public static void main(String[] args) throws Exception {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         BpfMap map = BpfMap.create(MapType.HASH, "http_bench", 24, 8, series);
-        try (Memory keys = new Memory(24L * series); Memory values = new Memory(8L * series)) {
+        try (Memory keys = new Memory(24L * series);
+                Memory values = new Memory(8L * series)) {
             keys.clear();
             for (int i = 0; i < series; i++) {
                 keys.setLong(24L * i, i);
@@ -44,12 +41,24 @@ public final class HttpBench {
             map.updateBatch(keys, values, series);
         }
         MapReader reader = map.reader();
-        MetricSpec spec = new MetricSpec("bench_total", "bench series", null, List.of(
-                new LabelSpec("id", 8, List.of(new DecoderSpec("uint"))), new LabelSpec("comm", 16, List.of(new DecoderSpec("string")))),
-                null, null, 2 * series, null);
+        MetricSpec spec = new MetricSpec(
+                "bench_total",
+                "bench series",
+                null,
+                List.of(
+                        new LabelSpec("id", 8, List.of(new DecoderSpec("uint"))),
+                        new LabelSpec("comm", 16, List.of(new DecoderSpec("string")))),
+                null,
+                null,
+                2 * series,
+                null);
         List<LayoutError> errors = new ArrayList<>();
-        MapMetricCollector collector = new MapMetricCollector(MetricKind.COUNTER, spec, LayoutBinder.bind(spec, "bench", reader, errors),
-                reader, CollectObserver.IGNORE);
+        MapMetricCollector collector = new MapMetricCollector(
+                MetricKind.COUNTER,
+                spec,
+                LayoutBinder.bind(spec, "bench", reader, errors),
+                reader,
+                CollectObserver.IGNORE);
         if (!errors.isEmpty()) throw new IllegalStateException(errors.toString());
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(collector);

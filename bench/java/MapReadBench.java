@@ -33,7 +33,8 @@ public final class MapReadBench {
                     }
                     Arrays.sort(t);
                     double med = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
-                    System.out.printf("RESULT tool=kprom map=%s max=1000000 n=%d method=kprom_reader reps=%d us_per_read=%.1f ns_per_entry=%.1f%n",
+                    System.out.printf(
+                            "RESULT tool=kprom map=%s max=1000000 n=%d method=kprom_reader reps=%d us_per_read=%.1f ns_per_entry=%.1f%n",
                             type == MapType.HASH ? "hash" : "percpu_hash", n, reps, med / 1e3, med / n);
                 }
             }
@@ -58,7 +59,8 @@ public final class MapReadBench {
     private static void fill(BpfMap map, int from, int to) {
         int count = to - from;
         int vsz = map.valueBufferSize();
-        try (Memory keys = new Memory((long) count * 8); Memory values = new Memory((long) count * vsz)) {
+        try (Memory keys = new Memory((long) count * 8);
+                Memory values = new Memory((long) count * vsz)) {
             for (int i = 0; i < count; i++) {
                 keys.setLong(i * 8L, from + i + 1);
                 for (int c = 0; c < vsz / 8; c++) values.setLong((long) i * vsz + c * 8L, from + i);

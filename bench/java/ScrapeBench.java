@@ -2,15 +2,15 @@ import com.sun.jna.Memory;
 import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.MapReader;
 import dev.kprom.agent.bpf.MapType;
-import dev.kprom.exporter.collect.MapMetricCollector;
-import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.exporter.collect.MapMetricCollector;
+import dev.kprom.exporter.exposition.TextExposition;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.spec.DecoderSpec;
 import dev.kprom.exporter.spec.LabelSpec;
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.spec.MetricSpec;
-import dev.kprom.exporter.exposition.TextExposition;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,18 +28,30 @@ public final class ScrapeBench {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int n = 100_000;
         try (BpfMap map = BpfMap.create(MapType.HASH, "scrape", 8, 8, 1_000_000);
-             Memory keys = new Memory(8L * n); Memory values = new Memory(8L * n)) {
+                Memory keys = new Memory(8L * n);
+                Memory values = new Memory(8L * n)) {
             for (int i = 0; i < n; i++) {
                 keys.setLong(8L * i, i + 1);
                 values.setLong(8L * i, i);
             }
             map.updateBatch(keys, values, n);
             MapReader reader = map.reader();
-            MetricSpec spec = new MetricSpec("bench_total", "bench", null,
-                    List.of(new LabelSpec("id", 8, List.of(new DecoderSpec("uint")))), null, null, 200_000, null);
+            MetricSpec spec = new MetricSpec(
+                    "bench_total",
+                    "bench",
+                    null,
+                    List.of(new LabelSpec("id", 8, List.of(new DecoderSpec("uint")))),
+                    null,
+                    null,
+                    200_000,
+                    null);
             List<LayoutError> errors = new ArrayList<>();
-            MapMetricCollector collector = new MapMetricCollector(MetricKind.COUNTER, spec,
-                    LayoutBinder.bind(spec, "bench", reader, errors), reader, CollectObserver.IGNORE);
+            MapMetricCollector collector = new MapMetricCollector(
+                    MetricKind.COUNTER,
+                    spec,
+                    LayoutBinder.bind(spec, "bench", reader, errors),
+                    reader,
+                    CollectObserver.IGNORE);
             ByteArrayOutputStream out = new ByteArrayOutputStream(8 << 20);
             for (int w = 0; w < 5; w++) {
                 out.reset();
@@ -49,7 +61,7 @@ public final class ScrapeBench {
             double[] read = new double[reps];
             for (int r = 0; r < reps; r++) {
                 long t0 = System.nanoTime();
-                long got = reader.forEach((k, ko, v, vo) -> { });
+                long got = reader.forEach((k, ko, v, vo) -> {});
                 read[r] = System.nanoTime() - t0;
                 if (got != n) throw new IllegalStateException("read " + got);
                 out.reset();
@@ -57,7 +69,10 @@ public final class ScrapeBench {
                 render(collector, out);
                 total[r] = System.nanoTime() - t0;
             }
-            long lines = out.toString().lines().filter(l -> l.startsWith("kprom_bench_total{")).count();
+            long lines = out.toString()
+                    .lines()
+                    .filter(l -> l.startsWith("kprom_bench_total{"))
+                    .count();
             if (lines != n) throw new IllegalStateException("rendered " + lines + " series");
             report("kprom_read_only", n, reps, read);
             report("kprom_scrape", n, reps, total);
@@ -75,7 +90,8 @@ public final class ScrapeBench {
     private static void report(String method, int n, int reps, double[] t) {
         Arrays.sort(t);
         double med = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
-        System.out.printf("RESULT tool=kprom map=hash max=1000000 n=%d method=%s reps=%d us_per_read=%.1f ns_per_entry=%.1f%n",
+        System.out.printf(
+                "RESULT tool=kprom map=hash max=1000000 n=%d method=%s reps=%d us_per_read=%.1f ns_per_entry=%.1f%n",
                 n, method, reps, med / 1e3, med / n);
     }
 }

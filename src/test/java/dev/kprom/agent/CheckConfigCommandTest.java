@@ -17,10 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckConfigCommandTest {
     @Test
     void theShippedConfigsAreValid() throws Exception {
-        Cli.Run r = run("check-config", "config/kprom.yaml", "config/probes/syscalls.yaml", "config/probes/runqueue_latency.yaml");
+        Cli.Run r = run(
+                "check-config",
+                "config/kprom.yaml",
+                "config/probes/syscalls.yaml",
+                "config/probes/runqueue_latency.yaml");
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
-        assertThat(r.out()).isEqualTo("""
+        assertThat(r.out())
+                .isEqualTo(
+                        """
                 config/kprom.yaml: OK (3 probe sets: execve, oomkill, tcp_retransmits)
                 config/probes/syscalls.yaml: OK (1 probe set: syscalls)
                 config/probes/runqueue_latency.yaml: OK (1 probe set: runqueue_latency)
@@ -29,7 +35,9 @@ class CheckConfigCommandTest {
 
     @Test
     void reportsSyntaxAndObjectErrorsOfAllFilesWithoutLoadingAnything(@TempDir Path dir) throws Exception {
-        Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+        Path bad = Files.writeString(
+                dir.resolve("bad.yaml"),
+                """
                 object: execve.bpf.o
                 constants: {nope: 1}
                 programs:
@@ -47,17 +55,23 @@ class CheckConfigCommandTest {
         Set<Integer> before = BpfPrograms.idsNamed("tp_execve");
         Cli.Run r = run("check-config", bad.toString(), typo.toString(), "config/kprom.yaml");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo(bad + ":2:13: constants.nope: execve.bpf.o has no const volatile globals (.rodata with BTF) to set\n"
-                + bad + ":12:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n"
-                + typo + ":1:1: programs: at least one program is required\n"
-                + typo + ":2:1: program: unknown key (known keys: constants, events, metrics, object, programs)\n");
+        assertThat(r.err())
+                .isEqualTo(bad
+                        + ":2:13: constants.nope: execve.bpf.o has no const volatile globals (.rodata with BTF) to set\n"
+                        + bad
+                        + ":12:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n"
+                        + typo + ":1:1: programs: at least one program is required\n"
+                        + typo
+                        + ":2:1: program: unknown key (known keys: constants, events, metrics, object, programs)\n");
         assertThat(r.out()).isEqualTo("config/kprom.yaml: OK (3 probe sets: execve, oomkill, tcp_retransmits)\n");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }
 
     @Test
     void labelsThatDoNotMatchTheObjectsBtfAreReportedAtTheirLines(@TempDir Path dir) throws Exception {
-        Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+        Path bad = Files.writeString(
+                dir.resolve("bad.yaml"),
+                """
                 object: execve.bpf.o
                 programs:
                   - name: execve
@@ -72,6 +86,9 @@ class CheckConfigCommandTest {
                 """);
         Cli.Run r = run("check-config", bad.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo(bad + ":11:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n");
+        assertThat(r.err())
+                .isEqualTo(
+                        bad
+                                + ":11:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n");
     }
 }

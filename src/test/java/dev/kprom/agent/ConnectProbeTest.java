@@ -2,9 +2,9 @@ package dev.kprom.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.probe.ProbeSet;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.events.RecordHandler;
 import dev.kprom.exporter.events.RecordJson;
@@ -43,7 +43,10 @@ class ConnectProbeTest {
         public synchronized void record(int ring, ByteBuffer buf, int offset, int length) {
             try {
                 Map<String, String> fields = new HashMap<>();
-                JSON.readTree(json.format(ring, buf, offset, length)).fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+                JSON.readTree(json.format(ring, buf, offset, length))
+                        .fields()
+                        .forEachRemaining(
+                                f -> fields.put(f.getKey(), f.getValue().asText()));
                 records.add(fields);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
@@ -51,7 +54,9 @@ class ConnectProbeTest {
         }
 
         synchronized List<Map<String, String>> mine(int port) {
-            return records.stream().filter(r -> r.get("comm").equals(COMM) && r.get("dport").equals(Integer.toString(port))).toList();
+            return records.stream()
+                    .filter(r -> r.get("comm").equals(COMM) && r.get("dport").equals(Integer.toString(port)))
+                    .toList();
         }
     }
 
@@ -76,9 +81,12 @@ class ConnectProbeTest {
         Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [connect]\n");
         int n = 25;
         try (ServerSocket server = new ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
-             Daemon daemon = Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+                Daemon daemon = Daemon.start(
+                        ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
             ProbeSet set = daemon.probeSets().get(0);
-            assertThat(set.choices()).extracting(c -> c.chosen().program()).containsExactly("tp_connect_enter", "tp_connect_exit");
+            assertThat(set.choices())
+                    .extracting(c -> c.chosen().program())
+                    .containsExactly("tp_connect_enter", "tp_connect_exit");
             EventStream stream = set.events().get(0).stream();
             Recorder recorder = new Recorder(stream);
             stream.addListener(recorder);
@@ -92,21 +100,33 @@ class ConnectProbeTest {
             String family = mine.get(0).get("family");
             assertThat(family).isIn("ipv4", "ipv6");
             assertThat(mine).allSatisfy(r -> {
-                assertThat(r).containsEntry("daddr", "127.0.0.1").containsEntry("family", family).containsEntry("ret", "0");
-                assertThat(r.get("pid")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+                assertThat(r)
+                        .containsEntry("daddr", "127.0.0.1")
+                        .containsEntry("family", family)
+                        .containsEntry("ret", "0");
+                assertThat(r.get("pid"))
+                        .isEqualTo(Long.toString(ProcessHandle.current().pid()));
             });
-            String series = "kprom_connect_total{comm=\"" + COMM + "\",daddr=\"127.0.0.1\",dport=\"" + port + "\",family=\"" + family + "\"}";
+            String series = "kprom_connect_total{comm=\"" + COMM + "\",daddr=\"127.0.0.1\",dport=\"" + port
+                    + "\",family=\"" + family + "\"}";
             String body = Scrape.get(daemon.address(), "/metrics").body();
             assertThat(Scrape.value(body, series)).isEqualTo(n);
-            assertThat(Scrape.value(body, "kprom_connect_results_total{family=\"" + family + "\",result=\"0\"}")).isGreaterThanOrEqualTo(n);
-            assertThat(Scrape.value(body, "kprom_connect_duration_seconds_count{family=\"" + family + "\"}")).isGreaterThanOrEqualTo(n);
-            assertThat(Scrape.value(body, "kprom_events_lost_total{cpu=\"0\",map=\"connect_events\",probe=\"connect\"}")).isZero();
+            assertThat(Scrape.value(body, "kprom_connect_results_total{family=\"" + family + "\",result=\"0\"}"))
+                    .isGreaterThanOrEqualTo(n);
+            assertThat(Scrape.value(body, "kprom_connect_duration_seconds_count{family=\"" + family + "\"}"))
+                    .isGreaterThanOrEqualTo(n);
+            assertThat(Scrape.value(
+                            body, "kprom_events_lost_total{cpu=\"0\",map=\"connect_events\",probe=\"connect\"}"))
+                    .isZero();
             double received = 0;
             for (int cpu = 0; cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
-                received += Scrape.value(body, "kprom_events_received_total{cpu=\"" + cpu + "\",map=\"connect_events\",probe=\"connect\"}");
+                received += Scrape.value(
+                        body,
+                        "kprom_events_received_total{cpu=\"" + cpu + "\",map=\"connect_events\",probe=\"connect\"}");
             }
             assertThat(received).isGreaterThanOrEqualTo(n);
-            assertThat(Scrape.value(body, "kprom_event_decode_errors_total{map=\"connect_events\",probe=\"connect\"}")).isZero();
+            assertThat(Scrape.value(body, "kprom_event_decode_errors_total{map=\"connect_events\",probe=\"connect\"}"))
+                    .isZero();
         }
     }
 
@@ -117,7 +137,8 @@ class ConnectProbeTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed below: nothing listens there any more
         }
-        try (Daemon daemon = Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+        try (Daemon daemon =
+                Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
             EventStream stream = daemon.probeSets().get(0).events().get(0).stream();
             Recorder recorder = new Recorder(stream);
             stream.addListener(recorder);
@@ -134,21 +155,29 @@ class ConnectProbeTest {
             client.join();
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (System.nanoTime() < deadline && recorder.mine(port).isEmpty()) Thread.sleep(10);
-            assertThat(recorder.mine(port)).singleElement().satisfies(r -> assertThat(r).containsEntry("ret", "ECONNREFUSED"));
+            assertThat(recorder.mine(port)).singleElement().satisfies(r -> assertThat(r)
+                    .containsEntry("ret", "ECONNREFUSED"));
         }
     }
 
     @Test
     void theEventPathStreamsRecordsAsNdjsonWhileTheClientStays(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [execve, connect]\nevents_path: /events\n");
+        Files.writeString(
+                dir.resolve("kprom.yaml"),
+                "listen: 127.0.0.1:0\nprobe_sets: [execve, connect]\nevents_path: /events\n");
         try (ServerSocket server = new ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
-             Daemon daemon = Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+                Daemon daemon = Daemon.start(
+                        ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
             int port = server.getLocalPort();
-            assertThat(Scrape.get(daemon.address(), "/events?probe=execve").statusCode()).isEqualTo(404);
-            assertThat(Scrape.get(daemon.address(), "/").body()).contains("<a href=\"/events\">Live events (NDJSON)</a>");
+            assertThat(Scrape.get(daemon.address(), "/events?probe=execve").statusCode())
+                    .isEqualTo(404);
+            assertThat(Scrape.get(daemon.address(), "/").body())
+                    .contains("<a href=\"/events\">Live events (NDJSON)</a>");
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + daemon.address().getPort() + "/events?probe=connect")).build(),
+            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    "http://127.0.0.1:" + daemon.address().getPort() + "/events?probe=connect"))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).hasValue("application/x-ndjson");
@@ -164,7 +193,8 @@ class ConnectProbeTest {
                             throw new IllegalStateException(line, e);
                         }
                     })
-                    .filter(r -> r.path("comm").asText().equals(COMM) && r.path("dport").asText().equals(Integer.toString(port)))
+                    .filter(r -> r.path("comm").asText().equals(COMM)
+                            && r.path("dport").asText().equals(Integer.toString(port)))
                     .limit(n)
                     .toList();
             assertThat(mine).hasSize(n).allSatisfy(r -> {

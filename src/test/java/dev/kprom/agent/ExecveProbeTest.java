@@ -27,7 +27,11 @@ class ExecveProbeTest {
         int programId;
         try (Daemon daemon = Daemon.start(config, new InetSocketAddress("127.0.0.1", 0))) {
             AttachChoice choice = daemon.probeSets().get(0).choices().get(0);
-            programId = daemon.probeSets().get(0).object().program(choice.chosen().program()).id();
+            programId = daemon.probeSets()
+                    .get(0)
+                    .object()
+                    .program(choice.chosen().program())
+                    .id();
             // fentry where the kernel allows it, else kprobe, else the tracepoint; each skip says why
             assertThat(choice.chosen().program()).isIn("fentry_execve", "kprobe_execve", "tp_execve");
             if (!KPROBES) {
@@ -42,16 +46,20 @@ class ExecveProbeTest {
             String comm = "kpt" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
             Path shell = Files.copy(Path.of("/bin/sh"), dir.resolve(comm));
             String series = "kprom_execve_total{comm=\"" + comm + "\",uid=\"0\"}";
-            double before = Scrape.value(Scrape.get(daemon.address(), "/metrics").body(), series);
+            double before =
+                    Scrape.value(Scrape.get(daemon.address(), "/metrics").body(), series);
             int n = 37;
-            Process p = new ProcessBuilder(shell.toString(), "-c",
-                    "i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1)); done").inheritIO().start();
+            Process p = new ProcessBuilder(
+                            shell.toString(), "-c", "i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1)); done")
+                    .inheritIO()
+                    .start();
             assertThat(p.waitFor()).isZero();
 
             String body = Scrape.get(daemon.address(), "/metrics").body();
             assertThat(before).isZero();
             assertThat(Scrape.value(body, series)).isEqualTo(n);
-            assertThat(body).contains("# TYPE kprom_execve_total counter", "kprom_build_info{", "jvm_memory_used_bytes");
+            assertThat(body)
+                    .contains("# TYPE kprom_execve_total counter", "kprom_build_info{", "jvm_memory_used_bytes");
 
             String landing = Scrape.get(daemon.address(), "/").body();
             assertThat(landing).contains("kprom", "execve", "/metrics");
@@ -65,7 +73,9 @@ class ExecveProbeTest {
     void anInvalidProbeSetLeavesNothingAttachedAndTheHttpPortUnbound(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("probes"));
         Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [execve, broken]\n");
-        Files.writeString(dir.resolve("probes/broken.yaml"), """
+        Files.writeString(
+                dir.resolve("probes/broken.yaml"),
+                """
                 object: execve.bpf.o
                 programs:
                   - name: execve
@@ -80,8 +90,11 @@ class ExecveProbeTest {
                 """);
         Set<Integer> before = BpfPrograms.idsNamed("tp_execve");
         KpromConfig config = ConfigLoader.load(dir.resolve("kprom.yaml"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Daemon.start(config, new InetSocketAddress("127.0.0.1", 0)))
-                .hasMessage(dir.resolve("probes/broken.yaml") + ":10:7: metrics.counters[0].labels: labels span 8 bytes but map execve_total has 20-byte keys");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Daemon.start(config, new InetSocketAddress("127.0.0.1", 0)))
+                .hasMessage(
+                        dir.resolve("probes/broken.yaml")
+                                + ":10:7: metrics.counters[0].labels: labels span 8 bytes but map execve_total has 20-byte keys");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }
 
@@ -90,16 +103,19 @@ class ExecveProbeTest {
         Path sysctl = Path.of("/proc/sys/kernel/bpf_stats_enabled");
         String before = Files.readString(sysctl).trim();
         Files.writeString(sysctl, "1");
-        try (Daemon daemon = Daemon.start(ConfigLoader.load(Path.of("config/kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+        try (Daemon daemon =
+                Daemon.start(ConfigLoader.load(Path.of("config/kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
             for (int i = 0; i < 10; i++) new ProcessBuilder("/bin/true").start().waitFor();
             String body = Scrape.get(daemon.address(), "/metrics").body();
             String program = daemon.probeSets().get(0).choices().get(0).chosen().program();
             double runs = Scrape.value(body, "kprom_program_runs_total{probe=\"execve\",program=\"" + program + "\"}");
-            double seconds = Scrape.value(body, "kprom_program_run_time_seconds_total{probe=\"execve\",program=\"" + program + "\"}");
+            double seconds = Scrape.value(
+                    body, "kprom_program_run_time_seconds_total{probe=\"execve\",program=\"" + program + "\"}");
             System.gc(); // the counters must survive a collection (Micrometer holds state weakly unless told otherwise)
             body = Scrape.get(daemon.address(), "/metrics").body();
             runs = Scrape.value(body, "kprom_program_runs_total{probe=\"execve\",program=\"" + program + "\"}");
-            seconds = Scrape.value(body, "kprom_program_run_time_seconds_total{probe=\"execve\",program=\"" + program + "\"}");
+            seconds = Scrape.value(
+                    body, "kprom_program_run_time_seconds_total{probe=\"execve\",program=\"" + program + "\"}");
             assertThat(runs).isGreaterThanOrEqualTo(10);
             assertThat(seconds).isPositive().isLessThan(1);
         } finally {

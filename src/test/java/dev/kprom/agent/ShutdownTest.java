@@ -24,9 +24,16 @@ class ShutdownTest {
 
     /** Starts kprom with its output in {@code log} (a pipe would be closed by Process.destroy, losing the end). */
     private static Process kprom(Path config, Path log) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     @Test
@@ -37,23 +44,36 @@ class ShutdownTest {
         Process kprom = kprom(dir.resolve("kprom.yaml"), log);
         try {
             int port = -1;
-            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); port < 0 && System.nanoTime() < deadline; ) {
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    port < 0 && System.nanoTime() < deadline; ) {
                 Matcher m = SERVING.matcher(Files.readString(log));
                 if (m.find()) port = Integer.parseInt(m.group(1));
                 else Thread.sleep(50);
-                assertThat(kprom.isAlive()).as("kprom exited early:\n%s", Files.readString(log)).isTrue();
+                assertThat(kprom.isAlive())
+                        .as("kprom exited early:\n%s", Files.readString(log))
+                        .isTrue();
             }
-            assertThat(port).as("kprom did not start serving:\n%s", Files.readString(log)).isPositive();
+            assertThat(port)
+                    .as("kprom did not start serving:\n%s", Files.readString(log))
+                    .isPositive();
 
             Set<Integer> during = new HashSet<>(BpfPrograms.idsNamed("tp_execve"));
             during.removeAll(before);
             assertThat(during).as("kprom's program while running").hasSize(1);
             // an open keep-alive connection must not hold up shutdown
-            assertThat(Scrape.get(new InetSocketAddress("127.0.0.1", port), "/metrics").statusCode()).isEqualTo(200);
+            assertThat(Scrape.get(new InetSocketAddress("127.0.0.1", port), "/metrics")
+                            .statusCode())
+                    .isEqualTo(200);
 
-            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(kprom.pid())).start().waitFor()).isZero();
-            assertThat(kprom.waitFor(30, TimeUnit.SECONDS)).as("kprom still running 30 s after SIGTERM").isTrue();
-            assertThat(Files.readString(log)).contains("kprom stopping", "kprom stopped: HTTP closed, 1 probe set(s) detached and unloaded");
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(kprom.pid()))
+                            .start()
+                            .waitFor())
+                    .isZero();
+            assertThat(kprom.waitFor(30, TimeUnit.SECONDS))
+                    .as("kprom still running 30 s after SIGTERM")
+                    .isTrue();
+            assertThat(Files.readString(log))
+                    .contains("kprom stopping", "kprom stopped: HTTP closed, 1 probe set(s) detached and unloaded");
             assertThat(BpfPrograms.idsNamed("tp_execve")).doesNotContainAnyElementsOf(during);
         } finally {
             kprom.destroyForcibly();
@@ -69,9 +89,11 @@ class ShutdownTest {
         assertThat(kprom.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(kprom.exitValue()).isEqualTo(2);
         assertThat(Files.readString(log))
-                .contains("kprom: invalid configuration:\n"
-                        + dir.resolve("kprom.yaml") + ":1:1: probe_sets: at least one probe set is required\n"
-                        + dir.resolve("kprom.yaml") + ":2:1: probe_set: unknown key (known keys: disable_attach, events_path, listen, log_level, probe_sets, probes_dir, web_config_file)\n")
+                .contains(
+                        "kprom: invalid configuration:\n"
+                                + dir.resolve("kprom.yaml") + ":1:1: probe_sets: at least one probe set is required\n"
+                                + dir.resolve("kprom.yaml")
+                                + ":2:1: probe_set: unknown key (known keys: disable_attach, events_path, listen, log_level, probe_sets, probes_dir, web_config_file)\n")
                 .doesNotContain("serving /metrics", "Tracefs");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }

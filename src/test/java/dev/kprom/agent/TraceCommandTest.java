@@ -22,18 +22,20 @@ class TraceCommandTest {
     void printsEachConnectAsAJsonLineAndStopsAfterCount() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
             int port = server.getLocalPort();
-            Thread acceptor = new Thread(() -> { // keep the accept queue empty, however many connects it takes
-                while (!server.isClosed()) {
-                    try {
-                        server.accept().close();
-                    } catch (java.io.IOException closed) {
-                        return;
-                    }
-                }
-            });
+            Thread acceptor = new Thread(
+                    () -> { // keep the accept queue empty, however many connects it takes
+                        while (!server.isClosed()) {
+                            try {
+                                server.accept().close();
+                            } catch (java.io.IOException closed) {
+                                return;
+                            }
+                        }
+                    });
             acceptor.setDaemon(true);
             acceptor.start();
-            CompletableFuture<Cli.Run> trace = CompletableFuture.supplyAsync(() -> run("trace", "connect", "--count", "3"));
+            CompletableFuture<Cli.Run> trace =
+                    CompletableFuture.supplyAsync(() -> run("trace", "connect", "--count", "3"));
             // connect until the tracer has printed 3 records: it may attach after the first calls
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (!trace.isDone() && System.nanoTime() < deadline) {
@@ -65,6 +67,9 @@ class TraceCommandTest {
     void aProbeSetWithoutEventsIsRefusedBeforeLoadingAnything() {
         Cli.Run r = run("trace", "execve");
         assertThat(r.code()).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(r.err()).isEqualTo("kprom trace: probe set execve (" + java.nio.file.Path.of("config/probes/execve.yaml").toAbsolutePath() + ") has no events to trace\n");
+        assertThat(r.err())
+                .isEqualTo("kprom trace: probe set execve ("
+                        + java.nio.file.Path.of("config/probes/execve.yaml").toAbsolutePath()
+                        + ") has no events to trace\n");
     }
 }

@@ -14,12 +14,14 @@ class LayeringRulesTest {
     @Test
     void anExporterClassImportingTheAgentBreaksTheRule() {
         JavaClasses breach = new ClassFileImporter().importClasses(ExporterUsingAgent.class);
-        assertThat(LayeringTest.EXPORTER_NEVER_USES_AGENT.evaluate(breach).hasViolation()).isTrue();
+        assertThat(LayeringTest.EXPORTER_NEVER_USES_AGENT.evaluate(breach).hasViolation())
+                .isTrue();
     }
 
     @Test
     void aCycleBetweenExporterPackagesBreaksTheRule() {
         JavaClasses cycle = new ClassFileImporter().importClasses(Ping.class, Pong.class);
-        assertThat(LayeringTest.NO_EXPORTER_CYCLES.evaluate(cycle).hasViolation()).isTrue();
+        assertThat(LayeringTest.NO_EXPORTER_CYCLES.evaluate(cycle).hasViolation())
+                .isTrue();
     }
 }

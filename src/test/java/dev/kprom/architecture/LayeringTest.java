@@ -24,26 +24,39 @@ class LayeringTest {
             .importPackages("dev.kprom");
 
     /** The exporter never depends on the agent. */
-    static final ArchRule EXPORTER_NEVER_USES_AGENT = noClasses().that().resideInAPackage(EXPORTER)
-            .should().dependOnClassesThat().resideInAPackage(AGENT)
+    static final ArchRule EXPORTER_NEVER_USES_AGENT = noClasses()
+            .that()
+            .resideInAPackage(EXPORTER)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(AGENT)
             .because("the exporter is pure Java: the agent feeds it, never the other way round");
 
     /** The exporter never reaches native code. */
-    static final ArchRule EXPORTER_NEVER_USES_JNA = noClasses().that().resideInAPackage(EXPORTER)
-            .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+    static final ArchRule EXPORTER_NEVER_USES_JNA = noClasses()
+            .that()
+            .resideInAPackage(EXPORTER)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("com.sun.jna..")
             .because("only the agent touches the kernel");
 
     /** HTTP serves what it is handed: no config reading, no kernel objects, no spec binding. */
-    static final ArchRule HTTP_NEVER_REACHES_CONFIG_OR_KERNEL = noClasses().that().resideInAPackage("dev.kprom.exporter.http..")
-            .should().dependOnClassesThat().resideInAnyPackage(AGENT, "dev.kprom.exporter.spec..", "dev.kprom.exporter.layout..",
-                    "com.sun.jna..")
+    static final ArchRule HTTP_NEVER_REACHES_CONFIG_OR_KERNEL = noClasses()
+            .that()
+            .resideInAPackage("dev.kprom.exporter.http..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(AGENT, "dev.kprom.exporter.spec..", "dev.kprom.exporter.layout..", "com.sun.jna..")
             .because("the server is wired by a builder with collectors and status; what they read is not its business");
 
     /** No cycles between the exporter's packages, each package on its own (subpackages too). */
-    static final ArchRule NO_EXPORTER_CYCLES = slices().matching("dev.kprom.exporter.(**)").should().beFreeOfCycles();
+    static final ArchRule NO_EXPORTER_CYCLES =
+            slices().matching("dev.kprom.exporter.(**)").should().beFreeOfCycles();
 
     /** No cycles between any of kprom's packages (the agent's included, each package on its own). */
-    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.kprom.(**)").should().beFreeOfCycles();
+    static final ArchRule NO_PACKAGE_CYCLES =
+            slices().matching("dev.kprom.(**)").should().beFreeOfCycles();
 
     @Test
     void exporterNeverUsesAgent() {

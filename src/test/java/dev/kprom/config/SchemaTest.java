@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaTest {
     private static JsonSchema schema(String file) throws IOException {
         try (InputStream in = Files.newInputStream(Path.of("config", file))) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         }
     }
 
@@ -34,7 +35,9 @@ class SchemaTest {
     }
 
     static Stream<Path> probeSets() throws IOException {
-        return Files.list(Path.of("config/probes")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+        return Files.list(Path.of("config/probes"))
+                .filter(p -> p.toString().endsWith(".yaml"))
+                .sorted();
     }
 
     @Test
@@ -51,12 +54,14 @@ class SchemaTest {
     @Test
     void theSchemaRejectsUnknownKeysAsKpromDoes() throws IOException {
         assertThat(validate("probe-set.schema.json", Path.of("src/test/resources/config/invalid/unknown-key.yaml")))
-                .extracting(ValidationMessage::getMessage).anyMatch(m -> m.contains("nmae"));
+                .extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("nmae"));
     }
 
     @Test
     void theSchemaListsExactlyKpromsDecoders() throws IOException {
-        JsonNode names = new YAMLMapper().readTree(Path.of("config/probe-set.schema.json").toFile())
+        JsonNode names = new YAMLMapper()
+                .readTree(Path.of("config/probe-set.schema.json").toFile())
                 .at("/$defs/decoder/properties/name/enum");
         Set<String> listed = new TreeSet<>();
         names.forEach(n -> listed.add(n.asText()));

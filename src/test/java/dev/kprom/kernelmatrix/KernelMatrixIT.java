@@ -42,11 +42,26 @@ class KernelMatrixIT {
     void runSuites() throws Exception {
         delete(OUT);
         Files.createDirectories(OUT);
-        run(List.of("bash", "src/test/kernel-matrix/suite.sh", OUT.resolve("host").toString()), Map.of(), 300, OUT.resolve("host.log"));
+        run(
+                List.of(
+                        "bash",
+                        "src/test/kernel-matrix/suite.sh",
+                        OUT.resolve("host").toString()),
+                Map.of(),
+                300,
+                OUT.resolve("host.log"));
         Path runner = runInKernel();
         long start = System.nanoTime();
-        run(List.of(runner.toString(), "--", "bash", "src/test/kernel-matrix/suite.sh", OUT.resolve("guest").toString()),
-                Map.of("KVM_RW", OUT.toString(), "KVM_TIMEOUT", "1500"), 1600, OUT.resolve("guest.log"));
+        run(
+                List.of(
+                        runner.toString(),
+                        "--",
+                        "bash",
+                        "src/test/kernel-matrix/suite.sh",
+                        OUT.resolve("guest").toString()),
+                Map.of("KVM_RW", OUT.toString(), "KVM_TIMEOUT", "1500"),
+                1600,
+                OUT.resolve("guest.log"));
         guestSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         guestLog = Files.readString(OUT.resolve("guest.log"));
         System.out.println("kernel-matrix: guest suite took " + guestSeconds + " s");
@@ -58,19 +73,26 @@ class KernelMatrixIT {
         Optional.ofNullable(System.getenv("KERNEL_MATRIX")).ifPresent(p -> places.add(Path.of(p)));
         places.add(Path.of("../shared/kernel-matrix"));
         places.add(Path.of("/work/shared/kernel-matrix"));
-        return places.stream().map(p -> p.resolve("run-in-kernel.sh").toAbsolutePath()).filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no run-in-kernel.sh in " + places + " (set KERNEL_MATRIX)"));
+        return places.stream()
+                .map(p -> p.resolve("run-in-kernel.sh").toAbsolutePath())
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalStateException("no run-in-kernel.sh in " + places + " (set KERNEL_MATRIX)"));
     }
 
-    private static void run(List<String> command, Map<String, String> env, int timeoutSeconds, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    private static void run(List<String> command, Map<String, String> env, int timeoutSeconds, Path log)
+            throws Exception {
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s:\n" + Files.readString(log));
         }
-        if (p.exitValue() != 0) fail(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + Files.readString(log));
+        if (p.exitValue() != 0)
+            fail(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + Files.readString(log));
     }
 
     private static void delete(Path dir) throws IOException {
@@ -96,9 +118,11 @@ class KernelMatrixIT {
         private JsonNode program(String probe, String slot) {
             for (JsonNode p : probes) {
                 if (!p.path("name").asText().equals(probe)) continue;
-                for (JsonNode g : p.path("programs")) if (g.path("slot").asText().equals(slot)) return g;
+                for (JsonNode g : p.path("programs"))
+                    if (g.path("slot").asText().equals(slot)) return g;
             }
-            throw new AssertionError(where + ": no program slot " + probe + "/" + slot + " in /probes:\n" + probes + "\n" + log);
+            throw new AssertionError(
+                    where + ": no program slot " + probe + "/" + slot + " in /probes:\n" + probes + "\n" + log);
         }
 
         double execs() {
@@ -106,19 +130,29 @@ class KernelMatrixIT {
         }
 
         double connects() {
-            return Scrape.value(metrics, "kprom_connect_total{comm=\"kmxconn\",daddr=\"127.0.0.1\",dport=\"" + port + "\",family=\"ipv4\"}");
+            return Scrape.value(
+                    metrics,
+                    "kprom_connect_total{comm=\"kmxconn\",daddr=\"127.0.0.1\",dport=\"" + port + "\",family=\"ipv4\"}");
         }
     }
 
     private Result result(String kernel, String scenario) throws IOException {
         Path dir = OUT.resolve(kernel).resolve(scenario);
-        String log = Files.exists(dir.resolve("kprom.log")) ? Files.readString(dir.resolve("kprom.log")) : "(no kprom.log)";
+        String log =
+                Files.exists(dir.resolve("kprom.log")) ? Files.readString(dir.resolve("kprom.log")) : "(no kprom.log)";
         String where = kernel + "/" + scenario;
         if (!Files.exists(dir.resolve("metrics.txt"))) {
-            fail(where + ": kprom did not come up. kprom.log:\n" + log + (kernel.equals("guest") ? "\nguest log:\n" + guestLog : ""));
+            fail(where + ": kprom did not come up. kprom.log:\n" + log
+                    + (kernel.equals("guest") ? "\nguest log:\n" + guestLog : ""));
         }
         int port = Integer.parseInt(Files.readString(dir.resolve("info.txt")).replaceAll("(?s).*port (\\d+).*", "$1"));
-        return new Result(where, dir, JSON.readTree(dir.resolve("probes.json").toFile()), Files.readString(dir.resolve("metrics.txt")), port, log);
+        return new Result(
+                where,
+                dir,
+                JSON.readTree(dir.resolve("probes.json").toFile()),
+                Files.readString(dir.resolve("metrics.txt")),
+                port,
+                log);
     }
 
     @Test
@@ -152,7 +186,8 @@ class KernelMatrixIT {
         assertThat(r.attach("connect", "enter")).isEqualTo("kprobe __sys_connect");
         assertThat(r.attach("connect", "exit")).isEqualTo("kretprobe __sys_connect");
         assertThat(r.skipped("connect", "enter"))
-                .containsExactly("fentry __sys_connect (program fentry_connect): fentry is disabled by disable_attach in the daemon config");
+                .containsExactly(
+                        "fentry __sys_connect (program fentry_connect): fentry is disabled by disable_attach in the daemon config");
         assertThat(r.execs()).as(r.log).isEqualTo(N);
         assertThat(r.connects()).as(r.log).isEqualTo(N);
     }
@@ -162,8 +197,10 @@ class KernelMatrixIT {
         Result r = result("guest", "wrapper");
         assertThat(r.attach("connect_wrapper", "enter")).as(r.log).isEqualTo("kprobe __x64_sys_connect");
         assertThat(r.attach("connect_wrapper", "exit")).isEqualTo("kretprobe __x64_sys_connect");
-        assertThat(r.skipped("connect_wrapper", "enter")).containsExactly("kprobe no_such_connect_function (program ksyscall_connect): "
-                + "no kernel function matches \"no_such_connect_function\" in /proc/kallsyms (tried no_such_connect_function)");
+        assertThat(r.skipped("connect_wrapper", "enter"))
+                .containsExactly(
+                        "kprobe no_such_connect_function (program ksyscall_connect): "
+                                + "no kernel function matches \"no_such_connect_function\" in /proc/kallsyms (tried no_such_connect_function)");
         assertThat(r.connects()).as(r.log).isEqualTo(N); // arguments read through the wrapper's pt_regs
     }
 
@@ -180,14 +217,17 @@ class KernelMatrixIT {
         double tp = ns.get("tracepoint") - none;
         double kprobe = ns.get("kprobe") - none;
         double fentry = ns.get("fentry") - none;
-        System.out.printf("kernel-matrix: getppid() cost added in the 6.1 guest (emulated; ratios only): tracepoint %.0f ns, "
-                + "kprobe %.0f ns, fentry %.0f ns; fentry/kprobe %.2f, fentry/tracepoint %.2f, kprobe/tracepoint %.2f%n",
+        System.out.printf(
+                "kernel-matrix: getppid() cost added in the 6.1 guest (emulated; ratios only): tracepoint %.0f ns, "
+                        + "kprobe %.0f ns, fentry %.0f ns; fentry/kprobe %.2f, fentry/tracepoint %.2f, kprobe/tracepoint %.2f%n",
                 tp, kprobe, fentry, fentry / kprobe, fentry / tp, kprobe / tp);
         assertThat(List.of(tp, kprobe, fentry)).allSatisfy(c -> assertThat(c).isPositive());
         assertThat(fentry).isLessThan(kprobe);
         for (String kind : List.of("tracepoint", "kprobe", "fentry")) {
-            JsonNode probes = JSON.readTree(OUT.resolve("guest/getppid-" + kind + "/probes.json").toFile());
-            assertThat(probes.get(0).path("programs").get(0).path("attach").asText()).startsWith(kind + " ");
+            JsonNode probes = JSON.readTree(
+                    OUT.resolve("guest/getppid-" + kind + "/probes.json").toFile());
+            assertThat(probes.get(0).path("programs").get(0).path("attach").asText())
+                    .startsWith(kind + " ");
         }
     }
 }

@@ -13,12 +13,15 @@ public final class BpfPrograms {
     /** Ids of every loaded program whose name is {@code name}. */
     public static Set<Integer> idsNamed(String name) {
         try {
-            Process p = new ProcessBuilder("bpftool", "-j", "prog", "show").redirectErrorStream(false).start();
+            Process p = new ProcessBuilder("bpftool", "-j", "prog", "show")
+                    .redirectErrorStream(false)
+                    .start();
             JsonNode all = new ObjectMapper().readTree(p.getInputStream());
             if (p.waitFor() != 0) throw new IllegalStateException("bpftool prog show failed: exit " + p.exitValue());
             Set<Integer> ids = new TreeSet<>();
             for (JsonNode prog : all) {
-                if (name.equals(prog.path("name").asText())) ids.add(prog.path("id").asInt());
+                if (name.equals(prog.path("name").asText()))
+                    ids.add(prog.path("id").asInt());
             }
             return ids;
         } catch (IOException e) {

@@ -51,7 +51,8 @@ public class FakeMap implements MapSource {
     }
 
     public FakeMap put(Key key, long... perCpu) {
-        if (key.out.position() != keySize) throw new IllegalArgumentException("key is " + key.out.position() + " bytes, map has " + keySize);
+        if (key.out.position() != keySize)
+            throw new IllegalArgumentException("key is " + key.out.position() + " bytes, map has " + keySize);
         for (int i = 0; i < keySize; i++) keys.put(n * keySize + i, key.out.get(i));
         set(n, perCpu);
         n++;
@@ -77,12 +78,35 @@ public class FakeMap implements MapSource {
         return this;
     }
 
-    @Override public String name() { return name; }
-    @Override public int keySize() { return keySize; }
-    @Override public int valueSize() { return 8; }
-    @Override public int cpus() { return cpus; }
-    @Override public int cpuStride() { return 8; }
-    @Override public Optional<List<Field>> keyFields() { return Optional.ofNullable(keyFields); }
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int keySize() {
+        return keySize;
+    }
+
+    @Override
+    public int valueSize() {
+        return 8;
+    }
+
+    @Override
+    public int cpus() {
+        return cpus;
+    }
+
+    @Override
+    public int cpuStride() {
+        return 8;
+    }
+
+    @Override
+    public Optional<List<Field>> keyFields() {
+        return Optional.ofNullable(keyFields);
+    }
 
     @Override
     public long forEach(EntryVisitor v) {

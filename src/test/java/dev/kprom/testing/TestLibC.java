@@ -25,7 +25,8 @@ public final class TestLibC {
 
     /** Runs {@code body} on CPU {@code cpu} only, then lets this thread run anywhere again. */
     public static void onCpu(int cpu, Runnable body) {
-        if (sched_setaffinity(0, 8, new long[] {1L << cpu}) != 0) throw new IllegalStateException("sched_setaffinity to CPU " + cpu + " failed");
+        if (sched_setaffinity(0, 8, new long[] {1L << cpu}) != 0)
+            throw new IllegalStateException("sched_setaffinity to CPU " + cpu + " failed");
         try {
             body.run();
         } finally {

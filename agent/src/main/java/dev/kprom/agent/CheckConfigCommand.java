@@ -6,8 +6,8 @@ import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.KpromConfig;
 import dev.kprom.agent.config.ProbeSetConfig;
-import dev.kprom.agent.probe.ProbeSetException;
 import dev.kprom.agent.probe.ProbeSetBinder;
+import dev.kprom.agent.probe.ProbeSetException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,10 +25,15 @@ import picocli.CommandLine.Spec;
  * against its BPF object (opened, never loaded: no root needed, nothing attached). Prints every error; exits 2
  * if there is any. A file with an {@code object} key is a probe set; any other is a daemon config.
  */
-@Command(name = "check-config", mixinStandardHelpOptions = true,
+@Command(
+        name = "check-config",
+        mixinStandardHelpOptions = true,
         description = "Check configuration files, and each probe set against its BPF object, without loading anything.")
 final class CheckConfigCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "FILE", description = "daemon or probe-set YAML files (default: config/kprom.yaml)")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "FILE",
+            description = "daemon or probe-set YAML files (default: config/kprom.yaml)")
     List<Path> files = new ArrayList<>();
 
     @Spec
@@ -45,7 +50,11 @@ final class CheckConfigCommand implements Callable<Integer> {
                 List<ProbeSetConfig> sets = new ArrayList<>();
                 if (isProbeSet(file)) {
                     String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-                    sets.add(ConfigLoader.parseProbeSet(name, file.toString(), Files.readString(file), file.toAbsolutePath().getParent()));
+                    sets.add(ConfigLoader.parseProbeSet(
+                            name,
+                            file.toString(),
+                            Files.readString(file),
+                            file.toAbsolutePath().getParent()));
                 } else {
                     KpromConfig config = ConfigLoader.load(file);
                     sets.addAll(config.probeSets());
@@ -60,7 +69,8 @@ final class CheckConfigCommand implements Callable<Integer> {
                 }
                 if (!errors.isEmpty()) throw new IllegalStateException(String.join("\n", errors));
                 out.println(file + ": OK (" + sets.size() + " probe set" + (sets.size() == 1 ? "" : "s") + ": "
-                        + String.join(", ", sets.stream().map(ProbeSetConfig::name).toList()) + ")");
+                        + String.join(
+                                ", ", sets.stream().map(ProbeSetConfig::name).toList()) + ")");
             } catch (ConfigException | IllegalStateException | ProbeSetException e) {
                 err.println(e.getMessage());
                 ok = false;

@@ -7,29 +7,29 @@ import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.KpromConfig;
 import dev.kprom.agent.config.ProbeSetConfig;
+import dev.kprom.agent.config.WebConfigLoader;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetLoader;
 import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.exposition.TableCollector;
-import dev.kprom.exporter.http.LandingPage;
-import dev.kprom.agent.config.WebConfigLoader;
 import dev.kprom.exporter.http.HttpOptions;
+import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
+import dev.kprom.exporter.self.SelfMetrics;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.StatusSource;
-import dev.kprom.exporter.self.SelfMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,9 @@ public final class Daemon implements AutoCloseable, StatusSource {
     /** Started, not stopping, and every probe set's object loaded (its programs attached). */
     @Override
     public boolean ready() {
-        return server != null && !closed && probeSets.stream().allMatch(p -> p.object().loaded());
+        return server != null
+                && !closed
+                && probeSets.stream().allMatch(p -> p.object().loaded());
     }
 
     @Override
@@ -63,10 +65,12 @@ public final class Daemon implements AutoCloseable, StatusSource {
     }
 
     /** Validates the config (throwing {@code ConfigException} before touching the kernel), then starts. */
-    public static Daemon start(Path configFile, String listenOverride, Path webConfigOverride) throws InterruptedException {
+    public static Daemon start(Path configFile, String listenOverride, Path webConfigOverride)
+            throws InterruptedException {
         KpromConfig config = ConfigLoader.load(configFile);
         setLogLevel(config.daemon().logLevel());
-        InetSocketAddress listen = ConfigLoader.parseListen(listenOverride != null ? listenOverride : config.daemon().listen());
+        InetSocketAddress listen = ConfigLoader.parseListen(
+                listenOverride != null ? listenOverride : config.daemon().listen());
         HttpOptions http = WebConfigLoader.load(webConfigOverride != null ? webConfigOverride : config.webConfigFile());
         return start(config, listen, http);
     }
@@ -75,14 +79,18 @@ public final class Daemon implements AutoCloseable, StatusSource {
         return start(config, listen, WebConfigLoader.load(config.webConfigFile()));
     }
 
-    public static Daemon start(KpromConfig config, InetSocketAddress listen, HttpOptions http) throws InterruptedException {
+    public static Daemon start(KpromConfig config, InetSocketAddress listen, HttpOptions http)
+            throws InterruptedException {
         String version = Version.get();
         LOG.info("kprom {} starting with {}", version, config.file());
         List<ProbeSet> started = new ArrayList<>();
         PrometheusRegistry registry = new PrometheusRegistry();
         SelfMetrics self = new SelfMetrics(registry, version);
         try {
-            ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), self::probeSet,
+            ProbeSetLoader loader = new ProbeSetLoader(
+                    Tracefs.ensureMounted(),
+                    Kallsyms.system(),
+                    self::probeSet,
                     config.daemon().disabledAttachKinds());
             for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
             Daemon daemon = new Daemon(started, self);
@@ -99,14 +107,22 @@ public final class Daemon implements AutoCloseable, StatusSource {
     }
 
     /** The HTTP server over the probe sets' collectors and event streams; not started. */
-    private static MetricsServer.Builder server(PrometheusRegistry registry, List<ProbeSet> sets, String version,
-                                                String eventsPath, HttpOptions http, StatusSource status) {
+    private static MetricsServer.Builder server(
+            PrometheusRegistry registry,
+            List<ProbeSet> sets,
+            String version,
+            String eventsPath,
+            HttpOptions http,
+            StatusSource status) {
         List<TableCollector> tables = new ArrayList<>();
         Map<String, List<EventStream>> events = new LinkedHashMap<>();
         for (ProbeSet set : sets) {
             for (MultiCollector c : set.collectors()) registry.register(c);
             tables.addAll(set.collectors());
-            if (!set.events().isEmpty()) events.put(set.name(), set.events().stream().map(ProbeSet.Events::stream).toList());
+            if (!set.events().isEmpty())
+                events.put(
+                        set.name(),
+                        set.events().stream().map(ProbeSet.Events::stream).toList());
         }
         if (eventsPath != null) LOG.info("serving event records of {} as NDJSON at {}", events.keySet(), eventsPath);
         List<String> names = sets.stream().map(ProbeSet::name).toList();
@@ -125,13 +141,14 @@ public final class Daemon implements AutoCloseable, StatusSource {
         for (ProbeSet set : daemon.probeSets) bindEventMetrics(self, set);
         if (!bpfStatsEnabled()) return;
         for (ProbeSet set : daemon.probeSets) {
-            set.programs().forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {
-                try {
-                    return program.runStats();
-                } catch (RuntimeException closed) {
-                    return new long[2];
-                }
-            }));
+            set.programs()
+                    .forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {
+                        try {
+                            return program.runStats();
+                        } catch (RuntimeException closed) {
+                            return new long[2];
+                        }
+                    }));
         }
     }
 
@@ -141,8 +158,12 @@ public final class Daemon implements AutoCloseable, StatusSource {
             List<EventReader.RingCounts> rings = e.reader().counts();
             for (int i = 0; i < rings.size(); i++) {
                 int ring = i;
-                self.bindEventRing(set.name(), e.stream().map(), rings.get(i).ring(),
-                        () -> e.reader().counts(ring).received(), () -> e.reader().counts(ring).lost());
+                self.bindEventRing(
+                        set.name(),
+                        e.stream().map(),
+                        rings.get(i).ring(),
+                        () -> e.reader().counts(ring).received(),
+                        () -> e.reader().counts(ring).lost());
             }
             self.bindEventDecodeErrors(set.name(), e.stream().map(), e.stream()::decodeErrors);
         }
@@ -180,7 +201,9 @@ public final class Daemon implements AutoCloseable, StatusSource {
     /** kernel.bpf_stats_enabled: the kernel counts program run time and runs only while it is 1. */
     static boolean bpfStatsEnabled() {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled")).trim().equals("1");
+            return Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled"))
+                    .trim()
+                    .equals("1");
         } catch (IOException e) {
             return false;
         }

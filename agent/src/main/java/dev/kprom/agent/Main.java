@@ -10,20 +10,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kprom [--config FILE] [--listen HOST:PORT]}: runs until SIGTERM or SIGINT, then detaches everything. */
-@Command(name = "kprom", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+@Command(
+        name = "kprom",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
         subcommands = {CheckConfigCommand.class, TraceCommand.class},
         description = "Loads eBPF programs, reads what they count, and serves it as Prometheus metrics.")
 public final class Main implements Callable<Integer> {
     static final int EXIT_CONFIG = 2;
     static final int EXIT_START = 1;
 
-    @Option(names = {"-c", "--config"}, defaultValue = "config/kprom.yaml", description = "daemon config (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-c", "--config"},
+            defaultValue = "config/kprom.yaml",
+            description = "daemon config (default: ${DEFAULT-VALUE})")
     Path config;
 
     @Option(names = "--listen", description = "listen address, overriding the config's, e.g. 127.0.0.1:9436")
     String listen;
 
-    @Option(names = "--web.config.file", description = "TLS and basic auth (exporter-toolkit format), overriding the config's web_config_file")
+    @Option(
+            names = "--web.config.file",
+            description = "TLS and basic auth (exporter-toolkit format), overriding the config's web_config_file")
     Path webConfig;
 
     public static void main(String[] args) {
@@ -43,10 +51,13 @@ public final class Main implements Callable<Integer> {
             return EXIT_START;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "kprom-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.close();
+                            stopped.countDown();
+                        },
+                        "kprom-shutdown"));
         stopped.await();
         return 0;
     }

@@ -11,8 +11,8 @@ import dev.kprom.agent.probe.ProbeSetException;
 import dev.kprom.agent.probe.ProbeSetLoader;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.events.EventStream;
-import dev.kprom.exporter.events.RecordJson;
 import dev.kprom.exporter.events.RecordHandler;
+import dev.kprom.exporter.events.RecordJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,16 +28,23 @@ import picocli.CommandLine.Spec;
  * and prints each record of its event streams as a line of JSON until Ctrl-C (or {@code --count} records), then
  * detaches everything. Like bcc's tcpconnect, for any configured stream: {@code kprom trace connect}.
  */
-@Command(name = "trace", mixinStandardHelpOptions = true,
+@Command(
+        name = "trace",
+        mixinStandardHelpOptions = true,
         description = "Print the event records of a probe set as JSON lines until interrupted.")
 final class TraceCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROBE_SET", description = "a probe set with events, e.g. connect")
     String probeSet;
 
-    @Option(names = {"-c", "--config"}, defaultValue = "config/kprom.yaml", description = "daemon config, for probes_dir (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-c", "--config"},
+            defaultValue = "config/kprom.yaml",
+            description = "daemon config, for probes_dir (default: ${DEFAULT-VALUE})")
     Path config;
 
-    @Option(names = {"-n", "--count"}, description = "stop after this many records")
+    @Option(
+            names = {"-n", "--count"},
+            description = "stop after this many records")
     Long count;
 
     @Spec
@@ -51,7 +58,9 @@ final class TraceCommand implements Callable<Integer> {
         KpromConfig daemon;
         try {
             daemon = ConfigLoader.load(config);
-            set = ConfigLoader.loadProbeSet(probeSet, config.toAbsolutePath().getParent().resolve(daemon.daemon().probesDir()));
+            set = ConfigLoader.loadProbeSet(
+                    probeSet,
+                    config.toAbsolutePath().getParent().resolve(daemon.daemon().probesDir()));
         } catch (ConfigException e) {
             err.println("kprom trace: invalid configuration:\n" + e.getMessage());
             return Main.EXIT_CONFIG;
@@ -62,8 +71,12 @@ final class TraceCommand implements Callable<Integer> {
         }
         ProbeSet running;
         try {
-            running = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE,
-                    daemon.daemon().disabledAttachKinds()).load(set);
+            running = new ProbeSetLoader(
+                            Tracefs.ensureMounted(),
+                            Kallsyms.system(),
+                            name -> CollectObserver.IGNORE,
+                            daemon.daemon().disabledAttachKinds())
+                    .load(set);
         } catch (ProbeSetException | ConfigException | IllegalStateException | IllegalArgumentException e) {
             err.println("kprom trace: cannot start: " + e.getMessage());
             return Main.EXIT_START;
@@ -88,14 +101,16 @@ final class TraceCommand implements Callable<Integer> {
             });
         }
         CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> { // Ctrl-C: let the main thread detach everything before the JVM goes
-            done.countDown();
-            try {
-                closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "kprom-trace-stop");
+        Thread hook = new Thread(
+                () -> { // Ctrl-C: let the main thread detach everything before the JVM goes
+                    done.countDown();
+                    try {
+                        closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "kprom-trace-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             done.await();

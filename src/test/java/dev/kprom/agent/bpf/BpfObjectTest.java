@@ -15,7 +15,8 @@ class BpfObjectTest {
     @Test
     void listsProgramsAndMapsWithTheirTypesAndSizes() {
         try (BpfObject obj = BpfObject.openFile(TestObjects.path("fallback_test.bpf.o"))) {
-            assertThat(obj.programs()).extracting(BpfProgram::name)
+            assertThat(obj.programs())
+                    .extracting(BpfProgram::name)
                     .containsExactlyInAnyOrder("tp_rejected", "tp_getppid", "kprobe_getppid", "fentry_getppid");
             for (BpfProgram p : obj.programs()) p.setAutoload(p.name().equals("tp_getppid"));
             obj.load();
@@ -34,7 +35,8 @@ class BpfObjectTest {
             for (BpfProgram p : obj.programs()) p.setAutoload(p.name().equals("tp_rejected"));
             assertThatThrownBy(obj::load).isInstanceOfSatisfying(BpfLoadException.class, e -> {
                 assertThat(e.program()).contains("tp_rejected");
-                assertThat(e.getMessage()).startsWith("load fallback_test.bpf.o: program tp_rejected: EACCES (13): Permission denied")
+                assertThat(e.getMessage())
+                        .startsWith("load fallback_test.bpf.o: program tp_rejected: EACCES (13): Permission denied")
                         .contains("invalid mem access 'map_value_or_null'");
             });
         }
@@ -57,8 +59,10 @@ class BpfObjectTest {
     @Test
     void unknownProgramAndMapNamesListWhatExists() {
         try (BpfObject obj = BpfObject.openFile(TestObjects.path("fallback_test.bpf.o"))) {
-            assertThatThrownBy(() -> obj.program("nope")).hasMessageContaining("fallback_test.bpf.o has no program nope (it has: ");
-            assertThatThrownBy(() -> obj.map("nope")).hasMessage("fallback_test.bpf.o has no map nope (it has: getppid_total)");
+            assertThatThrownBy(() -> obj.program("nope"))
+                    .hasMessageContaining("fallback_test.bpf.o has no program nope (it has: ");
+            assertThatThrownBy(() -> obj.map("nope"))
+                    .hasMessage("fallback_test.bpf.o has no map nope (it has: getppid_total)");
         }
     }
 }

@@ -19,10 +19,12 @@ class MapReaderTest {
     private static void fill(BpfMap map, int n) {
         int cpus = map.cpus();
         int stride = map.cpuStride();
-        try (Memory keys = new Memory((long) n * 8); Memory values = new Memory((long) n * stride * cpus)) {
+        try (Memory keys = new Memory((long) n * 8);
+                Memory values = new Memory((long) n * stride * cpus)) {
             for (int i = 0; i < n; i++) {
                 keys.setLong(i * 8L, i + 1);
-                for (int c = 0; c < cpus; c++) values.setLong((long) i * stride * cpus + (long) c * stride, valueOf(i + 1, c));
+                for (int c = 0; c < cpus; c++)
+                    values.setLong((long) i * stride * cpus + (long) c * stride, valueOf(i + 1, c));
             }
             map.updateBatch(keys, values, n);
         }
@@ -75,7 +77,7 @@ class MapReaderTest {
         try (BpfMap map = BpfMap.create(MapType.PERCPU_ARRAY, "t_pcpu4", 4, 4, 16)) {
             assertThat(map.cpuStride()).isEqualTo(8);
             assertThat(map.valueBufferSize()).isEqualTo(8 * map.cpus());
-            assertThat(map.reader().forEach((k, ko, v, vo) -> { })).isEqualTo(16);
+            assertThat(map.reader().forEach((k, ko, v, vo) -> {})).isEqualTo(16);
         }
     }
 
@@ -102,21 +104,21 @@ class MapReaderTest {
     @Test
     void readsArraysThatEndInsideABatch() {
         try (BpfMap map = BpfMap.create(MapType.ARRAY, "t_array2", 4, 8, 1000)) {
-            assertThat(new MapReader(map, 384).forEach((k, ko, v, vo) -> { })).isEqualTo(1000);
+            assertThat(new MapReader(map, 384).forEach((k, ko, v, vo) -> {})).isEqualTo(1000);
         }
     }
 
     @Test
     void readsAnEmptyHash() {
         try (BpfMap map = BpfMap.create(MapType.HASH, "t_empty", 8, 8, 1024)) {
-            assertThat(map.reader().forEach((k, ko, v, vo) -> { })).isZero();
+            assertThat(map.reader().forEach((k, ko, v, vo) -> {})).isZero();
         }
     }
 
     @Test
     void keyByKeyFallbackReadsTheSameEntries() {
         try (BpfMap hash = BpfMap.create(MapType.HASH, "t_gnk", 8, 8, 20_000);
-             BpfMap pcpu = BpfMap.create(MapType.PERCPU_HASH, "t_gnk_pcpu", 8, 8, 20_000)) {
+                BpfMap pcpu = BpfMap.create(MapType.PERCPU_HASH, "t_gnk_pcpu", 8, 8, 20_000)) {
             fill(hash, 10_000);
             fill(pcpu, 10_000);
             for (BpfMap map : new BpfMap[] {hash, pcpu}) {

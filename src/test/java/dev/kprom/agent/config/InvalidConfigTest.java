@@ -29,7 +29,8 @@ class InvalidConfigTest {
         String text = Files.readString(file);
         String expected = text.lines().findFirst().orElseThrow().replaceFirst("^# expect: ", "");
         // what parses is then checked against its object: opened, never loaded, so nothing can stay attached
-        ConfigException e = catchThrowableOfType(ConfigException.class,
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
                 () -> ProbeSetBinder.check(ConfigLoader.parseProbeSet("t", file.toString(), text, file.getParent())));
         assertThat(e).as("%s must be rejected", file).isNotNull();
         String where = file + ":" + expected;

@@ -8,9 +8,6 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.kprom.exporter.http.HttpOptions;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
-import dev.kprom.exporter.status.ProbeStatus;
-import dev.kprom.exporter.status.StatusSource;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -43,26 +40,80 @@ class WebSecurityTest {
     private static void openssl(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(String.join(" ", cmd) + "\n" + out).isZero();
     }
 
     @BeforeAll
     static void certificates() throws Exception {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=kprom-test-ca");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=kprom-test-ca");
         for (String who : new String[] {"server", "client"}) {
-            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=" + who);
+            openssl(
+                    "req",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    who + ".key",
+                    "-out",
+                    who + ".csr",
+                    "-subj",
+                    "/CN=" + who);
             Files.writeString(dir.resolve(who + ".ext"), "subjectAltName=IP:127.0.0.1\n");
-            openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-                    "-extfile", who + ".ext", "-out", who + ".crt");
+            openssl(
+                    "x509",
+                    "-req",
+                    "-in",
+                    who + ".csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    who + ".ext",
+                    "-out",
+                    who + ".crt");
         }
-        openssl("pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key", "-out", "client.p12", "-passout", "pass:test");
+        openssl(
+                "pkcs12",
+                "-export",
+                "-in",
+                "client.crt",
+                "-inkey",
+                "client.key",
+                "-out",
+                "client.p12",
+                "-passout",
+                "pass:test");
     }
 
     private static MetricsServer server(HttpOptions options) throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        Counter.builder().name("kprom_demo_total").help("demo").register(registry).inc();
+        Counter.builder()
+                .name("kprom_demo_total")
+                .help("demo")
+                .register(registry)
+                .inc();
         return MetricsServer.builder(registry)
                 .landing(new LandingPage("t", List.of(), options.tls() != null, options.auth() != null))
                 .options(options)
@@ -73,7 +124,8 @@ class WebSecurityTest {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
@@ -88,13 +140,21 @@ class WebSecurityTest {
         }
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .sslContext(ssl)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
-    private static HttpResponse<String> get(HttpClient client, String url, String user, String password) throws Exception {
+    private static HttpResponse<String> get(HttpClient client, String url, String user, String password)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
         if (user != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            b.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -105,7 +165,8 @@ class WebSecurityTest {
 
     @Test
     void servesOverTlsAndSaysSoOnTheLandingPage() throws Exception {
-        try (MetricsServer s = server(WebConfigLoader.load(web("tls_server_config: {cert_file: server.crt, key_file: server.key}\n")))) {
+        try (MetricsServer s = server(
+                WebConfigLoader.load(web("tls_server_config: {cert_file: server.crt, key_file: server.key}\n")))) {
             String base = "https://127.0.0.1:" + s.address().getPort();
             HttpResponse<String> r = get(client(false), base + "/metrics", null, null);
             assertThat(r.statusCode()).isEqualTo(200);
@@ -116,7 +177,10 @@ class WebSecurityTest {
 
     @Test
     void aRequiredClientCertificateIsRequired() throws Exception {
-        try (MetricsServer s = server(WebConfigLoader.load(web("""
+        try (MetricsServer s = server(
+                WebConfigLoader.load(
+                        web(
+                                """
                 tls_server_config:
                   cert_file: server.crt
                   key_file: server.key
@@ -139,17 +203,22 @@ class WebSecurityTest {
             HttpResponse<String> none = get(c, base + "/metrics", null, null);
             assertThat(none.statusCode()).isEqualTo(401);
             assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"kprom\"");
-            assertThat(get(c, base + "/metrics", "prometheus", "wrong").statusCode()).isEqualTo(401);
-            assertThat(get(c, base + "/metrics", "nobody", "s3cret").statusCode()).isEqualTo(401);
-            assertThat(get(c, base + "/metrics", "prometheus", "s3cret").statusCode()).isEqualTo(200);
-            assertThat(get(c, base + "/metrics", "prometheus", "s3cret").statusCode()).isEqualTo(200); // remembered
+            assertThat(get(c, base + "/metrics", "prometheus", "wrong").statusCode())
+                    .isEqualTo(401);
+            assertThat(get(c, base + "/metrics", "nobody", "s3cret").statusCode())
+                    .isEqualTo(401);
+            assertThat(get(c, base + "/metrics", "prometheus", "s3cret").statusCode())
+                    .isEqualTo(200);
+            assertThat(get(c, base + "/metrics", "prometheus", "s3cret").statusCode())
+                    .isEqualTo(200); // remembered
             assertThat(get(c, base + "/healthz", null, null).statusCode()).isEqualTo(200); // for orchestrators' probes
         }
     }
 
     @Test
     void everyErrorInTheWebConfigIsReportedWithItsLine() throws Exception {
-        Path bad = web("""
+        Path bad = web(
+                """
                 tls_server_config:
                   cert_file: missing.crt
                   client_auth_type: RequireAndVerifyClientCert
@@ -159,12 +228,16 @@ class WebSecurityTest {
                 colour: blue
                 """);
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> WebConfigLoader.load(bad));
-        assertThat(e.errors()).extracting(ConfigError::toString).containsExactly(
-                bad + ":1:1: tls_server_config.key_file: is required",
-                bad + ":1:1: tls_server_config.client_ca_file: is required to verify client certificates (client_auth_type RequireAndVerifyClientCert)",
-                bad + ":2:3: tls_server_config.cert_file: cannot read " + dir.resolve("missing.crt"),
-                bad + ":4:3: tls_server_config.min_version: must be TLS12 or TLS13 (got \"TLS10\")",
-                bad + ":6:3: basic_auth_users.alice: must be a bcrypt hash ($2y$..., e.g. from htpasswd -nBC 10 user)",
-                bad + ":7:1: colour: unknown key (known keys: basic_auth_users, tls_server_config)");
+        assertThat(e.errors())
+                .extracting(ConfigError::toString)
+                .containsExactly(
+                        bad + ":1:1: tls_server_config.key_file: is required",
+                        bad
+                                + ":1:1: tls_server_config.client_ca_file: is required to verify client certificates (client_auth_type RequireAndVerifyClientCert)",
+                        bad + ":2:3: tls_server_config.cert_file: cannot read " + dir.resolve("missing.crt"),
+                        bad + ":4:3: tls_server_config.min_version: must be TLS12 or TLS13 (got \"TLS10\")",
+                        bad
+                                + ":6:3: basic_auth_users.alice: must be a bcrypt hash ($2y$..., e.g. from htpasswd -nBC 10 user)",
+                        bad + ":7:1: colour: unknown key (known keys: basic_auth_users, tls_server_config)");
     }
 }

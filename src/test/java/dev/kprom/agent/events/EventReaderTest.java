@@ -31,7 +31,9 @@ class EventReaderTest {
 
     private BpfMap load(String program) {
         object = BpfObject.openFile(TestObjects.path("events_test.bpf.o"));
-        assertThat(object.setConstants(Map.of("target_tgid", ProcessHandle.current().pid()))).isEmpty();
+        assertThat(object.setConstants(
+                        Map.of("target_tgid", ProcessHandle.current().pid())))
+                .isEmpty();
         object.programs().forEach(p -> p.setAutoload(p.name().equals(program)));
         object.load();
         link = object.program(program).attachTracepoint("syscalls", "sys_enter_getppid");
@@ -120,9 +122,15 @@ class EventReaderTest {
             assertThat(checker.records()).isEqualTo(5000);
             assertThat(checker.bad).isZero();
             assertThat(reader.counts()).allSatisfy(c -> assertThat(c.lost()).isZero());
-            assertThat(reader.counts().stream().mapToLong(EventReader.RingCounts::received).sum()).isEqualTo(5000);
+            assertThat(reader.counts().stream()
+                            .mapToLong(EventReader.RingCounts::received)
+                            .sum())
+                    .isEqualTo(5000);
             // 72-byte records in an 8 KiB ring: most passes over the ring split a record at its end
-            assertThat(reader.rings().stream().mapToLong(r -> ((PerfRing) r).wrapped()).sum()).isGreaterThan(10);
+            assertThat(reader.rings().stream()
+                            .mapToLong(r -> ((PerfRing) r).wrapped())
+                            .sum())
+                    .isGreaterThan(10);
         }
         assertThat(bpfFailed()).isZero();
     }
@@ -147,9 +155,13 @@ class EventReaderTest {
                 }
                 TestLibC.getppid();
             });
-            LongSupplier accounted = () -> reader.counts().stream().mapToLong(c -> c.received() + c.lost()).sum();
+            LongSupplier accounted = () -> reader.counts().stream()
+                    .mapToLong(c -> c.received() + c.lost())
+                    .sum();
             awaitAtLeast(accounted, n + 1);
-            long lost = reader.counts().stream().mapToLong(EventReader.RingCounts::lost).sum();
+            long lost = reader.counts().stream()
+                    .mapToLong(EventReader.RingCounts::lost)
+                    .sum();
             assertThat(lost).isGreaterThan(n / 2);
             assertThat(accounted.getAsLong()).isEqualTo(n + 1);
             assertThat(lost).isEqualTo(bpfFailed());
@@ -203,7 +215,8 @@ class EventReaderTest {
         };
         try (EventReader reader = EventReader.ringBuffer(map, new EventReader.Options(64, FAST), checker)) {
             int sent = 0;
-            while (bpfFailed() == 0 && sent < 1000) { // the drain thread waits in the first record: fill the ring to the brim
+            while (bpfFailed() == 0
+                    && sent < 1000) { // the drain thread waits in the first record: fill the ring to the brim
                 TestLibC.getppid();
                 sent++;
             }
@@ -232,6 +245,8 @@ class EventReaderTest {
     }
 
     private static long liveThreadsNamed(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix) && t.isAlive()).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix) && t.isAlive())
+                .count();
     }
 }

@@ -17,7 +17,9 @@ class ErrnoTest {
     void exceptionsSayWhatAndErrno() {
         assertThat(BpfException.check(3, "x")).isEqualTo(3);
         BpfException e = new BpfException("read map execve_total of execve.bpf.o (bpf_map_lookup_batch)", Errno.EINVAL);
-        assertThat(e).hasMessage("read map execve_total of execve.bpf.o (bpf_map_lookup_batch): EINVAL (22): Invalid argument");
+        assertThat(e)
+                .hasMessage(
+                        "read map execve_total of execve.bpf.o (bpf_map_lookup_batch): EINVAL (22): Invalid argument");
         assertThat(e.errno()).isEqualTo(22);
     }
 }

@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +33,11 @@ class BuiltinProbeSetsTest {
     private static final Path PROBES = Path.of("config/probes");
 
     static Stream<String> shipped() throws Exception {
-        return Files.list(PROBES).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted();
+        return Files.list(PROBES)
+                .map(p -> p.getFileName().toString())
+                .filter(n -> n.endsWith(".yaml"))
+                .map(n -> n.substring(0, n.length() - ".yaml".length()))
+                .sorted();
     }
 
     private static ProbeSetLoader loader() {
@@ -45,17 +47,24 @@ class BuiltinProbeSetsTest {
     private static ProbeSetConfig builtin(String name, Map<String, Object> constants) {
         ProbeSetConfig c = ConfigLoader.loadProbeSet(name, PROBES);
         ProbeSetSpec s = c.spec();
-        return new ProbeSetConfig(c.name(), c.source(), c.baseDir(), new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics(), s.events()), c.text());
+        return new ProbeSetConfig(
+                c.name(),
+                c.source(),
+                c.baseDir(),
+                new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics(), s.events()),
+                c.text());
     }
 
     private static String scrape(ProbeSet set) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (MultiCollector c : set.collectors()) PrometheusTextFormatWriter.create().write(out, c.collect());
+        for (MultiCollector c : set.collectors())
+            PrometheusTextFormatWriter.create().write(out, c.collect());
         return out.toString(StandardCharsets.UTF_8);
     }
 
     private static double value(String text, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -70,8 +79,9 @@ class BuiltinProbeSetsTest {
             assertThat(set.choices()).isNotEmpty();
             assertThat(set.collectors()).isNotEmpty();
             for (MultiCollector c : set.collectors()) {
-                assertThat(c.collect().stream()).singleElement()
-                        .satisfies(s -> assertThat(s.getMetadata().getPrometheusName()).startsWith("kprom_"));
+                assertThat(c.collect().stream()).singleElement().satisfies(s -> assertThat(
+                                s.getMetadata().getPrometheusName())
+                        .startsWith("kprom_"));
             }
         }
     }
@@ -82,14 +92,17 @@ class BuiltinProbeSetsTest {
             assertThat(set.choices().get(0).chosen().program()).isEqualTo("rtp_sys_enter");
             String comm = comm("kps");
             String old = Thread.currentThread().getName();
-            Thread t = new Thread(() -> {
-                TestLibC.prctl(TestLibC.PR_SET_NAME, comm, 0, 0, 0);
-                for (int i = 0; i < 5000; i++) TestLibC.getppid();
-            }, "syscalls-test");
+            Thread t = new Thread(
+                    () -> {
+                        TestLibC.prctl(TestLibC.PR_SET_NAME, comm, 0, 0, 0);
+                        for (int i = 0; i < 5000; i++) TestLibC.getppid();
+                    },
+                    "syscalls-test");
             t.start();
             t.join();
             assertThat(Thread.currentThread().getName()).isEqualTo(old);
-            assertThat(value(scrape(set), "kprom_syscalls_total{comm=\"" + comm + "\",syscall=\"getppid\"}")).isEqualTo(5000);
+            assertThat(value(scrape(set), "kprom_syscalls_total{comm=\"" + comm + "\",syscall=\"getppid\"}"))
+                    .isEqualTo(5000);
         }
     }
 
@@ -97,7 +110,8 @@ class BuiltinProbeSetsTest {
     void runqueueLatencyCountsEveryWaitOfTheTargetProcess() throws Exception {
         long pid = ProcessHandle.current().pid();
         try (ProbeSet set = loader().load(builtin("runqueue_latency", Map.of("target_tgid", pid)))) {
-            assertThat(set.choices()).extracting(c -> c.chosen().program())
+            assertThat(set.choices())
+                    .extracting(c -> c.chosen().program())
                     .containsExactly("btf_sched_wakeup", "btf_sched_wakeup_new", "btf_sched_switch");
             String count = "kprom_runqueue_latency_seconds_count";
             double before = value(scrape(set), count);
@@ -107,8 +121,10 @@ class BuiltinProbeSetsTest {
             double waits = value(text, count) - before;
             // this thread's 200 wakeups, plus a bounded number from the JVM's other threads meanwhile
             assertThat(waits).isBetween((double) sleeps, sleeps * 20.0);
-            assertThat(text).contains("kprom_runqueue_latency_seconds_bucket{le=\"1.0E-9\"}",
-                    "kprom_runqueue_latency_seconds_bucket{le=\"+Inf\"}");
+            assertThat(text)
+                    .contains(
+                            "kprom_runqueue_latency_seconds_bucket{le=\"1.0E-9\"}",
+                            "kprom_runqueue_latency_seconds_bucket{le=\"+Inf\"}");
         }
     }
 
@@ -118,9 +134,11 @@ class BuiltinProbeSetsTest {
         boolean v1 = Files.isDirectory(memory) && Files.exists(memory.resolve("memory.limit_in_bytes"));
         Path root = v1 ? memory : Path.of("/sys/fs/cgroup");
         assertThat(v1 || Files.readString(root.resolve("cgroup.controllers")).contains("memory"))
-                .as("a memory cgroup controller to make an OOM kill in").isTrue();
+                .as("a memory cgroup controller to make an OOM kill in")
+                .isTrue();
         String comm = comm("kpo");
-        Path hog = Files.copy(Path.of("/usr/bin/tail"), dir.resolve(comm)); // tail /dev/zero: memory grows, no newline ever
+        Path hog = Files.copy(
+                Path.of("/usr/bin/tail"), dir.resolve(comm)); // tail /dev/zero: memory grows, no newline ever
         Path cgroup = Files.createDirectory(root.resolve("kprom-test-" + comm));
         try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("oomkill", PROBES))) {
             Files.writeString(cgroup.resolve(v1 ? "memory.limit_in_bytes" : "memory.max"), Long.toString(32L << 20));
@@ -128,11 +146,18 @@ class BuiltinProbeSetsTest {
             else if (Files.exists(cgroup.resolve("memory.memsw.limit_in_bytes"))) {
                 Files.writeString(cgroup.resolve("memory.memsw.limit_in_bytes"), Long.toString(32L << 20));
             }
-            Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + hog + " /dev/zero")
-                    .redirectErrorStream(true).start();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the hog was not OOM-killed within 60 s").isTrue();
+            Process p = new ProcessBuilder(
+                            "sh",
+                            "-c",
+                            "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + hog + " /dev/zero")
+                    .redirectErrorStream(true)
+                    .start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                    .as("the hog was not OOM-killed within 60 s")
+                    .isTrue();
             assertThat(p.exitValue()).isEqualTo(128 + 9); // SIGKILL from the OOM killer
-            assertThat(value(scrape(set), "kprom_oom_kills_total{comm=\"" + comm + "\"}")).isEqualTo(1);
+            assertThat(value(scrape(set), "kprom_oom_kills_total{comm=\"" + comm + "\"}"))
+                    .isEqualTo(1);
         } finally {
             for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
                 try {
@@ -145,7 +170,9 @@ class BuiltinProbeSetsTest {
     }
 
     private static void sh(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("sh", "-c", command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
@@ -172,10 +199,13 @@ class BuiltinProbeSetsTest {
             String text = scrape(set);
             // Java's sockets are dual-stack AF_INET6 ones: the kernel reports family 10 and the IPv4-mapped
             // address ::ffff:10.201.7.2, which inet_ip prints as the IPv4 address it is.
-            double n = value(text, "kprom_tcp_retransmits_total{daddr=\"" + peer + "\",dport=\"" + port + "\",family=\"ipv6\"}");
+            double n = value(
+                    text, "kprom_tcp_retransmits_total{daddr=\"" + peer + "\",dport=\"" + port + "\",family=\"ipv6\"}");
             assertThat(n).as("%s\n%s", set.choices(), text).isBetween(1.0, 3.0);
         } finally {
-            new ProcessBuilder("sh", "-c", "ip link del " + ns + "a; ip netns del " + ns).start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("sh", "-c", "ip link del " + ns + "a; ip netns del " + ns)
+                    .start()
+                    .waitFor(30, TimeUnit.SECONDS);
         }
     }
 
@@ -190,7 +220,9 @@ class BuiltinProbeSetsTest {
         assertThat(attach.waitFor()).isZero();
         String disk = Path.of(device).getFileName().toString();
         try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("block_io_latency", PROBES))) {
-            assertThat(set.choices()).extracting(c -> c.chosen().program()).containsExactly("btf_block_rq_issue", "btf_block_rq_complete");
+            assertThat(set.choices())
+                    .extracting(c -> c.chosen().program())
+                    .containsExactly("btf_block_rq_issue", "btf_block_rq_complete");
             String count = "kprom_block_io_latency_seconds_count{disk=\"" + disk + "\",op=\"read\"}";
             double before = value(scrape(set), count);
             int reads = 300;

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @BpfTest
 class UnseenObjectTest {
-    private static final String SOURCE = """
+    private static final String SOURCE =
+            """
             #include "vmlinux.h"
             #include <bpf/bpf_helpers.h>
 
@@ -96,25 +97,39 @@ class UnseenObjectTest {
         Path c = Files.writeString(dir.resolve("unseen.bpf.c"), SOURCE);
         object = dir.resolve("unseen.bpf.o");
         String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "x86";
-        Process clang = new ProcessBuilder("clang", "-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_" + arch,
-                "-I" + Path.of("target/bpf").toAbsolutePath(), "-c", c.toString(), "-o", object.toString())
-                .redirectErrorStream(true).start();
+        Process clang = new ProcessBuilder(
+                        "clang",
+                        "-target",
+                        "bpf",
+                        "-O2",
+                        "-g",
+                        "-D__TARGET_ARCH_" + arch,
+                        "-I" + Path.of("target/bpf").toAbsolutePath(),
+                        "-c",
+                        c.toString(),
+                        "-o",
+                        object.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(clang.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(clang.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(clang.exitValue()).as(out).isZero();
     }
 
     private static ProbeSetConfig probeSet(String constants, String metrics) {
-        String yaml = "object: " + object + "\n" + constants + """
+        String yaml = "object: " + object + "\n" + constants
+                + """
                 programs:
                   - name: getppid
                     attach: [{program: on_getppid, tracepoint: syscalls/sys_enter_getppid}]
                 metrics:
-                """ + metrics;
+                """
+                + metrics;
         return ConfigLoader.parseProbeSet("unseen", "unseen.yaml", yaml, null);
     }
 
-    private static final String METRICS = """
+    private static final String METRICS =
+            """
               counters:
                 - name: getppid_calls_total
                   help: calls, from struct field calls.
@@ -163,25 +178,29 @@ class UnseenObjectTest {
     void exportsTheRightValueForEveryKeyFromBtfLayouts() throws Exception {
         int tid = TestLibC.gettid();
         ProbeSetConfig config = probeSet("constants: {target_tid: " + tid + ", tag: kprom}\n", METRICS);
-        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
+        ProbeSetLoader loader =
+                new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
         try (ProbeSet set = loader.load(config)) {
             int n = 321;
             for (int i = 0; i < n; i++) TestLibC.getppid();
             String text = scrape(set.collectors());
             String t = "tid=\"" + tid + "\"";
-            assertThat(text).contains(
-                    "kprom_getppid_calls_total{kind=\"7\",tag=\"kprom\"," + t + "} " + n + ".0\n",
-                    "kprom_getppid_weight_total{" + t + "} " + (10 * n) + ".0\n",
-                    "kprom_getppid_last_len{tag=\"kprom\"} 5.0\n",
-                    "kprom_getppid_size_bucket{" + t + ",le=\"1.0\"} 0\n",
-                    "kprom_getppid_size_bucket{" + t + ",le=\"4.0\"} 0\n",
-                    "kprom_getppid_size_bucket{" + t + ",le=\"8.0\"} " + n + "\n",
-                    "kprom_getppid_size_bucket{" + t + ",le=\"16.0\"} " + n + "\n",
-                    "kprom_getppid_size_bucket{" + t + ",le=\"+Inf\"} " + n + "\n",
-                    "kprom_getppid_size_count{" + t + "} " + n + "\n");
+            assertThat(text)
+                    .contains(
+                            "kprom_getppid_calls_total{kind=\"7\",tag=\"kprom\"," + t + "} " + n + ".0\n",
+                            "kprom_getppid_weight_total{" + t + "} " + (10 * n) + ".0\n",
+                            "kprom_getppid_last_len{tag=\"kprom\"} 5.0\n",
+                            "kprom_getppid_size_bucket{" + t + ",le=\"1.0\"} 0\n",
+                            "kprom_getppid_size_bucket{" + t + ",le=\"4.0\"} 0\n",
+                            "kprom_getppid_size_bucket{" + t + ",le=\"8.0\"} " + n + "\n",
+                            "kprom_getppid_size_bucket{" + t + ",le=\"16.0\"} " + n + "\n",
+                            "kprom_getppid_size_bucket{" + t + ",le=\"+Inf\"} " + n + "\n",
+                            "kprom_getppid_size_count{" + t + "} " + n + "\n");
             // per-CPU split: one series per possible CPU, adding up to n
             List<Double> perCpu = new ArrayList<>();
-            for (String line : text.lines().filter(l -> l.startsWith("kprom_getppid_hits{")).toList()) {
+            for (String line : text.lines()
+                    .filter(l -> l.startsWith("kprom_getppid_hits{"))
+                    .toList()) {
                 perCpu.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }
             assertThat(perCpu).hasSize(Runtime.getRuntime().availableProcessors());
@@ -191,7 +210,9 @@ class UnseenObjectTest {
 
     @Test
     void mismatchesAgainstTheObjectAreAllReportedWithTheirLines() {
-        ProbeSetConfig config = probeSet("constants: {target_pid: 1, tag: waytoolongforeight}\n", """
+        ProbeSetConfig config = probeSet(
+                "constants: {target_pid: 1, tag: waytoolongforeight}\n",
+                """
                   counters:
                     - name: calls_total
                       help: h
@@ -203,9 +224,12 @@ class UnseenObjectTest {
                       help: h
                       labels: [{name: x, size: 4, decoders: [{name: uint}]}]
                 """);
-        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
-        assertThatThrownBy(() -> loader.load(config)).isInstanceOf(ConfigException.class)
-                .hasMessage("""
+        ProbeSetLoader loader =
+                new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
+        assertThatThrownBy(() -> loader.load(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        """
                         unseen.yaml:2:13: constants.target_pid: unseen.bpf.o has no const volatile "target_pid" (it has: target_tid, tag)
                         unseen.yaml:2:28: constants.tag: needs at most 7 bytes and a NUL in its char[8] (got "waytoolongforeight")
                         unseen.yaml:8:7: metrics.counters[0].name: unseen.bpf.o has no map "calls_total" (it has: calls, hits, sizes)
@@ -214,7 +238,9 @@ class UnseenObjectTest {
 
     @Test
     void metricMismatchesAreReportedTogether() {
-        ProbeSetConfig config = probeSet("", """
+        ProbeSetConfig config = probeSet(
+                "",
+                """
                   counters:
                     - name: calls_total
                       help: h
@@ -226,9 +252,12 @@ class UnseenObjectTest {
                       help: h
                       labels: [{name: x, size: 4, decoders: [{name: uint}]}]
                 """);
-        ProbeSetLoader loader = new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
-        assertThatThrownBy(() -> loader.load(config)).isInstanceOf(ConfigException.class)
-                .hasMessage("""
+        ProbeSetLoader loader =
+                new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
+        assertThatThrownBy(() -> loader.load(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        """
                         unseen.yaml:7:7: metrics.counters[0].name: unseen.bpf.o has no map "calls_total" (it has: calls, hits, sizes)
                         unseen.yaml:13:7: metrics.counters[1].name: unseen.bpf.o has no map "nothing_total" (it has: calls, hits, sizes)""");
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class KeyCacheTest {
     /** {@code n} keys of {@code size} bytes, key i filled from i so that keys differ in their last byte too. */
@@ -40,7 +40,8 @@ class KeyCacheTest {
         long[] forward = new long[n];
         for (int i = 0; i < n; i++) forward[i] = cacheFind(cache, b, i, size);
         cache.startRead();
-        for (int i = n - 1; i >= 0; i--) assertThat(cacheFind(cache, b, i, size)).isEqualTo(forward[i]);
+        for (int i = n - 1; i >= 0; i--)
+            assertThat(cacheFind(cache, b, i, size)).isEqualTo(forward[i]);
         assertThat(cache.size()).isEqualTo(distinct);
     }
 
@@ -86,6 +87,8 @@ class KeyCacheTest {
         KeyCache cache = new KeyCache(4, 5);
         cache.startRead();
         cache.find(keys(1, 4), 0);
-        assertThatThrownBy(() -> cache.put(-1)).isInstanceOf(IllegalArgumentException.class).hasMessage("negative payload -1");
+        assertThatThrownBy(() -> cache.put(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("negative payload -1");
     }
 }

@@ -6,31 +6,33 @@ import static dev.kprom.testing.Specs.metric;
 import static dev.kprom.testing.Specs.regexp;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kprom.exporter.spec.MetricKind;
-
-import dev.kprom.testing.FakeMap;
-import dev.kprom.exporter.source.MapSource;
-import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.layout.MetricLayout;
-import java.util.ArrayList;
+import dev.kprom.exporter.source.EntryVisitor;
+import dev.kprom.exporter.source.MapSource;
+import dev.kprom.exporter.spec.MetricKind;
+import dev.kprom.exporter.spec.MetricSpec;
+import dev.kprom.testing.FakeMap;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import dev.kprom.exporter.source.EntryVisitor;
 import org.junit.jupiter.api.Test;
 
 class MapMetricCollectorTest {
-    private static final MetricSpec EXECVE = metric("execve_total").help("execve() calls.")
-            .label("uid", 4, "uint").label("comm", 16, "string").build();
+    private static final MetricSpec EXECVE = metric("execve_total")
+            .help("execve() calls.")
+            .label("uid", 4, "uint")
+            .label("comm", 16, "string")
+            .build();
 
     private static MapMetricCollector collector(MetricKind kind, MetricSpec spec, MapSource map) {
         List<LayoutError> errors = new ArrayList<>();
@@ -51,7 +53,9 @@ class MapMetricCollectorTest {
                 .put(0, "bash", 3, 4)
                 .put(1000, "make", 0, 1)
                 .put(0, "bash\0stale-tail", 10, 0); // same labels after decoding: summed
-        assertThat(text(collector(MetricKind.COUNTER, EXECVE, map).collect())).isEqualTo("""
+        assertThat(text(collector(MetricKind.COUNTER, EXECVE, map).collect()))
+                .isEqualTo(
+                        """
                 # HELP kprom_execve_total execve() calls.
                 # TYPE kprom_execve_total counter
                 kprom_execve_total{comm="bash",uid="0"} 17.0
@@ -62,26 +66,28 @@ class MapMetricCollectorTest {
     @Test
     void countsAboveLongMaxStayUnsigned() throws Exception {
         FakeMap map = FakeMap.execve(1).put(0, "x", -1L); // 2^64 - 1
-        assertThat(text(collector(MetricKind.COUNTER, EXECVE, map).collect())).contains("kprom_execve_total{comm=\"x\",uid=\"0\"} 1.8446744073709552E19");
+        assertThat(text(collector(MetricKind.COUNTER, EXECVE, map).collect()))
+                .contains("kprom_execve_total{comm=\"x\",uid=\"0\"} 1.8446744073709552E19");
     }
-
 
     @Test
     void seriesPastMaxSeriesAreDroppedAndReported() throws Exception {
         FakeMap map = FakeMap.execve(1);
         for (int uid = 0; uid < 10; uid++) map.put(uid, "x", 1);
-        MetricSpec limited = metric("execve_total").labels(EXECVE.labels()).maxSeries(4).build();
+        MetricSpec limited =
+                metric("execve_total").labels(EXECVE.labels()).maxSeries(4).build();
         long[] dropped = {0};
         List<LayoutError> errors = new ArrayList<>();
-        MapMetricCollector c = new MapMetricCollector(MetricKind.COUNTER, limited, LayoutBinder.bind(limited, "m", map, errors), map,
-                new CollectObserver() {
+        MapMetricCollector c = new MapMetricCollector(
+                MetricKind.COUNTER, limited, LayoutBinder.bind(limited, "m", map, errors), map, new CollectObserver() {
                     @Override
                     public void dropped(String metric, long n) {
                         assertThat(metric).isEqualTo("kprom_execve");
                         dropped[0] += n;
                     }
                 });
-        assertThat(text(c.collect()).lines().filter(l -> l.startsWith("kprom_execve_total{"))).hasSize(4);
+        assertThat(text(c.collect()).lines().filter(l -> l.startsWith("kprom_execve_total{")))
+                .hasSize(4);
         assertThat(dropped[0]).isEqualTo(6);
     }
 
@@ -94,9 +100,14 @@ class MapMetricCollectorTest {
                 .put(FakeMap.key().string("bash", 16).u32(3), 0, 4)
                 .put(FakeMap.key().string("bash", 16).u32(9), 8, 0) // past max: counted in +Inf only
                 .put(FakeMap.key().string("make", 16).u32(2), 5, 0);
-        MetricSpec spec = metric("latency_seconds").label("comm", 16, "string").label(label("slot").size(4))
-                .buckets(exp2(0, 3)).build();
-        assertThat(text(collector(MetricKind.HISTOGRAM, spec, map).collect())).isEqualTo("""
+        MetricSpec spec = metric("latency_seconds")
+                .label("comm", 16, "string")
+                .label(label("slot").size(4))
+                .buckets(exp2(0, 3))
+                .build();
+        assertThat(text(collector(MetricKind.HISTOGRAM, spec, map).collect()))
+                .isEqualTo(
+                        """
                 # HELP kprom_latency_seconds h
                 # TYPE kprom_latency_seconds histogram
                 kprom_latency_seconds_bucket{comm="bash",le="1.0"} 1
@@ -117,8 +128,11 @@ class MapMetricCollectorTest {
     @Test
     void gaugesAndPerCpuSplit() throws Exception {
         FakeMap map = FakeMap.execve(2).put(0, "a", 3, 4);
-        MetricSpec split = metric("running").labels(EXECVE.labels()).perCpu("split").build();
-        assertThat(text(collector(MetricKind.GAUGE, split, map).collect())).isEqualTo("""
+        MetricSpec split =
+                metric("running").labels(EXECVE.labels()).perCpu("split").build();
+        assertThat(text(collector(MetricKind.GAUGE, split, map).collect()))
+                .isEqualTo(
+                        """
                 # HELP kprom_running h
                 # TYPE kprom_running gauge
                 kprom_running{comm="a",cpu="0",uid="0"} 3.0
@@ -132,7 +146,9 @@ class MapMetricCollectorTest {
         MapMetricCollector c = collector(MetricKind.COUNTER, EXECVE, map);
         assertThat(text(c.collect())).contains("{comm=\"make\",uid=\"1000\"} 2.0");
         map.set(0, 5).remove(1).put(7, "cron", 9); // sshd moves to make's place: found by the table, not the order
-        assertThat(text(c.collect())).isEqualTo("""
+        assertThat(text(c.collect()))
+                .isEqualTo(
+                        """
                 # HELP kprom_execve_total execve() calls.
                 # TYPE kprom_execve_total counter
                 kprom_execve_total{comm="bash",uid="0"} 5.0
@@ -146,15 +162,18 @@ class MapMetricCollectorTest {
 
     @Test
     void filteredAndUndecodableKeysStaySoAcrossScrapes() throws Exception {
-        MetricSpec spec = metric("execve_total").label("uid", 4, "uint")
-                .label(label("comm").size(16).decoders("string").decoder(regexp("^(bash|make)$"))).build();
+        MetricSpec spec = metric("execve_total")
+                .label("uid", 4, "uint")
+                .label(label("comm").size(16).decoders("string").decoder(regexp("^(bash|make)$")))
+                .build();
         FakeMap map = FakeMap.execve(1).put(0, "bash", 1).put(0, "vim", 2).put(0, "make", 3);
         MapMetricCollector c = collector(MetricKind.COUNTER, spec, map);
         for (int scrape = 0; scrape < 3; scrape++) {
             map.set(0, scrape + 1L);
-            assertThat(text(c.collect()).lines().filter(l -> l.startsWith("kprom_"))).containsExactly(
-                    "kprom_execve_total{comm=\"bash\",uid=\"0\"} " + (scrape + 1) + ".0",
-                    "kprom_execve_total{comm=\"make\",uid=\"0\"} 3.0");
+            assertThat(text(c.collect()).lines().filter(l -> l.startsWith("kprom_")))
+                    .containsExactly(
+                            "kprom_execve_total{comm=\"bash\",uid=\"0\"} " + (scrape + 1) + ".0",
+                            "kprom_execve_total{comm=\"make\",uid=\"0\"} 3.0");
         }
     }
 
@@ -179,8 +198,8 @@ class MapMetricCollectorTest {
         CountDownLatch gate = new CountDownLatch(1);
         FakeMap map = gated(gate);
         List<LayoutError> errors = new ArrayList<>();
-        MapMetricCollector c = new MapMetricCollector(MetricKind.COUNTER, EXECVE, LayoutBinder.bind(EXECVE, "m", map, errors), map,
-                new CollectObserver() {
+        MapMetricCollector c = new MapMetricCollector(
+                MetricKind.COUNTER, EXECVE, LayoutBinder.bind(EXECVE, "m", map, errors), map, new CollectObserver() {
                     @Override
                     public void timedOut(String metric) {
                         timedOut.add(metric);
@@ -210,7 +229,8 @@ class MapMetricCollectorTest {
             for (int i = 0; i < 3; i++) scrapes.add(pool.submit(() -> text(c.collect())));
             Thread.sleep(200); // let all three reach the read before it can finish
             gate.countDown();
-            for (Future<String> f : scrapes) assertThat(f.get(5, TimeUnit.SECONDS)).contains("kprom_execve_total{comm=\"slow\",uid=\"0\"} 1.0");
+            for (Future<String> f : scrapes)
+                assertThat(f.get(5, TimeUnit.SECONDS)).contains("kprom_execve_total{comm=\"slow\",uid=\"0\"} 1.0");
         } finally {
             pool.shutdownNow();
         }

@@ -39,9 +39,13 @@ class EventStreamTest {
     private static EventStreamSpec spec(Integer maxSeries) {
         MetricBuilder requests = metric("requests_total").label(label("port"));
         if (maxSeries != null) requests.maxSeries(maxSeries);
-        return events("events").field(field("port", 4, 4, "uint")).field(field("latency_ns", 8))
+        return events("events")
+                .field(field("port", 4, 4, "uint"))
+                .field(field("latency_ns", 8))
                 .counter(requests)
-                .histogram(metric("latency_seconds").value(valueField("latency_ns")).buckets(exp2(0, 4)))
+                .histogram(metric("latency_seconds")
+                        .value(valueField("latency_ns"))
+                        .buckets(exp2(0, 4)))
                 .build();
     }
 
@@ -69,15 +73,21 @@ class EventStreamTest {
         send(stream, 1, 443, 16);
         send(stream, 0, 443, 1000);
         String text = render(stream);
-        assertThat(text).contains("kprom_requests_total{port=\"80\"} 2.0\n", "kprom_requests_total{port=\"443\"} 2.0\n",
-                "kprom_latency_seconds_bucket{le=\"1.0\"} 1\n", "kprom_latency_seconds_bucket{le=\"4.0\"} 2\n",
-                "kprom_latency_seconds_bucket{le=\"16.0\"} 3\n", "kprom_latency_seconds_bucket{le=\"+Inf\"} 4\n");
+        assertThat(text)
+                .contains(
+                        "kprom_requests_total{port=\"80\"} 2.0\n",
+                        "kprom_requests_total{port=\"443\"} 2.0\n",
+                        "kprom_latency_seconds_bucket{le=\"1.0\"} 1\n",
+                        "kprom_latency_seconds_bucket{le=\"4.0\"} 2\n",
+                        "kprom_latency_seconds_bucket{le=\"16.0\"} 3\n",
+                        "kprom_latency_seconds_bucket{le=\"+Inf\"} 4\n");
         assertThat(stream.decodeErrors()).isZero();
     }
 
     @Test
     void aRecordTooShortForTheLayoutIsCountedNotCounted() throws Exception {
-        EventStream stream = EventStreamBinder.bind(spec(null), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
+        EventStream stream =
+                EventStreamBinder.bind(spec(null), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
         stream.record(0, ByteBuffer.allocate(12), 0, 12);
         assertThat(stream.decodeErrors()).isEqualTo(1);
         assertThat(render(stream)).doesNotContain("kprom_requests_total{");
@@ -85,11 +95,13 @@ class EventStreamTest {
 
     @Test
     void keysPastTheSeriesLimitAreDroppedAndReported() throws Exception {
-        EventStream stream = EventStreamBinder.bind(spec(2), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
+        EventStream stream =
+                EventStreamBinder.bind(spec(2), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
         for (int port = 1; port <= 5; port++) send(stream, 0, port, 1);
         send(stream, 0, 1, 1);
         String text = render(stream);
-        assertThat(text).contains("kprom_requests_total{port=\"1\"} 2.0\n", "kprom_requests_total{port=\"2\"} 1.0\n")
+        assertThat(text)
+                .contains("kprom_requests_total{port=\"1\"} 2.0\n", "kprom_requests_total{port=\"2\"} 1.0\n")
                 .doesNotContain("port=\"3\"");
         assertThat(dropped).containsExactly("requests_total=3");
         render(stream);
@@ -98,25 +110,38 @@ class EventStreamTest {
 
     @Test
     void labelsMustNameRecordFieldsThatHaveDecoders() {
-        EventStreamSpec bad = events("events").field(field("port", 4))
-                .counter(metric("requests_total").label(label("port")).label(label("host").decoders("uint")))
+        EventStreamSpec bad = events("events")
+                .field(field("port", 4))
+                .counter(metric("requests_total")
+                        .label(label("port"))
+                        .label(label("host").decoders("uint")))
                 .build();
         List<LayoutError> errors = new ArrayList<>();
-        assertThat(EventStreamBinder.bind(bad, "events[0]", Optional.empty(), 1, observer, errors)).isNull();
-        assertThat(errors).extracting(LayoutError::path, LayoutError::message).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("events[0].counters[0].labels[0].decoders",
-                        "at least one decoder is required (here or in the stream's fields)"),
-                org.assertj.core.groups.Tuple.tuple("events[0].counters[0].labels[1].name", "the record has no field \"host\" (fields: port)"));
+        assertThat(EventStreamBinder.bind(bad, "events[0]", Optional.empty(), 1, observer, errors))
+                .isNull();
+        assertThat(errors)
+                .extracting(LayoutError::path, LayoutError::message)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "events[0].counters[0].labels[0].decoders",
+                                "at least one decoder is required (here or in the stream's fields)"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "events[0].counters[0].labels[1].name",
+                                "the record has no field \"host\" (fields: port)"));
     }
 
     @Test
     void bucketIndexesMatchWhatABpfProgramWouldCompute() {
         BucketSpec exp2 = exp2(0, 64);
-        assertThat(List.of(0L, 1L, 2L, 3L, 4L, 5L, 1024L, 1025L, -1L).stream().map(exp2::indexOf).toList())
+        assertThat(List.of(0L, 1L, 2L, 3L, 4L, 5L, 1024L, 1025L, -1L).stream()
+                        .map(exp2::indexOf)
+                        .toList())
                 .containsExactly(0L, 0L, 1L, 2L, 2L, 3L, 10L, 11L, 64L);
         BucketSpec zero = new BucketSpec("exp2_zero", 0, 64, null, null);
-        assertThat(List.of(0L, 1L, 2L, 3L, 4L).stream().map(zero::indexOf).toList()).containsExactly(0L, 1L, 2L, 3L, 3L);
+        assertThat(List.of(0L, 1L, 2L, 3L, 4L).stream().map(zero::indexOf).toList())
+                .containsExactly(0L, 1L, 2L, 3L, 3L);
         BucketSpec fixed = fixed(10.0, 100.0);
-        assertThat(List.of(5L, 10L, 11L, 1000L).stream().map(fixed::indexOf).toList()).containsExactly(0L, 0L, 1L, 2L);
+        assertThat(List.of(5L, 10L, 11L, 1000L).stream().map(fixed::indexOf).toList())
+                .containsExactly(0L, 0L, 1L, 2L);
     }
 }

@@ -3,7 +3,6 @@ package dev.kprom.exporter.http;
 import static dev.kprom.testing.Specs.events;
 import static dev.kprom.testing.Specs.field;
 import static dev.kprom.testing.Specs.metric;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.exporter.collect.CollectObserver;
@@ -23,8 +22,12 @@ import org.junit.jupiter.api.Test;
 /** A client following a stream: lines in record order, and a bounded backlog when it does not keep up. */
 class EventSubscriberTest {
     private static EventStream stream() {
-        EventStreamSpec spec = events("events").field(field("port", 4, "uint")).counter(metric("requests_total")).build();
-        return EventStreamBinder.bind(spec, "events[0]", Optional.empty(), 1, CollectObserver.IGNORE, new ArrayList<>());
+        EventStreamSpec spec = events("events")
+                .field(field("port", 4, "uint"))
+                .counter(metric("requests_total"))
+                .build();
+        return EventStreamBinder.bind(
+                spec, "events[0]", Optional.empty(), 1, CollectObserver.IGNORE, new ArrayList<>());
     }
 
     private static void send(EventSubscriber s, int port) {
@@ -49,14 +52,17 @@ class EventSubscriberTest {
         send(s, 80);
         send(s, 443);
         channel.runPendingTasks();
-        assertThat(written(channel)).isEqualTo("{\"map\":\"events\",\"cpu\":0,\"port\":\"80\"}\n{\"map\":\"events\",\"cpu\":0,\"port\":\"443\"}\n");
+        assertThat(written(channel))
+                .isEqualTo(
+                        "{\"map\":\"events\",\"cpu\":0,\"port\":\"80\"}\n{\"map\":\"events\",\"cpu\":0,\"port\":\"443\"}\n");
     }
 
     @Test
     void aClientThatFallsBehindLosesRecordsPastTheBacklogAndIsToldHowMany() {
         EmbeddedChannel channel = new EmbeddedChannel();
         EventSubscriber s = new EventSubscriber(channel, stream());
-        for (int i = 0; i < EventSubscriber.MAX_QUEUED + 7; i++) send(s, i); // the event loop has not run: nothing sent yet
+        for (int i = 0; i < EventSubscriber.MAX_QUEUED + 7; i++)
+            send(s, i); // the event loop has not run: nothing sent yet
         channel.runPendingTasks();
         List<String> lines = written(channel).lines().toList();
         assertThat(lines).hasSize(EventSubscriber.MAX_QUEUED + 1);
@@ -64,6 +70,7 @@ class EventSubscriberTest {
         assertThat(lines.get(lines.size() - 1)).isEqualTo("{\"map\":\"events\",\"dropped\":7}");
         send(s, 1);
         channel.runPendingTasks();
-        assertThat(written(channel)).isEqualTo("{\"map\":\"events\",\"cpu\":0,\"port\":\"1\"}\n"); // caught up: nothing dropped
+        assertThat(written(channel))
+                .isEqualTo("{\"map\":\"events\",\"cpu\":0,\"port\":\"1\"}\n"); // caught up: nothing dropped
     }
 }

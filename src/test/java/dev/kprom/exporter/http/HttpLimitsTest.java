@@ -2,9 +2,6 @@ package dev.kprom.exporter.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kprom.exporter.status.ProbeStatus;
-import dev.kprom.exporter.status.StatusSource;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +12,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +83,8 @@ class HttpLimitsTest {
             s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
             long t0 = System.nanoTime();
             assertThat(readToClose(s.getInputStream())).isEmpty(); // closed, not answered, not left open
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(300), Duration.ofMillis(2500));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .isBetween(Duration.ofMillis(300), Duration.ofMillis(2500));
         }
     }
 
@@ -104,11 +101,16 @@ class HttpLimitsTest {
 
     @Test
     void connectionsOverTheCapAreRefused() throws Exception {
-        try (Socket a = connect(); Socket b = connect(); Socket c = connect(); Socket d = connect()) {
+        try (Socket a = connect();
+                Socket b = connect();
+                Socket c = connect();
+                Socket d = connect()) {
             Thread.sleep(200);
             // the fourth is closed at once: reading gives end of stream, not a timeout
             assertThat(d.getInputStream().read()).isEqualTo(-1);
-            a.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            a.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
             assertThat(readToClose(a.getInputStream())).startsWith("HTTP/1.1 200 ");
         }
     }

@@ -39,11 +39,12 @@ public final class Kallsyms {
         Set<String> names = new LinkedHashSet<>();
         names.add(target);
         if (target.startsWith("sys_")) {
-            String prefix = switch (arch) {
-                case "amd64", "x86_64" -> "__x64_";
-                case "aarch64", "arm64" -> "__arm64_";
-                default -> "";
-            };
+            String prefix =
+                    switch (arch) {
+                        case "amd64", "x86_64" -> "__x64_";
+                        case "aarch64", "arm64" -> "__arm64_";
+                        default -> "";
+                    };
             if (!prefix.isEmpty()) names.add(prefix + target);
             names.add("__se_" + target);
             names.add("__" + target);

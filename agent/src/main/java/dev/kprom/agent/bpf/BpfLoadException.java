@@ -14,7 +14,8 @@ public final class BpfLoadException extends RuntimeException {
         super(new BpfException(what, errno, logTail).getMessage());
         this.program = program;
         this.errno = errno;
-        this.summary = new BpfException(what, errno).getMessage() + (verdict == null ? "" : " (verifier: " + verdict + ")");
+        this.summary =
+                new BpfException(what, errno).getMessage() + (verdict == null ? "" : " (verifier: " + verdict + ")");
     }
 
     /** One line: what failed, the errno, and the verifier's verdict when there is one. */

@@ -15,7 +15,8 @@ import java.util.Optional;
  * own with {@link #create} (owning its fd, closed by {@link #close()}).
  */
 public final class BpfMap implements AutoCloseable {
-    private static final int POSSIBLE_CPUS = BpfException.check(Libbpf.libbpf_num_possible_cpus(), "libbpf_num_possible_cpus");
+    private static final int POSSIBLE_CPUS =
+            BpfException.check(Libbpf.libbpf_num_possible_cpus(), "libbpf_num_possible_cpus");
 
     private final String owner;
     private final String name;
@@ -30,8 +31,19 @@ public final class BpfMap implements AutoCloseable {
     private final Pointer handle;
     private int fd;
 
-    private BpfMap(BpfObject object, Pointer handle, String owner, String name, MapType type, int keySize, int valueSize,
-                   int maxEntries, int fd, boolean ownsFd, Optional<List<Field>> keyFields, Optional<List<Field>> valueFields) {
+    private BpfMap(
+            BpfObject object,
+            Pointer handle,
+            String owner,
+            String name,
+            MapType type,
+            int keySize,
+            int valueSize,
+            int maxEntries,
+            int fd,
+            boolean ownsFd,
+            Optional<List<Field>> keyFields,
+            Optional<List<Field>> valueFields) {
         this.object = object;
         this.handle = handle;
         this.keyFields = keyFields;
@@ -47,19 +59,45 @@ public final class BpfMap implements AutoCloseable {
     }
 
     static BpfMap of(BpfObject object, Pointer map, BtfTypes btf) {
-        Optional<List<Field>> key = btf == null ? Optional.empty() : btf.structFields(Libbpf.bpf_map__btf_key_type_id(map));
-        Optional<List<Field>> value = btf == null ? Optional.empty() : btf.structFields(Libbpf.bpf_map__btf_value_type_id(map));
-        return new BpfMap(object, map, object.name(), Libbpf.bpf_map__name(map), MapType.of(Libbpf.bpf_map__type(map)),
-                Libbpf.bpf_map__key_size(map), Libbpf.bpf_map__value_size(map), Libbpf.bpf_map__max_entries(map),
-                -1, false, key, value);
+        Optional<List<Field>> key =
+                btf == null ? Optional.empty() : btf.structFields(Libbpf.bpf_map__btf_key_type_id(map));
+        Optional<List<Field>> value =
+                btf == null ? Optional.empty() : btf.structFields(Libbpf.bpf_map__btf_value_type_id(map));
+        return new BpfMap(
+                object,
+                map,
+                object.name(),
+                Libbpf.bpf_map__name(map),
+                MapType.of(Libbpf.bpf_map__type(map)),
+                Libbpf.bpf_map__key_size(map),
+                Libbpf.bpf_map__value_size(map),
+                Libbpf.bpf_map__max_entries(map),
+                -1,
+                false,
+                key,
+                value);
     }
 
     /** Creates a map outside any object ({@code bpf_map_create}). */
     public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries) {
         int fd = Libbpf.bpf_map_create(type.kernelType(), name, keySize, valueSize, maxEntries, null);
-        BpfException.check(fd, "create " + type + " map " + name + " (key " + keySize + " B, value " + valueSize
-                + " B, " + maxEntries + " entries)");
-        return new BpfMap(null, null, null, name, type, keySize, valueSize, maxEntries, fd, true, Optional.empty(), Optional.empty());
+        BpfException.check(
+                fd,
+                "create " + type + " map " + name + " (key " + keySize + " B, value " + valueSize + " B, " + maxEntries
+                        + " entries)");
+        return new BpfMap(
+                null,
+                null,
+                null,
+                name,
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                fd,
+                true,
+                Optional.empty(),
+                Optional.empty());
     }
 
     public String name() {
@@ -86,7 +124,8 @@ public final class BpfMap implements AutoCloseable {
     public static BpfMap openById(int id, String label) {
         int fd = Libbpf.bpf_map_get_fd_by_id(id);
         BpfException.check(fd, "open " + label + " (map id " + id + ")");
-        try (Memory info = new Memory(128); Memory len = new Memory(4)) {
+        try (Memory info = new Memory(128);
+                Memory len = new Memory(4)) {
             info.clear();
             len.setInt(0, (int) info.size());
             int rc = Libbpf.bpf_obj_get_info_by_fd(fd, info, len);
@@ -95,8 +134,19 @@ public final class BpfMap implements AutoCloseable {
                 throw new BpfException("get info of " + label + " (map id " + id + ")", -rc);
             }
             // struct bpf_map_info { __u32 type, id, key_size, value_size, max_entries, ... }
-            return new BpfMap(null, null, null, label, MapType.of(info.getInt(0)), info.getInt(8), info.getInt(12),
-                    info.getInt(16), fd, true, Optional.empty(), Optional.empty());
+            return new BpfMap(
+                    null,
+                    null,
+                    null,
+                    label,
+                    MapType.of(info.getInt(0)),
+                    info.getInt(8),
+                    info.getInt(12),
+                    info.getInt(16),
+                    fd,
+                    true,
+                    Optional.empty(),
+                    Optional.empty());
         }
     }
 
@@ -125,13 +175,16 @@ public final class BpfMap implements AutoCloseable {
     /** Resizes an object's map before its object loads (a ring buffer's byte size, say). */
     public void setMaxEntries(int entries) {
         if (handle == null) throw new IllegalStateException(describe() + " is not an object's map");
-        BpfException.check(Libbpf.bpf_map__set_max_entries(handle, entries), "set max_entries of " + describe() + " to " + entries);
+        BpfException.check(
+                Libbpf.bpf_map__set_max_entries(handle, entries),
+                "set max_entries of " + describe() + " to " + entries);
     }
 
     /** The fd: of an object's map once the object is loaded, until it closes; of a created map until closed. */
     public int fd() {
         if (object != null) {
-            if (!object.loaded()) throw new IllegalStateException(describe() + " is not loaded (or its object is closed)");
+            if (!object.loaded())
+                throw new IllegalStateException(describe() + " is not loaded (or its object is closed)");
             return Libbpf.bpf_map__fd(handle);
         }
         if (fd < 0) throw new IllegalStateException(describe() + " is closed");
@@ -180,7 +233,8 @@ public final class BpfMap implements AutoCloseable {
     public void updateBatch(Memory keys, Memory values, int count) {
         try (Memory n = new Memory(4)) {
             n.setInt(0, count);
-            BpfException.check(Libbpf.bpf_map_update_batch(fd(), keys, values, n, null), "update batch of " + describe());
+            BpfException.check(
+                    Libbpf.bpf_map_update_batch(fd(), keys, values, n, null), "update batch of " + describe());
         }
     }
 

@@ -5,8 +5,8 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.kprom.agent.btf.BtfTypes;
 import dev.kprom.agent.libbpf.BpfException;
-import dev.kprom.agent.libbpf.LibbpfLog;
 import dev.kprom.agent.libbpf.Libbpf;
+import dev.kprom.agent.libbpf.LibbpfLog;
 import dev.kprom.exporter.source.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  */
 public final class BpfObject implements AutoCloseable {
     /** libbpf names the program whose load failed: "libbpf: prog 'tp_execve': BPF program load failed: ...". */
-    private static final Pattern FAILED_PROG = Pattern.compile("prog '([^']+)': (?:BPF program load failed|failed to load)");
+    private static final Pattern FAILED_PROG =
+            Pattern.compile("prog '([^']+)': (?:BPF program load failed|failed to load)");
+
     private static final int LOG_TAIL_LINES = 12;
 
     private final String name;
@@ -52,7 +54,8 @@ public final class BpfObject implements AutoCloseable {
         elf.write(0, bytes, 0, bytes.length);
         // struct bpf_object_open_opts { size_t sz; const char *object_name; ... }: libbpf accepts a prefix of it,
         // and copies the name, so libbpf's own messages name the object instead of a buffer address.
-        try (Memory objectName = new Memory(name.length() + 1L); Memory opts = new Memory(16)) {
+        try (Memory objectName = new Memory(name.length() + 1L);
+                Memory opts = new Memory(16)) {
             objectName.setString(0, name, "US-ASCII");
             opts.setLong(0, opts.size());
             opts.setPointer(8, objectName);
@@ -73,8 +76,9 @@ public final class BpfObject implements AutoCloseable {
 
     public List<BpfProgram> programs() {
         List<BpfProgram> programs = new ArrayList<>();
-        for (Pointer p = Libbpf.bpf_object__next_program(handle(), null); p != null;
-             p = Libbpf.bpf_object__next_program(obj, p)) {
+        for (Pointer p = Libbpf.bpf_object__next_program(handle(), null);
+                p != null;
+                p = Libbpf.bpf_object__next_program(obj, p)) {
             programs.add(new BpfProgram(this, p));
         }
         return programs;
@@ -82,7 +86,9 @@ public final class BpfObject implements AutoCloseable {
 
     public BpfProgram program(String programName) {
         List<BpfProgram> programs = programs();
-        return programs.stream().filter(p -> p.name().equals(programName)).findFirst()
+        return programs.stream()
+                .filter(p -> p.name().equals(programName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(name + " has no program " + programName + " (it has: "
                         + programs.stream().map(BpfProgram::name).collect(Collectors.joining(", ")) + ")"));
     }
@@ -104,8 +110,10 @@ public final class BpfObject implements AutoCloseable {
                 if (log.get(i).startsWith("processed ")) verdict = log.get(i - 1);
             }
             String tail = log.subList(Math.max(0, log.size() - LOG_TAIL_LINES), log.size()).stream()
-                    .map(l -> "  " + l).collect(Collectors.joining("\n"));
-            throw new BpfLoadException("load " + name + (program == null ? "" : ": program " + program), -rc, program, verdict, tail);
+                    .map(l -> "  " + l)
+                    .collect(Collectors.joining("\n"));
+            throw new BpfLoadException(
+                    "load " + name + (program == null ? "" : ": program " + program), -rc, program, verdict, tail);
         }
         loaded = true;
     }
@@ -129,7 +137,9 @@ public final class BpfObject implements AutoCloseable {
     public List<BpfMap> maps() {
         List<BpfMap> maps = new ArrayList<>();
         BtfTypes btf = btf();
-        for (Pointer m = Libbpf.bpf_object__next_map(handle(), null); m != null; m = Libbpf.bpf_object__next_map(obj, m)) {
+        for (Pointer m = Libbpf.bpf_object__next_map(handle(), null);
+                m != null;
+                m = Libbpf.bpf_object__next_map(obj, m)) {
             maps.add(BpfMap.of(this, m, btf));
         }
         return maps;
@@ -154,12 +164,16 @@ public final class BpfObject implements AutoCloseable {
         if (constants.isEmpty()) return problems;
         BtfTypes btf = btf();
         Pointer rodata = null;
-        for (Pointer m = Libbpf.bpf_object__next_map(handle(), null); m != null; m = Libbpf.bpf_object__next_map(obj, m)) {
+        for (Pointer m = Libbpf.bpf_object__next_map(handle(), null);
+                m != null;
+                m = Libbpf.bpf_object__next_map(obj, m)) {
             if (Libbpf.bpf_map__name(m).endsWith(".rodata")) rodata = m;
         }
         List<Field> vars = btf == null ? List.of() : btf.sectionVariables(".rodata");
         if (rodata == null || vars.isEmpty()) {
-            constants.keySet().forEach(k -> problems.put(k, name + " has no const volatile globals (.rodata with BTF) to set"));
+            constants
+                    .keySet()
+                    .forEach(k -> problems.put(k, name + " has no const volatile globals (.rodata with BTF) to set"));
             return problems;
         }
         try (Memory sizeOut = new Memory(8)) {
@@ -167,10 +181,15 @@ public final class BpfObject implements AutoCloseable {
             long size = sizeOut.getLong(0);
             byte[] data = initial.getByteArray(0, (int) size);
             constants.forEach((k, v) -> {
-                Field var = vars.stream().filter(f -> f.name().equals(k)).findFirst().orElse(null);
+                Field var = vars.stream()
+                        .filter(f -> f.name().equals(k))
+                        .findFirst()
+                        .orElse(null);
                 if (var == null) {
-                    problems.put(k, name + " has no const volatile \"" + k + "\" (it has: "
-                            + vars.stream().map(Field::name).collect(Collectors.joining(", ")) + ")");
+                    problems.put(
+                            k,
+                            name + " has no const volatile \"" + k + "\" (it has: "
+                                    + vars.stream().map(Field::name).collect(Collectors.joining(", ")) + ")");
                     return;
                 }
                 String err = Constants.write(data, var, v);
@@ -179,7 +198,8 @@ public final class BpfObject implements AutoCloseable {
             if (problems.isEmpty()) {
                 try (Memory copy = new Memory(size)) {
                     copy.write(0, data, 0, data.length);
-                    BpfException.check(Libbpf.bpf_map__set_initial_value(rodata, copy, size), "set constants of " + name);
+                    BpfException.check(
+                            Libbpf.bpf_map__set_initial_value(rodata, copy, size), "set constants of " + name);
                 }
             }
         }
@@ -188,7 +208,9 @@ public final class BpfObject implements AutoCloseable {
 
     public BpfMap map(String mapName) {
         List<BpfMap> maps = maps();
-        return maps.stream().filter(m -> m.name().equals(mapName)).findFirst()
+        return maps.stream()
+                .filter(m -> m.name().equals(mapName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(name + " has no map " + mapName + " (it has: "
                         + maps.stream().map(BpfMap::name).collect(Collectors.joining(", ")) + ")"));
     }

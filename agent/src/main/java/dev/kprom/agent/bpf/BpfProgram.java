@@ -38,7 +38,8 @@ public final class BpfProgram {
 
     /** The kernel's program id (what {@code bpftool prog show} lists), once loaded. */
     public int id() {
-        try (Memory info = new Memory(256); Memory len = new Memory(4)) {
+        try (Memory info = new Memory(256);
+                Memory len = new Memory(4)) {
             info.clear();
             len.setInt(0, (int) info.size());
             BpfException.check(Libbpf.bpf_obj_get_info_by_fd(fd(), info, len), what("get info of"));
@@ -51,7 +52,8 @@ public final class BpfProgram {
      * {@code struct bpf_prog_info}, which the kernel counts only while {@code kernel.bpf_stats_enabled} is 1.
      */
     public long[] runStats() {
-        try (Memory info = new Memory(256); Memory len = new Memory(4)) {
+        try (Memory info = new Memory(256);
+                Memory len = new Memory(4)) {
             info.clear();
             len.setInt(0, (int) info.size());
             BpfException.check(Libbpf.bpf_obj_get_info_by_fd(fd(), info, len), what("get info of"));
@@ -61,7 +63,9 @@ public final class BpfProgram {
 
     /** Before load: the kernel function an fentry/fexit program binds to ({@code bpf_program__set_attach_target}). */
     public void setAttachTarget(String function) {
-        BpfException.check(Libbpf.bpf_program__set_attach_target(prog, 0, function), what("set attach target of") + " to " + function);
+        BpfException.check(
+                Libbpf.bpf_program__set_attach_target(prog, 0, function),
+                what("set attach target of") + " to " + function);
     }
 
     /** Attaches an fentry/fexit program to the function set before load; {@code description} names it in errors. */
@@ -75,8 +79,8 @@ public final class BpfProgram {
     }
 
     public BpfLink attachTracepoint(String category, String event) {
-        return link(Libbpf.bpf_program__attach_tracepoint(prog, category, event),
-                "tracepoint " + category + "/" + event);
+        return link(
+                Libbpf.bpf_program__attach_tracepoint(prog, category, event), "tracepoint " + category + "/" + event);
     }
 
     public BpfLink attachRawTracepoint(String event) {

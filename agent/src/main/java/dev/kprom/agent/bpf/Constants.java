@@ -22,7 +22,8 @@ final class Constants {
         }
         byte[] s = value.toString().getBytes(StandardCharsets.UTF_8);
         if (s.length >= var.size()) {
-            return "needs at most " + (var.size() - 1) + " bytes and a NUL in its char[" + var.size() + "] (got \"" + value + "\")";
+            return "needs at most " + (var.size() - 1) + " bytes and a NUL in its char[" + var.size() + "] (got \""
+                    + value + "\")";
         }
         for (int i = 0; i < var.size(); i++) data[var.offset() + i] = i < s.length ? s[i] : 0;
         return null;

@@ -2,8 +2,8 @@ package dev.kprom.agent.bpf;
 
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
-import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.EntryVisitor;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.MapSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,7 +56,8 @@ public final class MapOfMapsReader implements MapSource {
 
     @Override
     public Optional<List<Field>> keyFields() {
-        List<Field> fields = new ArrayList<>(outer.keyFields().orElse(List.of(new Field("outer_key", 0, outer.keySize()))));
+        List<Field> fields =
+                new ArrayList<>(outer.keyFields().orElse(List.of(new Field("outer_key", 0, outer.keySize()))));
         for (Field f : inner.keyFields().orElse(List.of(new Field("inner_key", 0, inner.keySize())))) {
             fields.add(new Field(f.name(), outer.keySize() + f.offset(), f.size()));
         }

@@ -11,8 +11,8 @@ import com.sun.jna.Pointer;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.Libbpf;
-import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.EntryVisitor;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.MapSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -126,14 +126,18 @@ public final class MapReader implements MapSource {
             int n = count.getInt(0);
             if (err == ENOSPC && n == 0) {
                 if (batch >= map.maxEntries()) {
-                    throw new BpfException("read " + map.describe() + " (bpf_map_lookup_batch, batch " + batch + ")", err);
+                    throw new BpfException(
+                            "read " + map.describe() + " (bpf_map_lookup_batch, batch " + batch + ")", err);
                 }
                 allocate(Math.min(map.maxEntries(), batch * 2));
                 continue;
             }
             if (err != 0 && err != ENOENT) {
                 if (in == null && (err == EINVAL || err == ENOTSUPP || err == EOPNOTSUPP)) {
-                    LOG.info("{}: bpf_map_lookup_batch unsupported ({}), reading key by key", map.describe(), Errno.name(err));
+                    LOG.info(
+                            "{}: bpf_map_lookup_batch unsupported ({}), reading key by key",
+                            map.describe(),
+                            Errno.name(err));
                     batchUnsupported = true;
                     return -1;
                 }

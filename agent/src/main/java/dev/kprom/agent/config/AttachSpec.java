@@ -26,7 +26,14 @@ public record AttachSpec(
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
-    public enum Kind { FENTRY, FEXIT, KPROBE, KRETPROBE, TRACEPOINT, RAW_TRACEPOINT, AUTO;
+    public enum Kind {
+        FENTRY,
+        FEXIT,
+        KPROBE,
+        KRETPROBE,
+        TRACEPOINT,
+        RAW_TRACEPOINT,
+        AUTO;
 
         /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
         public String yamlName() {
@@ -66,10 +73,17 @@ public record AttachSpec(
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         if (program == null || program.isBlank()) problems.add("program: is required");
-        int targets = (fentry != null ? 1 : 0) + (fexit != null ? 1 : 0) + (kprobe != null ? 1 : 0) + (kretprobe != null ? 1 : 0) + (tracepoint != null ? 1 : 0)
-                + (rawTracepoint != null ? 1 : 0) + (Boolean.TRUE.equals(auto) ? 1 : 0);
+        int targets = (fentry != null ? 1 : 0)
+                + (fexit != null ? 1 : 0)
+                + (kprobe != null ? 1 : 0)
+                + (kretprobe != null ? 1 : 0)
+                + (tracepoint != null ? 1 : 0)
+                + (rawTracepoint != null ? 1 : 0)
+                + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
-            problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got " + targets + ")");
+            problems.add(
+                    "needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got "
+                            + targets + ")");
         }
         if (tracepoint != null && !tracepoint.matches("[\\w.-]+/[\\w.-]+")) {
             problems.add("tracepoint: must be category/event (got \"" + tracepoint + "\")");

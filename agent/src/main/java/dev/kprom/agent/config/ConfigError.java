@@ -1,7 +1,8 @@
 package dev.kprom.agent.config;
 
 /** One problem in a config file: {@code config/probes/execve.yaml:14:7: metrics.counters[0].labels[1].size: must be > 0 (got 0)}. */
-public record ConfigError(String file, int line, int column, String path, String message) implements Comparable<ConfigError> {
+public record ConfigError(String file, int line, int column, String path, String message)
+        implements Comparable<ConfigError> {
     @Override
     public String toString() {
         String where = line > 0 ? file + ":" + line + ":" + column : file;

@@ -47,15 +47,25 @@ public final class ConfigLoader {
     public static ProbeSetConfig loadProbeSet(String name, Path probesDir) {
         Path onDisk = probesDir.resolve(name + ".yaml");
         if (Files.exists(onDisk)) {
-            return parseProbeSet(name, onDisk.toString(), read(onDisk, onDisk.toString()), onDisk.toAbsolutePath().getParent());
+            return parseProbeSet(
+                    name,
+                    onDisk.toString(),
+                    read(onDisk, onDisk.toString()),
+                    onDisk.toAbsolutePath().getParent());
         }
         String resource = "probes/" + name + ".yaml";
         try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new ConfigException(List.of(new ConfigError(onDisk.toString(), 0, 0, "",
-                        "probe set \"" + name + "\" not found (no such file, and no built-in probe set of that name)")));
+                throw new ConfigException(List.of(new ConfigError(
+                        onDisk.toString(),
+                        0,
+                        0,
+                        "",
+                        "probe set \"" + name
+                                + "\" not found (no such file, and no built-in probe set of that name)")));
             }
-            return parseProbeSet(name, "builtin:" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8), null);
+            return parseProbeSet(
+                    name, "builtin:" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8), null);
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(resource, 0, 0, "", "cannot read: " + e.getMessage())));
         }
@@ -82,13 +92,19 @@ public final class ConfigLoader {
                 problems.add("probe_sets[" + i + "]", "must be a probe set name, [a-z0-9_-]+ (got " + name + ")");
             }
         }
-        if (d.eventsPath() != null && (!d.eventsPath().matches("/[A-Za-z0-9._~/-]*") || RESERVED_PATHS.contains(d.eventsPath()))) {
+        if (d.eventsPath() != null
+                && (!d.eventsPath().matches("/[A-Za-z0-9._~/-]*") || RESERVED_PATHS.contains(d.eventsPath()))) {
             problems.add("events_path", "must be a path of its own, such as /events (got \"" + d.eventsPath() + "\")");
         }
-        java.util.List<String> kinds = java.util.Arrays.stream(AttachSpec.Kind.values()).map(AttachSpec.Kind::yamlName).toList();
+        java.util.List<String> kinds = java.util.Arrays.stream(AttachSpec.Kind.values())
+                .map(AttachSpec.Kind::yamlName)
+                .toList();
         for (int i = 0; i < d.disableAttach().size(); i++) {
             if (!kinds.contains(d.disableAttach().get(i))) {
-                problems.add("disable_attach[" + i + "]", "must be one of " + String.join(", ", kinds) + " (got \"" + d.disableAttach().get(i) + "\")");
+                problems.add(
+                        "disable_attach[" + i + "]",
+                        "must be one of " + String.join(", ", kinds) + " (got \""
+                                + d.disableAttach().get(i) + "\")");
             }
         }
         if (!LOG_LEVELS.contains(d.logLevel())) {

@@ -14,8 +14,14 @@ import java.util.List;
  * disable_attach: [fentry]     # optional: attach kinds never to use, e.g. where fentry misbehaves
  * </pre>
  */
-public record DaemonConfig(String listen, String probesDir, List<String> probeSets, String logLevel, String webConfigFile,
-                           String eventsPath, List<String> disableAttach) {
+public record DaemonConfig(
+        String listen,
+        String probesDir,
+        List<String> probeSets,
+        String logLevel,
+        String webConfigFile,
+        String eventsPath,
+        List<String> disableAttach) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {

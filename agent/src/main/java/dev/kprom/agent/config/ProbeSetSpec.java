@@ -12,8 +12,12 @@ import java.util.Map;
  * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays.
  * {@code events} are streams of records from perf or ring buffer maps, turned into metrics as they arrive.
  */
-public record ProbeSetSpec(String object, Map<String, Object> constants, List<ProgramSpec> programs, MetricsSpec metrics,
-                           List<EventStreamSpec> events) {
+public record ProbeSetSpec(
+        String object,
+        Map<String, Object> constants,
+        List<ProgramSpec> programs,
+        MetricsSpec metrics,
+        List<EventStreamSpec> events) {
     public ProbeSetSpec {
         constants = constants == null ? Map.of() : Map.copyOf(constants);
         programs = programs == null ? List.of() : List.copyOf(programs);

@@ -25,7 +25,9 @@ final class ProbeSetValidation {
     private static void checkConstants(Map<String, Object> constants, Problems problems) {
         constants.forEach((name, value) -> {
             if (!(value instanceof Number || value instanceof Boolean || value instanceof String)) {
-                problems.add("constants." + name, "must be an integer, true/false or a string (got " + describe(value) + ")");
+                problems.add(
+                        "constants." + name,
+                        "must be an integer, true/false or a string (got " + describe(value) + ")");
             }
         });
     }

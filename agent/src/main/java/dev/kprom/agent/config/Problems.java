@@ -18,7 +18,8 @@ final class Problems {
     void add(String path, String message) {
         // A missing key has no location of its own: point at its parent, or at the top of the file.
         JsonLocation loc = locations.find(path);
-        errors.add(new ConfigError(file, loc == null ? 1 : loc.getLineNr(), loc == null ? 1 : loc.getColumnNr(), path, message));
+        errors.add(new ConfigError(
+                file, loc == null ? 1 : loc.getLineNr(), loc == null ? 1 : loc.getColumnNr(), path, message));
     }
 
     /** A problem the parser located itself (a YAML syntax error). */

@@ -20,5 +20,6 @@ public record WebConfig(TlsServerConfig tlsServerConfig, Map<String, String> bas
         basicAuthUsers = basicAuthUsers == null ? Map.of() : Map.copyOf(basicAuthUsers);
     }
 
-    public record TlsServerConfig(String certFile, String keyFile, String clientAuthType, String clientCaFile, String minVersion) {}
+    public record TlsServerConfig(
+            String certFile, String keyFile, String clientAuthType, String clientCaFile, String minVersion) {}
 }

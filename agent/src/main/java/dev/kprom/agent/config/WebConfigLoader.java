@@ -33,29 +33,40 @@ public final class WebConfigLoader {
         TlsSettings tls = null;
         WebConfig.TlsServerConfig t = web.tlsServerConfig();
         if (t != null) {
-            tls = new TlsSettings(file(base, t.certFile(), "tls_server_config.cert_file", problems),
-                    file(base, t.keyFile(), "tls_server_config.key_file", problems), t.clientAuthType(),
-                    t.clientCaFile() == null ? null : file(base, t.clientCaFile(), "tls_server_config.client_ca_file", problems),
+            tls = new TlsSettings(
+                    file(base, t.certFile(), "tls_server_config.cert_file", problems),
+                    file(base, t.keyFile(), "tls_server_config.key_file", problems),
+                    t.clientAuthType(),
+                    t.clientCaFile() == null
+                            ? null
+                            : file(base, t.clientCaFile(), "tls_server_config.client_ca_file", problems),
                     t.minVersion());
             if (t.clientAuthType() != null && !TlsSettings.CLIENT_AUTH_TYPES.contains(t.clientAuthType())) {
-                problems.add("tls_server_config.client_auth_type", "must be one of " + String.join(", ", TlsSettings.CLIENT_AUTH_TYPES)
-                        + " (got \"" + t.clientAuthType() + "\")");
+                problems.add(
+                        "tls_server_config.client_auth_type",
+                        "must be one of " + String.join(", ", TlsSettings.CLIENT_AUTH_TYPES) + " (got \""
+                                + t.clientAuthType() + "\")");
             } else if (t.clientCaFile() == null && tls.clientAuth() != io.netty.handler.ssl.ClientAuth.NONE) {
-                problems.add("tls_server_config.client_ca_file", "is required to verify client certificates (client_auth_type "
-                        + t.clientAuthType() + ")");
+                problems.add(
+                        "tls_server_config.client_ca_file",
+                        "is required to verify client certificates (client_auth_type " + t.clientAuthType() + ")");
             }
             if (t.minVersion() != null && !TlsSettings.VERSIONS.contains(t.minVersion())) {
-                problems.add("tls_server_config.min_version", "must be TLS12 or TLS13 (got \"" + t.minVersion() + "\")");
+                problems.add(
+                        "tls_server_config.min_version", "must be TLS12 or TLS13 (got \"" + t.minVersion() + "\")");
             }
         }
         web.basicAuthUsers().forEach((user, hash) -> {
             if (!BasicAuth.isBcrypt(hash)) {
-                problems.add("basic_auth_users." + user, "must be a bcrypt hash ($2y$..., e.g. from htpasswd -nBC 10 user)");
+                problems.add(
+                        "basic_auth_users." + user, "must be a bcrypt hash ($2y$..., e.g. from htpasswd -nBC 10 user)");
             }
         });
         problems.throwIfAny();
         try {
-            return new HttpOptions(HttpLimits.DEFAULT, tls == null ? null : tls.context(),
+            return new HttpOptions(
+                    HttpLimits.DEFAULT,
+                    tls == null ? null : tls.context(),
                     web.basicAuthUsers().isEmpty() ? null : new BasicAuth(web.basicAuthUsers()));
         } catch (IOException | IllegalArgumentException e) {
             problems.add("tls_server_config", "cannot use the certificate and key: " + e.getMessage());

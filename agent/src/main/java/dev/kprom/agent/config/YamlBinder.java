@@ -46,10 +46,13 @@ public final class YamlBinder {
             } else {
                 StringBuilder path = new StringBuilder();
                 for (JsonMappingException.Reference r : e.getPath()) {
-                    if (r.getFieldName() != null) path.append(path.length() > 0 ? "." : "").append(r.getFieldName());
+                    if (r.getFieldName() != null)
+                        path.append(path.length() > 0 ? "." : "").append(r.getFieldName());
                     else path.append('[').append(r.getIndex()).append(']');
                 }
-                problems.add(path.toString(), e.getOriginalMessage().lines().findFirst().orElse("invalid value"));
+                problems.add(
+                        path.toString(),
+                        e.getOriginalMessage().lines().findFirst().orElse("invalid value"));
             }
             return null;
         } catch (JsonProcessingException e) {
@@ -68,7 +71,8 @@ public final class YamlBinder {
      */
     static String path(JsonParser p) {
         JsonStreamContext ctx = p.getParsingContext();
-        if (p.currentToken() == JsonToken.START_ARRAY || p.currentToken() == JsonToken.START_OBJECT) ctx = ctx.getParent();
+        if (p.currentToken() == JsonToken.START_ARRAY || p.currentToken() == JsonToken.START_OBJECT)
+            ctx = ctx.getParent();
         return path(ctx);
     }
 
@@ -98,35 +102,45 @@ public final class YamlBinder {
         }
 
         @Override
-        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
-                                             Object beanOrClass, String propertyName) throws IOException {
+        public boolean handleUnknownProperty(
+                DeserializationContext ctxt,
+                JsonParser p,
+                JsonDeserializer<?> deserializer,
+                Object beanOrClass,
+                String propertyName)
+                throws IOException {
             TreeSet<String> known = new TreeSet<>();
             for (Object k : deserializer.getKnownPropertyNames()) known.add(k.toString());
- problems.add(keyPath(p.getParsingContext(), propertyName), "unknown key (known keys: " + String.join(", ", known) + ")");
+            problems.add(
+                    keyPath(p.getParsingContext(), propertyName),
+                    "unknown key (known keys: " + String.join(", ", known) + ")");
             p.skipChildren();
             return true;
         }
 
         @Override
-        public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p,
-                                            String failureMsg) throws IOException {
-             problems.add(path(p), "expected " + describe(targetType) + " (got " + got(t, p) + ")");
+        public Object handleUnexpectedToken(
+                DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p, String failureMsg)
+                throws IOException {
+            problems.add(path(p), "expected " + describe(targetType) + " (got " + got(t, p) + ")");
             p.skipChildren();
             return defaultFor(targetType);
         }
 
         @Override
-        public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String value,
-                                             String failureMsg) throws IOException {
- problems.add(path(ctxt.getParser()),
+        public Object handleWeirdStringValue(
+                DeserializationContext ctxt, Class<?> targetType, String value, String failureMsg) throws IOException {
+            problems.add(
+                    path(ctxt.getParser()),
                     "expected " + describe(ctxt.constructType(targetType)) + " (got \"" + value + "\")");
             return defaultFor(ctxt.constructType(targetType));
         }
 
         @Override
-        public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number value,
-                                             String failureMsg) throws IOException {
- problems.add(path(ctxt.getParser()),
+        public Object handleWeirdNumberValue(
+                DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) throws IOException {
+            problems.add(
+                    path(ctxt.getParser()),
                     "expected " + describe(ctxt.constructType(targetType)) + " (got " + value + ")");
             return defaultFor(ctxt.constructType(targetType));
         }

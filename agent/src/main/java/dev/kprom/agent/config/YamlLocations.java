@@ -62,7 +62,8 @@ final class YamlLocations {
 
     private static String path(Deque<Frame> stack) {
         StringBuilder b = new StringBuilder();
-        for (Iterator<Frame> it = stack.descendingIterator(); it.hasNext(); ) b.append(it.next().segment());
+        for (Iterator<Frame> it = stack.descendingIterator(); it.hasNext(); )
+            b.append(it.next().segment());
         return b.length() > 0 && b.charAt(0) == '.' ? b.substring(1) : b.toString();
     }
 

@@ -57,10 +57,12 @@ final class BpfRingBuffer extends Ring {
     static BpfRingBuffer open(String name, int mapFd, int size) {
         int page = LibC.getpagesize();
         if (size < page || Integer.bitCount(size) != 1) {
-            throw new IllegalArgumentException("ring buffer " + name + ": size must be a power of 2 of at least a page (got " + size + ")");
+            throw new IllegalArgumentException(
+                    "ring buffer " + name + ": size must be a power of 2 of at least a page (got " + size + ")");
         }
         Pointer consumer = LibC.mmap(null, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, mapFd, 0);
-        if (Pointer.nativeValue(consumer) == -1) throw new BpfException("mmap consumer page of ring buffer " + name, Native.getLastError());
+        if (Pointer.nativeValue(consumer) == -1)
+            throw new BpfException("mmap consumer page of ring buffer " + name, Native.getLastError());
         long producerSize = page + 2L * size;
         Pointer producer = LibC.mmap(null, producerSize, LibC.PROT_READ, LibC.MAP_SHARED, mapFd, page);
         if (Pointer.nativeValue(producer) == -1) {
@@ -95,11 +97,14 @@ final class BpfRingBuffer extends Ring {
         int records = 0;
         int failures = 0;
         taking:
-        for (long prod = (long) LONGS.getAcquire(producer, 0); cons < prod; prod = (long) LONGS.getAcquire(producer, 0)) {
+        for (long prod = (long) LONGS.getAcquire(producer, 0);
+                cons < prod;
+                prod = (long) LONGS.getAcquire(producer, 0)) {
             do {
                 int at = (int) (cons & mask);
                 int len = (int) INTS.getAcquire(data, at);
-                if ((len & BUSY) != 0) break taking; // reserved but not committed yet: records after it wait for the next drain
+                if ((len & BUSY) != 0)
+                    break taking; // reserved but not committed yet: records after it wait for the next drain
                 int size = len & ~(BUSY | DISCARD);
                 if ((len & DISCARD) == 0) {
                     try {

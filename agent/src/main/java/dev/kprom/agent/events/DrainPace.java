@@ -24,7 +24,8 @@ final class DrainPace {
      * the ring was last emptied, in {@link System#nanoTime()} units.
      */
     DrainPace(int intervalMs, int idleMs, long capacity, long now) {
-        if (intervalMs < 1 || idleMs < intervalMs) throw new IllegalArgumentException("interval " + intervalMs + " ms, idle " + idleMs + " ms");
+        if (intervalMs < 1 || idleMs < intervalMs)
+            throw new IllegalArgumentException("interval " + intervalMs + " ms, idle " + idleMs + " ms");
         this.intervalMs = intervalMs;
         this.idleMs = idleMs;
         this.capacity = capacity;

@@ -32,7 +32,8 @@ public final class EventReader implements AutoCloseable {
         public static final Options DEFAULT = new Options(64, Duration.ofMillis(10));
 
         public Options {
-            if (interval.toMillis() < 1) throw new IllegalArgumentException("drain interval must be at least 1ms (got " + interval + ")");
+            if (interval.toMillis() < 1)
+                throw new IllegalArgumentException("drain interval must be at least 1ms (got " + interval + ")");
         }
     }
 
@@ -63,13 +64,16 @@ public final class EventReader implements AutoCloseable {
                 if (!online.get(cpu)) continue; // offline: perf_event_open would fail with ENODEV
                 PerfRing ring = PerfRing.open(cpu, options.pages());
                 rings.add(ring);
-                try (Memory key = new Memory(4); Memory value = new Memory(4)) {
+                try (Memory key = new Memory(4);
+                        Memory value = new Memory(4)) {
                     key.setInt(0, cpu);
                     value.setInt(0, ring.fd());
                     map.update(key, value);
                 }
             }
-            if (rings.isEmpty()) throw new IllegalStateException(map.describe() + ": no online CPU below its " + map.maxEntries() + " entries");
+            if (rings.isEmpty())
+                throw new IllegalStateException(
+                        map.describe() + ": no online CPU below its " + map.maxEntries() + " entries");
             wake = eventfd(map);
         } catch (RuntimeException e) {
             rings.forEach(Ring::close);
@@ -97,7 +101,8 @@ public final class EventReader implements AutoCloseable {
     }
 
     private static void requireType(BpfMap map, MapType type) {
-        if (map.type() != type) throw new IllegalArgumentException(map.describe() + " is a " + map.type() + ", not a " + type);
+        if (map.type() != type)
+            throw new IllegalArgumentException(map.describe() + " is a " + map.type() + ", not a " + type);
     }
 
     private static int eventfd(BpfMap map) {
@@ -109,7 +114,8 @@ public final class EventReader implements AutoCloseable {
     private void start(Options options, RecordHandler handler, String perfPrefix) {
         int intervalMs = (int) Math.min(Integer.MAX_VALUE, options.interval().toMillis());
         try {
-            for (Ring ring : rings) waiters.add(Waiter.open(map.describe() + " ring " + ring.index(), wakeFd, ring.pollFd()));
+            for (Ring ring : rings)
+                waiters.add(Waiter.open(map.describe() + " ring " + ring.index(), wakeFd, ring.pollFd()));
         } catch (RuntimeException e) {
             close(); // no thread yet: closes the waiters made so far, forgets and closes the rings
             throw e;
@@ -129,7 +135,9 @@ public final class EventReader implements AutoCloseable {
         try {
             // An idle perf ring (often a CPU with nothing to trace) waits up to 16 intervals or 100 ms, whichever
             // is longer: its watermark wakes it as soon as records pile up. A ring buffer has no watermark.
-            int idleMs = waiter.watchesRing() ? (int) Math.min(Integer.MAX_VALUE, Math.max(16L * intervalMs, 100)) : intervalMs;
+            int idleMs = waiter.watchesRing()
+                    ? (int) Math.min(Integer.MAX_VALUE, Math.max(16L * intervalMs, 100))
+                    : intervalMs;
             DrainPace pace = new DrainPace(intervalMs, idleMs, ring.capacity(), System.nanoTime());
             while (!closing) {
                 long bytes = ring.drain(handler);

@@ -40,11 +40,13 @@ final class PerfRing extends Ring {
     private static final long ATTR_WATERMARK = 1L << 14;
     private static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
     private static final long PERF_EVENT_IOC_ENABLE = 0x2400;
-    private static final long SYS_PERF_EVENT_OPEN = switch (System.getProperty("os.arch")) {
-        case "amd64", "x86_64" -> 298;
-        case "aarch64", "arm64" -> 241;
-        default -> throw new IllegalStateException("perf_event_open: unknown syscall number on " + System.getProperty("os.arch"));
-    };
+    private static final long SYS_PERF_EVENT_OPEN =
+            switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64" -> 298;
+                case "aarch64", "arm64" -> 241;
+                default -> throw new IllegalStateException(
+                        "perf_event_open: unknown syscall number on " + System.getProperty("os.arch"));
+            };
 
     private final int cpu;
     private final int fd;
@@ -53,7 +55,8 @@ final class PerfRing extends Ring {
     private final ByteBuffer meta;
     private final ByteBuffer data;
     private final int mask;
-    private ByteBuffer scratch = ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder()); // direct like the ring: one ByteBuffer class reaches handlers
+    private ByteBuffer scratch = ByteBuffer.allocateDirect(256)
+            .order(ByteOrder.nativeOrder()); // direct like the ring: one ByteBuffer class reaches handlers
     private volatile long wrapped;
 
     private PerfRing(int cpu, int fd, Pointer base, long mmapSize) {
@@ -77,7 +80,8 @@ final class PerfRing extends Ring {
      * {@link BpfException} with errno ENODEV for an offline CPU.
      */
     static PerfRing open(int cpu, int pages) {
-        if (pages <= 0 || Integer.bitCount(pages) != 1) throw new IllegalArgumentException("perf ring pages must be a power of 2 (got " + pages + ")");
+        if (pages <= 0 || Integer.bitCount(pages) != 1)
+            throw new IllegalArgumentException("perf ring pages must be a power of 2 (got " + pages + ")");
         int pageSize = LibC.getpagesize();
         int fd;
         try (Memory attr = new Memory(ATTR_SIZE)) {
@@ -90,7 +94,9 @@ final class PerfRing extends Ring {
             attr.setLong(40, ATTR_WATERMARK);
             attr.setInt(48, pages * pageSize / 2); // wakeup_watermark: wake the reader at half full
             fd = LibC.syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-            if (fd < 0) throw new BpfException("perf_event_open(PERF_COUNT_SW_BPF_OUTPUT) on CPU " + cpu, Native.getLastError());
+            if (fd < 0)
+                throw new BpfException(
+                        "perf_event_open(PERF_COUNT_SW_BPF_OUTPUT) on CPU " + cpu, Native.getLastError());
         }
         long mmapSize = (long) (pages + 1) * pageSize;
         Pointer base = LibC.mmap(null, mmapSize, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
@@ -170,7 +176,8 @@ final class PerfRing extends Ring {
     }
 
     private ByteBuffer unwrap(int at, int size, int ringSize) {
-        if (scratch.capacity() < size) scratch = ByteBuffer.allocateDirect(Integer.highestOneBit(size) * 2).order(ByteOrder.nativeOrder());
+        if (scratch.capacity() < size)
+            scratch = ByteBuffer.allocateDirect(Integer.highestOneBit(size) * 2).order(ByteOrder.nativeOrder());
         int first = ringSize - at;
         scratch.put(0, data, at, first);
         scratch.put(first, data, 0, size - first);

@@ -14,18 +14,26 @@ public final class LibC {
 
     /** glibc >= 2.32: "EPERM" for 1; NULL for numbers it has no name for. */
     public static native String strerrorname_np(int errnum);
+
     public static native String strerror(int errnum);
+
     public static native int vsnprintf(byte[] str, long size, Pointer format, Pointer ap);
+
     public static native int mount(String source, String target, String filesystemtype, long mountflags, Pointer data);
+
     public static native int close(int fd);
+
     public static native int geteuid();
+
     public static native int getpagesize();
 
     // Memory maps of perf and BPF ring buffers. mmap returns MAP_FAILED ((void *) -1) on error.
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
+
     public static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+
     public static native int munmap(Pointer addr, long length);
 
     /** Variadic in C; every request kprom makes takes one integer argument, passed in the same register. */
@@ -39,9 +47,14 @@ public final class LibC {
     public static final int EPOLL_CLOEXEC = 02000000;
     public static final int EPOLL_CTL_ADD = 1;
     public static final int EPOLLIN = 1;
+
     public static native int epoll_create1(int flags);
+
     public static native int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
     public static native int epoll_wait(int epfd, Pointer events, int maxevents, int timeout);
+
     public static native int eventfd(int initval, int flags);
+
     public static native long write(int fd, Pointer buf, long count);
 }

@@ -40,41 +40,68 @@ public final class Libbpf {
     public static final int LIBBPF_DEBUG = 2;
 
     public static native Pointer libbpf_set_print(libbpf_print_fn_t fn);
+
     public static native int libbpf_num_possible_cpus();
 
     // struct bpf_object
     public static native Pointer bpf_object__open_file(String path, Pointer opts);
+
     public static native Pointer bpf_object__open_mem(Pointer obj_buf, long obj_buf_sz, Pointer opts);
+
     public static native int bpf_object__load(Pointer obj);
+
     public static native void bpf_object__close(Pointer obj);
+
     public static native String bpf_object__name(Pointer obj);
+
     public static native Pointer bpf_object__next_program(Pointer obj, Pointer prev);
+
     public static native Pointer bpf_object__next_map(Pointer obj, Pointer prev);
 
     // struct bpf_program
     public static native String bpf_program__name(Pointer prog);
+
     public static native String bpf_program__section_name(Pointer prog);
+
     public static native int bpf_program__type(Pointer prog);
+
     public static native int bpf_program__set_autoload(Pointer prog, boolean autoload);
+
     public static native int bpf_program__fd(Pointer prog);
+
     public static native Pointer bpf_program__attach(Pointer prog);
+
     public static native Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String func_name);
+
     public static native Pointer bpf_program__attach_tracepoint(Pointer prog, String tp_category, String tp_name);
+
     public static native Pointer bpf_program__attach_raw_tracepoint(Pointer prog, String tp_name);
+
     public static native Pointer bpf_program__attach_trace(Pointer prog);
+
     public static native int bpf_program__set_attach_target(Pointer prog, int attach_prog_fd, String attach_func_name);
 
     // struct btf (the object's type information)
     public static native Pointer bpf_object__btf(Pointer obj);
+
     public static native int bpf_map__btf_key_type_id(Pointer map);
+
     public static native int bpf_map__btf_value_type_id(Pointer map);
+
     public static native Pointer btf__type_by_id(Pointer btf, int id);
+
     public static native String btf__name_by_offset(Pointer btf, int offset);
+
     public static native long btf__resolve_size(Pointer btf, int type_id);
+
     public static native int btf__resolve_type(Pointer btf, int type_id);
+
     public static native int btf__find_by_name_kind(Pointer btf, String type_name, int kind);
+
     public static native Pointer bpf_map__initial_value(Pointer map, Pointer psize);
+
     public static native int bpf_map__set_initial_value(Pointer map, Pointer data, long size);
+
     public static native Pointer bpf_map__inner_map(Pointer map);
 
     // struct bpf_link
@@ -82,22 +109,39 @@ public final class Libbpf {
 
     // struct bpf_map
     public static native String bpf_map__name(Pointer map);
+
     public static native int bpf_map__type(Pointer map);
+
     public static native int bpf_map__key_size(Pointer map);
+
     public static native int bpf_map__value_size(Pointer map);
+
     public static native int bpf_map__max_entries(Pointer map);
+
     public static native int bpf_map__set_max_entries(Pointer map, int max_entries);
+
     public static native int bpf_map__fd(Pointer map);
 
     // bpf(2) wrappers (bpf/bpf.h)
-    public static native int bpf_map_create(int map_type, String map_name, int key_size, int value_size, int max_entries, Pointer opts);
+    public static native int bpf_map_create(
+            int map_type, String map_name, int key_size, int value_size, int max_entries, Pointer opts);
+
     public static native int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
+
     public static native int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
+
     public static native int bpf_map_delete_elem(int fd, Pointer key);
+
     public static native int bpf_map_get_next_key(int fd, Pointer key, Pointer next_key);
-    public static native int bpf_map_lookup_batch(int fd, Pointer in_batch, Pointer out_batch, Pointer keys, Pointer values, Pointer count, Pointer opts);
+
+    public static native int bpf_map_lookup_batch(
+            int fd, Pointer in_batch, Pointer out_batch, Pointer keys, Pointer values, Pointer count, Pointer opts);
+
     public static native int bpf_map_update_batch(int fd, Pointer keys, Pointer values, Pointer count, Pointer opts);
+
     public static native int bpf_obj_get_info_by_fd(int bpf_fd, Pointer info, Pointer info_len);
+
     public static native int bpf_prog_get_fd_by_id(int id);
+
     public static native int bpf_map_get_fd_by_id(int id);
 }

@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LibbpfLog {
     private static final Logger LOG = LoggerFactory.getLogger("libbpf");
+
     private record Line(int level, String text) {}
 
     private static final ThreadLocal<List<Line>> CAPTURE = new ThreadLocal<>();
     /** Held strongly: libbpf keeps the raw function pointer. */
     private static final Libbpf.libbpf_print_fn_t PRINT = LibbpfLog::print;
+
     private static volatile boolean installed;
 
     private LibbpfLog() {}

@@ -12,7 +12,8 @@ record EventSource(EventStreamSpec spec, BpfMap map, EventStream stream) {
     /** Starts draining (the object is loaded): a perf ring and thread per online CPU, or one ring buffer thread. */
     EventReader start() {
         EventReader.Options options = new EventReader.Options(spec.pages(), Duration.ofMillis(spec.intervalMs()));
-        return map.type() == MapType.PERF_EVENT_ARRAY ? EventReader.perfEventArray(map, options, stream)
+        return map.type() == MapType.PERF_EVENT_ARRAY
+                ? EventReader.perfEventArray(map, options, stream)
                 : EventReader.ringBuffer(map, options, stream);
     }
 }

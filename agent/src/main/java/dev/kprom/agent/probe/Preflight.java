@@ -40,7 +40,8 @@ final class Preflight {
     }
 
     Result check(AttachSpec alt) {
-        if (disabled.contains(alt.kind())) return Result.skip(alt.kind().yamlName() + " is disabled by disable_attach in the daemon config");
+        if (disabled.contains(alt.kind()))
+            return Result.skip(alt.kind().yamlName() + " is disabled by disable_attach in the daemon config");
         return switch (alt.kind()) {
             case FENTRY, FEXIT -> fentry(alt.target());
             case KPROBE, KRETPROBE -> kprobe(alt.target());
@@ -51,7 +52,8 @@ final class Preflight {
 
     /** fentry and fexit attach by BTF function: the kernel must have BTF and the function must exist now. */
     private Result fentry(String function) {
-        if (!Files.exists(VMLINUX_BTF)) return Result.skip("this kernel has no BTF (" + VMLINUX_BTF + "), which fentry and fexit need");
+        if (!Files.exists(VMLINUX_BTF))
+            return Result.skip("this kernel has no BTF (" + VMLINUX_BTF + "), which fentry and fexit need");
         return resolve(function);
     }
 
@@ -62,13 +64,16 @@ final class Preflight {
     }
 
     private Result resolve(String function) {
-        return kallsyms.resolve(function).map(Result::ok).orElseGet(() -> Result.skip("no kernel function matches \""
-                + function + "\" in /proc/kallsyms (tried " + String.join(", ", kallsyms.candidates(function)) + ")"));
+        return kallsyms.resolve(function)
+                .map(Result::ok)
+                .orElseGet(() -> Result.skip("no kernel function matches \"" + function + "\" in /proc/kallsyms (tried "
+                        + String.join(", ", kallsyms.candidates(function)) + ")"));
     }
 
     private Result tracepoint(String tracepoint) {
         Path dir = tracefs.resolve("events").resolve(tracepoint);
-        return Files.isDirectory(dir) ? Result.ok(tracepoint)
+        return Files.isDirectory(dir)
+                ? Result.ok(tracepoint)
                 : Result.skip("tracepoint " + tracepoint + " does not exist on this kernel (no " + dir + ")");
     }
 }

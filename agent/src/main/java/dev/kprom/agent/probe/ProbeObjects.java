@@ -29,7 +29,8 @@ final class ProbeObjects {
                     if (in != null) return in.readAllBytes();
                 }
                 if (config.baseDir() == null) {
-                    throw new ProbeSetException(describe(config) + ": object " + object + " is not bundled in kprom (no bpf/" + object + " in the jar)");
+                    throw new ProbeSetException(describe(config) + ": object " + object
+                            + " is not bundled in kprom (no bpf/" + object + " in the jar)");
                 }
             }
             Path base = config.baseDir() == null ? Path.of("") : config.baseDir();

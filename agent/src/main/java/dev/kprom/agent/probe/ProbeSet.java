@@ -23,8 +23,14 @@ public final class ProbeSet implements AutoCloseable {
     private final List<MapMetricCollector> collectors;
     private final List<Events> events;
 
-    ProbeSet(String name, String source, BpfObject object, List<BpfLink> links, List<AttachChoice> choices,
-             List<MapMetricCollector> collectors, List<Events> events) {
+    ProbeSet(
+            String name,
+            String source,
+            BpfObject object,
+            List<BpfLink> links,
+            List<AttachChoice> choices,
+            List<MapMetricCollector> collectors,
+            List<Events> events) {
         this.events = List.copyOf(events);
         this.name = name;
         this.source = source;
@@ -49,7 +55,8 @@ public final class ProbeSet implements AutoCloseable {
     /** The attached programs, by program slot. */
     public java.util.Map<String, dev.kprom.agent.bpf.BpfProgram> programs() {
         java.util.Map<String, dev.kprom.agent.bpf.BpfProgram> programs = new java.util.LinkedHashMap<>();
-        for (AttachChoice c : choices) programs.put(c.slot(), object.program(c.chosen().program()));
+        for (AttachChoice c : choices)
+            programs.put(c.slot(), object.program(c.chosen().program()));
         return programs;
     }
 
@@ -66,9 +73,12 @@ public final class ProbeSet implements AutoCloseable {
 
     /** What {@code /probes} shows: attach choices, skipped alternatives, and each map's last read. */
     public ProbeStatus status() {
-        List<ProgramStatus> programs = choices.stream().map(c -> new ProgramStatus(c.slot(), c.chosen().program(),
-                c.chosen().kind().yamlName() + " " + c.target(), c.skipped())).toList();
-        List<MapStatus> maps = collectors().stream().map(MapMetricCollector::status).toList();
+        List<ProgramStatus> programs = choices.stream()
+                .map(c -> new ProgramStatus(
+                        c.slot(), c.chosen().program(), c.chosen().kind().yamlName() + " " + c.target(), c.skipped()))
+                .toList();
+        List<MapStatus> maps =
+                collectors().stream().map(MapMetricCollector::status).toList();
         return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps);
     }
 

@@ -57,12 +57,15 @@ public final class ProbeSetBinder {
     public Bound bind(ProbeSetConfig config, BpfObject object) {
         List<LayoutError> errors = new ArrayList<>();
         checkPrograms(config, object, errors);
-        object.setConstants(config.spec().constants()).forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
+        object.setConstants(config.spec().constants())
+                .forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
         Map<String, BpfMap> maps = namedMaps(object);
         List<MapMetricCollector> collectors = collectors(config, object, maps, errors);
         List<EventSource> sources = eventSources(config, object, maps, errors);
         if (!errors.isEmpty()) {
-            throw config.errorsAt(errors.stream().map(e -> new String[] {e.path(), e.message()}).toList());
+            throw config.errorsAt(errors.stream()
+                    .map(e -> new String[] {e.path(), e.message()})
+                    .toList());
         }
         return new Bound(collectors, sources);
     }
@@ -81,8 +84,8 @@ public final class ProbeSetBinder {
     }
 
     /** A collector per metric, fitted to its map (sizes, BTF fields); readers only read once the maps exist. */
-    private List<MapMetricCollector> collectors(ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps,
-                                                List<LayoutError> errors) {
+    private List<MapMetricCollector> collectors(
+            ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps, List<LayoutError> errors) {
         List<MapMetricCollector> collectors = new ArrayList<>();
         config.spec().metrics().byKind().forEach((kind, specs) -> {
             for (int i = 0; i < specs.size(); i++) {
@@ -90,12 +93,16 @@ public final class ProbeSetBinder {
                 String at = "metrics." + kind.yamlList() + "[" + i + "]";
                 BpfMap map = maps.get(spec.mapName());
                 if (map == null) {
-                    errors.add(new LayoutError(at + (spec.map() != null ? ".map" : ".name"), noSuchMap(object, spec.mapName(), maps)));
+                    errors.add(new LayoutError(
+                            at + (spec.map() != null ? ".map" : ".name"), noSuchMap(object, spec.mapName(), maps)));
                     continue;
                 }
                 MapSource reader = map.type().mapOfMaps()
-                        ? new MapOfMapsReader(map, map.innerTemplate().orElseThrow(() -> new IllegalArgumentException(
-                                "map " + map.name() + " is a map of maps without an inner map definition")))
+                        ? new MapOfMapsReader(
+                                map,
+                                map.innerTemplate()
+                                        .orElseThrow(() -> new IllegalArgumentException("map " + map.name()
+                                                + " is a map of maps without an inner map definition")))
                         : map.reader();
                 MetricLayout layout = LayoutBinder.bind(spec, at, reader, errors);
                 if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, observer));
@@ -105,8 +112,8 @@ public final class ProbeSetBinder {
     }
 
     /** Each event stream bound to its PERF_EVENT_ARRAY or RINGBUF map and its record layout (explicit or BTF). */
-    private List<EventSource> eventSources(ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps,
-                                           List<LayoutError> errors) {
+    private List<EventSource> eventSources(
+            ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps, List<LayoutError> errors) {
         List<EventSource> sources = new ArrayList<>();
         List<EventStreamSpec> streams = config.spec().events();
         for (int i = 0; i < streams.size(); i++) {
@@ -118,12 +125,15 @@ public final class ProbeSetBinder {
                 continue;
             }
             if (map.type() != MapType.PERF_EVENT_ARRAY && map.type() != MapType.RINGBUF) {
-                errors.add(new LayoutError(at + ".map", "map " + map.name() + " is a " + map.type()
-                        + ": event streams come from a PERF_EVENT_ARRAY or a RINGBUF"));
+                errors.add(new LayoutError(
+                        at + ".map",
+                        "map " + map.name() + " is a " + map.type()
+                                + ": event streams come from a PERF_EVENT_ARRAY or a RINGBUF"));
                 continue;
             }
             int rings = map.type() == MapType.PERF_EVENT_ARRAY ? BpfMap.possibleCpus() : 1;
-            Optional<List<Field>> record = spec.record() == null ? Optional.empty() : object.structFields(spec.record());
+            Optional<List<Field>> record =
+                    spec.record() == null ? Optional.empty() : object.structFields(spec.record());
             EventStream stream = EventStreamBinder.bind(spec, at, record, rings, observer, errors);
             if (stream != null) sources.add(new EventSource(spec, map, stream));
         }
@@ -131,7 +141,8 @@ public final class ProbeSetBinder {
     }
 
     private static String noSuchMap(BpfObject object, String name, Map<String, BpfMap> maps) {
-        return object.name() + " has no map \"" + name + "\" (it has: " + String.join(", ", new TreeSet<>(maps.keySet())) + ")";
+        return object.name() + " has no map \"" + name + "\" (it has: "
+                + String.join(", ", new TreeSet<>(maps.keySet())) + ")";
     }
 
     /** The object's own maps by name, without libbpf's internal ones (.rodata, .bss). */

@@ -6,35 +6,13 @@ import dev.kprom.agent.bpf.BpfLoadException;
 import dev.kprom.agent.bpf.BpfObject;
 import dev.kprom.agent.bpf.BpfProgram;
 import dev.kprom.agent.config.AttachSpec;
+import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
+import dev.kprom.agent.events.EventReader;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
-import dev.kprom.agent.bpf.BpfMap;
-import dev.kprom.agent.bpf.MapOfMapsReader;
-import dev.kprom.agent.bpf.MapType;
-import dev.kprom.agent.events.EventReader;
-import dev.kprom.exporter.events.EventStream;
-import dev.kprom.exporter.events.EventStreamBinder;
-import dev.kprom.exporter.source.Field;
-import dev.kprom.exporter.spec.EventStreamSpec;
-import java.util.Optional;
-import dev.kprom.exporter.source.MapSource;
-import dev.kprom.agent.config.ConfigException;
-import dev.kprom.exporter.collect.MapMetricCollector;
-import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.collect.CollectObserver;
-import dev.kprom.exporter.layout.LayoutBinder;
-import dev.kprom.exporter.layout.LayoutError;
-import dev.kprom.exporter.layout.MetricLayout;
-import dev.kprom.exporter.spec.MetricSpec;
-import dev.kprom.exporter.spec.MetricsSpec;
-import java.util.HashMap;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +41,11 @@ public final class ProbeSetLoader {
     }
 
     /** {@code disabled}: attach kinds never to use (the daemon config's disable_attach), skipped with that reason. */
-    public ProbeSetLoader(Path tracefs, Kallsyms kallsyms, Function<String, CollectObserver> observers, Set<AttachSpec.Kind> disabled) {
+    public ProbeSetLoader(
+            Path tracefs,
+            Kallsyms kallsyms,
+            Function<String, CollectObserver> observers,
+            Set<AttachSpec.Kind> disabled) {
         this.preflight = new Preflight(tracefs, kallsyms, disabled);
         this.observers = observers;
     }
@@ -94,8 +77,12 @@ public final class ProbeSetLoader {
                 try {
                     object.load();
                 } catch (BpfLoadException e) {
-                    Candidate failed = chosen.stream().filter(c -> e.program().filter(c.alt().program()::equals).isPresent())
-                            .findFirst().orElseThrow(() -> e);
+                    Candidate failed = chosen.stream()
+                            .filter(c -> e.program()
+                                    .filter(c.alt().program()::equals)
+                                    .isPresent())
+                            .findFirst()
+                            .orElseThrow(() -> e);
                     strike(failed, "load failed: " + e.summary(), struck, skipped);
                     object.close();
                     continue;
@@ -117,13 +104,17 @@ public final class ProbeSetLoader {
                 }
                 List<AttachChoice> choices = new ArrayList<>();
                 for (Candidate c : chosen) {
-                    AttachChoice choice = new AttachChoice(c.slot().name(), c.alt(), c.target(),
+                    AttachChoice choice = new AttachChoice(
+                            c.slot().name(),
+                            c.alt(),
+                            c.target(),
                             skipped.getOrDefault(c.slot().name(), List.of()));
                     choices.add(choice);
                     LOG.info("probe set {}: {}", config.name(), choice);
                 }
                 List<ProbeSet.Events> events = new ArrayList<>();
-                for (int i = 0; i < sources.size(); i++) events.add(new ProbeSet.Events(sources.get(i).stream(), readers.get(i)));
+                for (int i = 0; i < sources.size(); i++)
+                    events.add(new ProbeSet.Events(sources.get(i).stream(), readers.get(i)));
                 return new ProbeSet(config.name(), config.source(), object, links, choices, bound.collectors(), events);
             } catch (RuntimeException e) {
                 closeAll(readers, links, object);
@@ -133,7 +124,8 @@ public final class ProbeSetLoader {
         }
     }
 
-    private List<Candidate> choose(ProbeSetConfig config, Set<AttachSpec> struck, Map<String, List<String>> skipped, String what) {
+    private List<Candidate> choose(
+            ProbeSetConfig config, Set<AttachSpec> struck, Map<String, List<String>> skipped, String what) {
         List<Candidate> chosen = new ArrayList<>();
         for (ProgramSpec slot : config.spec().programs()) {
             Candidate pick = null;
@@ -147,8 +139,9 @@ public final class ProbeSetLoader {
                 strike(new Candidate(slot, alt, null), r.skipReason(), struck, skipped);
             }
             if (pick == null) {
-                throw new ProbeSetException(what + ": program " + slot.name() + ": no attach alternative works on this kernel:\n  - "
-                        + String.join("\n  - ", skipped.getOrDefault(slot.name(), List.of())));
+                throw new ProbeSetException(
+                        what + ": program " + slot.name() + ": no attach alternative works on this kernel:\n  - "
+                                + String.join("\n  - ", skipped.getOrDefault(slot.name(), List.of())));
             }
             chosen.add(pick);
         }
@@ -159,16 +152,21 @@ public final class ProbeSetLoader {
      * fentry and fexit programs bind to their function before load; a function the kernel's BTF lacks (libbpf says
      * ESRCH) strikes that alternative. Returns the struck candidate, or null when all bound.
      */
-    private static Candidate bindTraceTargets(BpfObject object, List<Candidate> chosen, Set<AttachSpec> struck,
-                                              Map<String, List<String>> skipped) {
+    private static Candidate bindTraceTargets(
+            BpfObject object, List<Candidate> chosen, Set<AttachSpec> struck, Map<String, List<String>> skipped) {
         for (Candidate c : chosen) {
             AttachSpec.Kind kind = c.alt().kind();
             if (kind != AttachSpec.Kind.FENTRY && kind != AttachSpec.Kind.FEXIT) continue;
             try {
                 object.program(c.alt().program()).setAttachTarget(c.target());
             } catch (BpfException e) {
-                strike(c, e.errno() == Errno.ESRCH ? "the kernel's BTF has no function " + c.target() + " (" + e.getMessage() + ")" : e.getMessage(),
-                        struck, skipped);
+                strike(
+                        c,
+                        e.errno() == Errno.ESRCH
+                                ? "the kernel's BTF has no function " + c.target() + " (" + e.getMessage() + ")"
+                                : e.getMessage(),
+                        struck,
+                        skipped);
                 return c;
             }
         }
@@ -189,7 +187,8 @@ public final class ProbeSetLoader {
             case KRETPROBE -> program.attachKprobe(c.target(), true);
             case TRACEPOINT -> {
                 int slash = c.target().indexOf('/');
-                yield program.attachTracepoint(c.target().substring(0, slash), c.target().substring(slash + 1));
+                yield program.attachTracepoint(
+                        c.target().substring(0, slash), c.target().substring(slash + 1));
             }
             case RAW_TRACEPOINT -> program.attachRawTracepoint(c.target());
             case AUTO -> program.attachAuto();

@@ -14,12 +14,14 @@ import java.nio.ByteBuffer;
 final class KeyCache {
     /** {@link #find} found nothing. Payloads are never negative. */
     static final long MISSING = -1;
+
     private static final long MULTIPLIER = 0x9E3779B97F4A7C15L;
 
     private final int keySize;
     private final int words;
     /** Longs per slot: the key's words, then payload + 1 (0: the slot is free). */
     private final int stride;
+
     private final int bound;
     private final long[] scratch;
     private long scratchHash;
@@ -28,6 +30,7 @@ final class KeyCache {
     private int size;
     /** The previous read's keys and payloads in the order read, {@code stride} longs each; and this read's. */
     private long[] previous = new long[0];
+
     private int previousLength;
     private long[] current = new long[0];
     private int position;
@@ -113,7 +116,8 @@ final class KeyCache {
     private long record(int at, long stored) {
         if (at < bound) {
             int base = at * stride;
-            if (base + stride > current.length) current = java.util.Arrays.copyOf(current, Math.max(base + stride, current.length * 2));
+            if (base + stride > current.length)
+                current = java.util.Arrays.copyOf(current, Math.max(base + stride, current.length * 2));
             System.arraycopy(scratch, 0, current, base, words);
             current[base + words] = stored;
         }

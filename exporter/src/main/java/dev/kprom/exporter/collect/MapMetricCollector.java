@@ -1,17 +1,17 @@
 package dev.kprom.exporter.collect;
 
-import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.MetricNames;
 import dev.kprom.exporter.decode.KeyContext;
 import dev.kprom.exporter.decode.LabelDecoder;
 import dev.kprom.exporter.exposition.SeriesIndex;
 import dev.kprom.exporter.exposition.SeriesTable;
 import dev.kprom.exporter.exposition.TableCollector;
-import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.layout.MetricLayout;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.BucketSpec;
 import dev.kprom.exporter.spec.LabelSpec;
+import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.exporter.status.MapStatus;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -35,9 +35,11 @@ import java.util.List;
 public final class MapMetricCollector implements TableCollector {
     /** What each raw key became: {@code slot << 32 | ref}, ref a series id, an index into {@link #splitIds}, or: */
     private static final int FILTERED = -1;
+
     private static final int UNDECODABLE = -2;
     /** The key's labels are new and the series index is full: dropped, not cached. */
     private static final int OVER = -3;
+
     private final MetricKind kind;
     private final MetricSpec spec;
     private final MapSource source;
@@ -48,6 +50,7 @@ public final class MapMetricCollector implements TableCollector {
     private final LabelDecoder[] decoders;
     /** Where each of the series' sorted label names (cpu included when split) comes from. */
     private final int[] sortOrder;
+
     private final Field bucket;
     private final Field value;
     private final double[] upperBounds;
@@ -59,20 +62,28 @@ public final class MapMetricCollector implements TableCollector {
     /** Series in the last read: room made for as many in the next. */
     private int lastSize;
 
-    public MapMetricCollector(MetricKind kind, MetricSpec spec, MetricLayout layout, MapSource source, CollectObserver observer) {
+    public MapMetricCollector(
+            MetricKind kind, MetricSpec spec, MetricLayout layout, MapSource source, CollectObserver observer) {
         this.kind = kind;
         this.spec = spec;
         this.source = source;
         this.observer = observer;
         this.status = new MapStatus(prometheusNameOf(kind, spec), source.name(), null, 0, null);
         List<LabelSpec> labels = spec.labels().subList(0, layout.labels().size());
-        List<String> names = new ArrayList<>(labels.stream().map(LabelSpec::name).toList());
+        List<String> names =
+                new ArrayList<>(labels.stream().map(LabelSpec::name).toList());
         if (spec.splitCpus() && source.cpus() > 1) names.add("cpu");
-        sortOrder = java.util.stream.IntStream.range(0, names.size()).boxed()
-                .sorted(java.util.Comparator.comparing(names::get)).mapToInt(Integer::intValue).toArray();
-        List<String> sortedNames = java.util.Arrays.stream(sortOrder).mapToObj(names::get).toList();
+        sortOrder = java.util.stream.IntStream.range(0, names.size())
+                .boxed()
+                .sorted(java.util.Comparator.comparing(names::get))
+                .mapToInt(Integer::intValue)
+                .toArray();
+        List<String> sortedNames =
+                java.util.Arrays.stream(sortOrder).mapToObj(names::get).toList();
         fields = layout.labels().toArray(Field[]::new);
-        decoders = labels.stream().map(l -> new LabelDecoder(l.decoders(), spec.seriesLimit())).toArray(LabelDecoder[]::new);
+        decoders = labels.stream()
+                .map(l -> new LabelDecoder(l.decoders(), spec.seriesLimit()))
+                .toArray(LabelDecoder[]::new);
         bucket = layout.bucket();
         value = layout.value();
         BucketSpec b = spec.buckets();
@@ -90,12 +101,14 @@ public final class MapMetricCollector implements TableCollector {
     }
 
     private SeriesIndex newSeriesIndex(List<String> labelNames) {
-        String sample = switch (kind) {
-            case COUNTER -> prometheusName() + "_total";
-            case GAUGE -> prometheusName();
-            case HISTOGRAM -> null;
-        };
-        return new SeriesIndex(sample, labelNames, keyCacheBound() * (spec.splitCpus() ? Math.max(source.cpus(), 1) : 1));
+        String sample =
+                switch (kind) {
+                    case COUNTER -> prometheusName() + "_total";
+                    case GAUGE -> prometheusName();
+                    case HISTOGRAM -> null;
+                };
+        return new SeriesIndex(
+                sample, labelNames, keyCacheBound() * (spec.splitCpus() ? Math.max(source.cpus(), 1) : 1));
     }
 
     /** Keys worth remembering: twice what the series limit lets through, a key per bucket for histograms. */
@@ -179,7 +192,9 @@ public final class MapMetricCollector implements TableCollector {
                         return;
                     }
                     double v = 0;
-                    for (int c = 0; c < cpus; c++) v += unsigned(Field.readUnsigned(values, valueOffset + c * stride + value.offset(), value.size()));
+                    for (int c = 0; c < cpus; c++)
+                        v += unsigned(
+                                Field.readUnsigned(values, valueOffset + c * stride + value.offset(), value.size()));
                     table.add(row, slot, v);
                     return;
                 }
@@ -190,11 +205,16 @@ public final class MapMetricCollector implements TableCollector {
                         dropped[0]++;
                         continue;
                     }
-                    table.add(row, slot, unsigned(Field.readUnsigned(values, valueOffset + cpu * stride + value.offset(), value.size())));
+                    table.add(
+                            row,
+                            slot,
+                            unsigned(Field.readUnsigned(
+                                    values, valueOffset + cpu * stride + value.offset(), value.size())));
                 }
             });
         } catch (RuntimeException e) {
-            status = new MapStatus(prometheusName(), source.name(), Instant.now().toString(), 0, e.getMessage());
+            status =
+                    new MapStatus(prometheusName(), source.name(), Instant.now().toString(), 0, e.getMessage());
             observer.readFailed(prometheusName(), e);
             return new SeriesTable.Builder(upperBounds, 0, series, 0).build(kind, prometheusName(), spec.help());
         }
@@ -253,7 +273,6 @@ public final class MapMetricCollector implements TableCollector {
         for (int i = 0; i < sorted.length; i++) sorted[i] = values[sortOrder[i]];
         return List.of(sorted);
     }
-
 
     private static double unsigned(long v) {
         return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);

@@ -7,6 +7,7 @@ package dev.kprom.exporter.collect;
 public final class ScrapeDeadline {
     /** Share of the scrape timeout given to map reads; the rest is for rendering and the network. */
     static final double READ_SHARE = 0.8;
+
     private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
 
     private ScrapeDeadline() {}

@@ -39,7 +39,8 @@ public final class CgroupDecoder implements Decoder {
         try (Stream<Path> dirs = Files.walk(root)) {
             dirs.filter(Files::isDirectory).forEach(dir -> {
                 try {
-                    Object inode = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+                    Object inode =
+                            Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
                     Long ino = inode == null ? null : inodeOf(inode.toString());
                     if (ino != null) {
                         String rel = "/" + root.relativize(dir).toString();

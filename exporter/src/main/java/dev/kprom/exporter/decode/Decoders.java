@@ -59,7 +59,8 @@ public final class Decoders {
     public static Decoder of(DecoderSpec spec) {
         Function<DecoderSpec, Decoder> decoder = BY_NAME.get(spec.name());
         if (decoder == null) {
-            throw new IllegalArgumentException("unknown decoder \"" + spec.name() + "\" (known: " + String.join(", ", names()) + ")");
+            throw new IllegalArgumentException(
+                    "unknown decoder \"" + spec.name() + "\" (known: " + String.join(", ", names()) + ")");
         }
         return decoder.apply(spec);
     }

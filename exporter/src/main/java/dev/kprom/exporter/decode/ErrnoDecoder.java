@@ -9,8 +9,19 @@ import java.util.Map;
 public final class ErrnoDecoder implements Decoder {
     private static final Map<Long, String> NAMES = NumberTable.load("decode/errno.tsv");
     /** Kernel-internal codes that leak to user space and BPF (include/linux/errno.h), not in the uapi headers. */
-    private static final Map<Long, String> KERNEL = Map.of(512L, "ERESTARTSYS", 513L, "ERESTARTNOINTR",
-            514L, "ERESTARTNOHAND", 515L, "ENOIOCTLCMD", 516L, "ERESTART_RESTARTBLOCK", 524L, "ENOTSUPP");
+    private static final Map<Long, String> KERNEL = Map.of(
+            512L,
+            "ERESTARTSYS",
+            513L,
+            "ERESTARTNOINTR",
+            514L,
+            "ERESTARTNOHAND",
+            515L,
+            "ENOIOCTLCMD",
+            516L,
+            "ERESTART_RESTARTBLOCK",
+            524L,
+            "ENOTSUPP");
 
     @Override
     public byte[] decode(byte[] in, KeyContext key) {

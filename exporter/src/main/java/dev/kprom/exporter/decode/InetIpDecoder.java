@@ -30,7 +30,8 @@ public final class InetIpDecoder implements Decoder {
         byte[] addr = in;
         if (familyLabel != null) {
             byte[] family = key.raw(familyLabel);
-            if (family == null) throw new IllegalArgumentException("family_label: no label \"" + familyLabel + "\" in this key");
+            if (family == null)
+                throw new IllegalArgumentException("family_label: no label \"" + familyLabel + "\" in this key");
             long f = Ints.unsigned(family);
             if (f == AF_INET && in.length >= 4) addr = Arrays.copyOf(in, 4);
             else if (f != AF_INET6) return Ints.text("family_" + f);

@@ -7,7 +7,8 @@ final class Ints {
     private Ints() {}
 
     static long unsigned(byte[] in) {
-        if (in.length == 0 || in.length > 8) throw new IllegalArgumentException("expected 1 to 8 bytes (got " + in.length + ")");
+        if (in.length == 0 || in.length > 8)
+            throw new IllegalArgumentException("expected 1 to 8 bytes (got " + in.length + ")");
         long v = 0;
         for (int i = in.length - 1; i >= 0; i--) v = (v << 8) | (in[i] & 0xff);
         return v;

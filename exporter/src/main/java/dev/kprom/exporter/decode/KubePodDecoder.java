@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * gives {@code 3f1b...-9a}; systemd's underscores become the UID's dashes. A path of another shape drops the series.
  */
 public final class KubePodDecoder implements Decoder {
-    static final Pattern POD = Pattern.compile("pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})");
+    static final Pattern POD =
+            Pattern.compile("pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})");
 
     @Override
     public byte[] decode(byte[] in, KeyContext key) {

@@ -27,12 +27,13 @@ public final class LabelDecoder {
 
     public LabelDecoder(List<DecoderSpec> specs, int cacheEntries) {
         int bound = Math.min(Math.max(cacheEntries, 1024), MAX_CACHE_ENTRIES);
-        cache = new LinkedHashMap<>(1024, 0.75f, false) { // insertion order: a hit costs no relinking
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, String> eldest) {
-                return size() > bound;
-            }
-        };
+        cache =
+                new LinkedHashMap<>(1024, 0.75f, false) { // insertion order: a hit costs no relinking
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Object, String> eldest) {
+                        return size() > bound;
+                    }
+                };
         chain = specs.stream().map(Decoders::of).toList();
         List<String> r = new ArrayList<>();
         for (Decoder d : chain) r.addAll(d.reads());

@@ -10,7 +10,8 @@ public final class RegexpDecoder implements Decoder {
     private final List<Pattern> patterns;
 
     public RegexpDecoder(List<String> regexps) {
-        if (regexps == null || regexps.isEmpty()) throw new IllegalArgumentException("regexps: regexp needs at least one");
+        if (regexps == null || regexps.isEmpty())
+            throw new IllegalArgumentException("regexps: regexp needs at least one");
         try {
             patterns = regexps.stream().map(Pattern::compile).toList();
         } catch (PatternSyntaxException e) {

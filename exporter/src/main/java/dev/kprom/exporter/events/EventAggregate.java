@@ -1,8 +1,8 @@
 package dev.kprom.exporter.events;
 
-import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.layout.MetricLayout;
 import dev.kprom.exporter.source.EntryVisitor;
+import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.BucketSpec;
 import java.nio.ByteBuffer;
@@ -35,7 +35,14 @@ public final class EventAggregate implements MapSource {
      * {@code rings}: ring numbers run 0..rings-1; {@code refused} is told how many new keys were refused since it
      * was last told.
      */
-    public EventAggregate(String name, List<Field> labels, Field value, BucketSpec buckets, int limit, int rings, LongConsumer refused) {
+    public EventAggregate(
+            String name,
+            List<Field> labels,
+            Field value,
+            BucketSpec buckets,
+            int limit,
+            int rings,
+            LongConsumer refused) {
         this.name = name;
         this.labels = labels.toArray(Field[]::new);
         this.value = value;
@@ -57,7 +64,8 @@ public final class EventAggregate implements MapSource {
             keyFields.add(new Field(f.name(), offset, f.size()));
             offset += f.size();
         }
-        return new MetricLayout(keyFields, buckets != null ? new Field("bucket", offset, 8) : null, new Field("value", 0, 8));
+        return new MetricLayout(
+                keyFields, buckets != null ? new Field("bucket", offset, 8) : null, new Field("value", 0, 8));
     }
 
     /** Adds one record of at least {@link #minLength()} bytes. */
@@ -71,7 +79,8 @@ public final class EventAggregate implements MapSource {
         long v = value == null ? 1 : value.readUnsigned(buf, offset);
         if (buckets != null) {
             long index = buckets.indexOf(v);
-            for (int i = 0; i < 8; i++) key[k + i] = (byte) (LITTLE_ENDIAN ? index >>> (8 * i) : index >>> (56 - 8 * i));
+            for (int i = 0; i < 8; i++)
+                key[k + i] = (byte) (LITTLE_ENDIAN ? index >>> (8 * i) : index >>> (56 - 8 * i));
             v = 1;
         }
         EventTable table = tables[ring];
@@ -86,7 +95,6 @@ public final class EventAggregate implements MapSource {
         for (Field f : labels) end = Math.max(end, f.end());
         return end;
     }
-
 
     @Override
     public String name() {

@@ -26,8 +26,12 @@ public final class EventStream implements RecordHandler {
     private final LongAdder decodeErrors = new LongAdder();
     private final List<RecordHandler> listeners = new CopyOnWriteArrayList<>();
 
-    EventStream(String map, List<Field> fields, Map<String, List<DecoderSpec>> fieldDecoders,
-                        List<EventAggregate> aggregates, List<MapMetricCollector> collectors) {
+    EventStream(
+            String map,
+            List<Field> fields,
+            Map<String, List<DecoderSpec>> fieldDecoders,
+            List<EventAggregate> aggregates,
+            List<MapMetricCollector> collectors) {
         this.map = map;
         this.fields = List.copyOf(fields);
         this.fieldDecoders = fieldDecoders;

@@ -29,8 +29,13 @@ public final class EventStreamBinder {
      * struct {@code btfRecord} found for {@code spec.record()}, and fits each metric to it. Adds every mismatch
      * to {@code errors} and returns null if there was one. {@code rings}: the number of rings feeding it.
      */
-    public static EventStream bind(EventStreamSpec spec, String at, Optional<List<Field>> btfRecord, int rings,
-                                   CollectObserver observer, List<LayoutError> errors) {
+    public static EventStream bind(
+            EventStreamSpec spec,
+            String at,
+            Optional<List<Field>> btfRecord,
+            int rings,
+            CollectObserver observer,
+            List<LayoutError> errors) {
         int before = errors.size();
         List<Field> fields = layout(spec, at, btfRecord, errors);
         if (errors.size() > before) return null;
@@ -40,13 +45,25 @@ public final class EventStreamBinder {
         spec.fields().forEach(f -> decoders.put(f.name(), f.decoders()));
         List<EventAggregate> aggregates = new ArrayList<>();
         List<MapMetricCollector> collectors = new ArrayList<>();
-        spec.metrics().forEach((kind, specs) -> bindMetrics(kind, specs, at + "." + kind.yamlList(), spec.map(), byName,
-                decoders, rings, observer, aggregates, collectors, errors));
+        spec.metrics()
+                .forEach((kind, specs) -> bindMetrics(
+                        kind,
+                        specs,
+                        at + "." + kind.yamlList(),
+                        spec.map(),
+                        byName,
+                        decoders,
+                        rings,
+                        observer,
+                        aggregates,
+                        collectors,
+                        errors));
         if (errors.size() > before) return null;
         return new EventStream(spec.map(), fields, decoders, aggregates, collectors);
     }
 
-    private static List<Field> layout(EventStreamSpec spec, String at, Optional<List<Field>> btfRecord, List<LayoutError> errors) {
+    private static List<Field> layout(
+            EventStreamSpec spec, String at, Optional<List<Field>> btfRecord, List<LayoutError> errors) {
         List<FieldSpec> given = spec.fields();
         boolean explicit = !given.isEmpty() && given.stream().anyMatch(f -> f.size() != null);
         List<Field> fields = new ArrayList<>();
@@ -55,7 +72,9 @@ public final class EventStreamBinder {
             for (int i = 0; i < given.size(); i++) {
                 FieldSpec f = given.get(i);
                 if (f.size() == null) {
-                    errors.add(new LayoutError(at + ".fields[" + i + "].size", "is required: fields are laid out by size when any field has one"));
+                    errors.add(new LayoutError(
+                            at + ".fields[" + i + "].size",
+                            "is required: fields are laid out by size when any field has one"));
                     continue;
                 }
                 fields.add(new Field(f.name(), offset, f.size()));
@@ -68,24 +87,37 @@ public final class EventStreamBinder {
             return fields;
         }
         if (btfRecord.isEmpty()) {
-            errors.add(new LayoutError(at + ".record", "the object has no BTF struct \"" + spec.record()
-                    + "\" (is it used by a program? or give fields with sizes)"));
+            errors.add(new LayoutError(
+                    at + ".record",
+                    "the object has no BTF struct \"" + spec.record()
+                            + "\" (is it used by a program? or give fields with sizes)"));
             return fields;
         }
         fields.addAll(btfRecord.get());
         for (int i = 0; i < given.size(); i++) {
             String name = given.get(i).name();
             if (fields.stream().noneMatch(f -> f.name().equals(name))) {
-                errors.add(new LayoutError(at + ".fields[" + i + "].name", "struct " + spec.record() + " has no field \"" + name
-                        + "\" (fields: " + Field.names(fields) + ")"));
+                errors.add(new LayoutError(
+                        at + ".fields[" + i + "].name",
+                        "struct " + spec.record() + " has no field \"" + name + "\" (fields: " + Field.names(fields)
+                                + ")"));
             }
         }
         return fields;
     }
 
-    private static void bindMetrics(MetricKind kind, List<MetricSpec> specs, String at, String map, Map<String, Field> fields,
-                                    Map<String, List<DecoderSpec>> decoders, int rings, CollectObserver observer,
-                                    List<EventAggregate> aggregates, List<MapMetricCollector> collectors, List<LayoutError> errors) {
+    private static void bindMetrics(
+            MetricKind kind,
+            List<MetricSpec> specs,
+            String at,
+            String map,
+            Map<String, Field> fields,
+            Map<String, List<DecoderSpec>> decoders,
+            int rings,
+            CollectObserver observer,
+            List<EventAggregate> aggregates,
+            List<MapMetricCollector> collectors,
+            List<LayoutError> errors) {
         for (int i = 0; i < specs.size(); i++) {
             MetricSpec spec = specs.get(i);
             String mat = at + "[" + i + "]";
@@ -97,13 +129,17 @@ public final class EventStreamBinder {
                 String lat = mat + ".labels[" + j + "]";
                 Field f = fields.get(l.fieldName());
                 if (f == null) {
-                    errors.add(new LayoutError(lat + (l.field() != null ? ".field" : ".name"), "the record has no field \""
-                            + l.fieldName() + "\" (fields: " + Field.names(fields.values()) + ")"));
+                    errors.add(new LayoutError(
+                            lat + (l.field() != null ? ".field" : ".name"),
+                            "the record has no field \"" + l.fieldName() + "\" (fields: " + Field.names(fields.values())
+                                    + ")"));
                     continue;
                 }
-                List<DecoderSpec> ds = !l.decoders().isEmpty() ? l.decoders() : decoders.getOrDefault(f.name(), List.of());
+                List<DecoderSpec> ds =
+                        !l.decoders().isEmpty() ? l.decoders() : decoders.getOrDefault(f.name(), List.of());
                 if (ds.isEmpty()) {
-                    errors.add(new LayoutError(lat + ".decoders", "at least one decoder is required (here or in the stream's fields)"));
+                    errors.add(new LayoutError(
+                            lat + ".decoders", "at least one decoder is required (here or in the stream's fields)"));
                     continue;
                 }
                 labelFields.add(new Field(l.name(), f.offset(), f.size()));
@@ -113,23 +149,33 @@ public final class EventStreamBinder {
             if (spec.value() != null && spec.value().field() != null) {
                 value = fields.get(spec.value().field());
                 if (value == null) {
-                    errors.add(new LayoutError(mat + ".value.field", "the record has no field \"" + spec.value().field()
-                            + "\" (fields: " + Field.names(fields.values()) + ")"));
+                    errors.add(new LayoutError(
+                            mat + ".value.field",
+                            "the record has no field \"" + spec.value().field() + "\" (fields: "
+                                    + Field.names(fields.values()) + ")"));
                 } else if (!value.isInteger()) {
-                    errors.add(new LayoutError(mat + ".value.field", "field \"" + value.name()
-                            + "\" is not an unsigned integer of " + Field.INTEGER_SIZES + " (got " + value.size() + " bytes)"));
+                    errors.add(new LayoutError(
+                            mat + ".value.field",
+                            "field \"" + value.name() + "\" is not an unsigned integer of " + Field.INTEGER_SIZES
+                                    + " (got " + value.size() + " bytes)"));
                 }
             } else if (kind == MetricKind.HISTOGRAM) {
-                errors.add(new LayoutError(mat + ".value.field", "is required: the record field the histogram observes"));
+                errors.add(
+                        new LayoutError(mat + ".value.field", "is required: the record field the histogram observes"));
             }
             if (errors.size() > before) continue;
-            MetricSpec resolved = new MetricSpec(spec.name(), spec.help(), null, labels, spec.value(), null, spec.maxSeries(), spec.buckets());
-            EventAggregate aggregate = new EventAggregate(map, labelFields, value, kind == MetricKind.HISTOGRAM ? spec.buckets() : null,
-                    resolved.seriesLimit(), rings, n -> observer.dropped(spec.name(), n));
+            MetricSpec resolved = new MetricSpec(
+                    spec.name(), spec.help(), null, labels, spec.value(), null, spec.maxSeries(), spec.buckets());
+            EventAggregate aggregate = new EventAggregate(
+                    map,
+                    labelFields,
+                    value,
+                    kind == MetricKind.HISTOGRAM ? spec.buckets() : null,
+                    resolved.seriesLimit(),
+                    rings,
+                    n -> observer.dropped(spec.name(), n));
             aggregates.add(aggregate);
             collectors.add(new MapMetricCollector(kind, resolved, aggregate.layout(), aggregate, observer));
         }
     }
-
-
 }

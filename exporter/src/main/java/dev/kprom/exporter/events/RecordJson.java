@@ -35,7 +35,8 @@ public final class RecordJson {
         this.decoders = fields.stream().map(stream::displayDecoder).toArray(LabelDecoder[]::new);
         this.numeric = new boolean[fields.size()];
         for (int i = 0; i < fields.size(); i++) {
-            numeric[i] = stream.decoders(fields.get(i).name()).isEmpty() && fields.get(i).isInteger();
+            numeric[i] = stream.decoders(fields.get(i).name()).isEmpty()
+                    && fields.get(i).isInteger();
         }
     }
 

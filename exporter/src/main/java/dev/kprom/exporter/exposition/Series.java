@@ -21,7 +21,8 @@ public final class Series {
      */
     public Series(String sample, List<String> labelNames, List<String> labelValues) {
         if (labelNames.size() != labelValues.size()) {
-            throw new IllegalArgumentException(labelNames.size() + " label names but " + labelValues.size() + " values");
+            throw new IllegalArgumentException(
+                    labelNames.size() + " label names but " + labelValues.size() + " values");
         }
         this.labelValues = List.copyOf(labelValues);
         this.rendered = render(labelNames, this.labelValues);

@@ -18,6 +18,7 @@ public final class SeriesIndex {
     private Series[] series = new Series[64];
     /** Per id: (read << 32) | row, for the read that last counted the series. */
     private long[] marks = new long[64];
+
     private int reads;
 
     /**

@@ -33,8 +33,15 @@ public final class SeriesTable {
     private final int size;
     private final double[] values;
 
-    private SeriesTable(MetricKind kind, String name, String help, SeriesIndex index, double[] upperBounds,
-                        Series[] series, int size, double[] values) {
+    private SeriesTable(
+            MetricKind kind,
+            String name,
+            String help,
+            SeriesIndex index,
+            double[] upperBounds,
+            Series[] series,
+            int size,
+            double[] values) {
         this.kind = kind;
         this.name = name;
         this.help = help;
@@ -92,7 +99,8 @@ public final class SeriesTable {
         switch (kind) {
             case COUNTER -> {
                 List<CounterDataPointSnapshot> points = new ArrayList<>(size);
-                for (int i = 0; i < size; i++) points.add(new CounterDataPointSnapshot(value(i, 0), labels(i), null, 0L));
+                for (int i = 0; i < size; i++)
+                    points.add(new CounterDataPointSnapshot(value(i, 0), labels(i), null, 0L));
                 return new CounterSnapshot(meta, points);
             }
             case GAUGE -> {
@@ -105,8 +113,12 @@ public final class SeriesTable {
                 for (int i = 0; i < size; i++) {
                     long[] counts = new long[slots()];
                     for (int b = 0; b < counts.length; b++) counts[b] = (long) value(i, b);
-                    points.add(new HistogramDataPointSnapshot(ClassicHistogramBuckets.of(upperBounds, counts), Double.NaN,
-                            labels(i), Exemplars.EMPTY, 0L));
+                    points.add(new HistogramDataPointSnapshot(
+                            ClassicHistogramBuckets.of(upperBounds, counts),
+                            Double.NaN,
+                            labels(i),
+                            Exemplars.EMPTY,
+                            0L));
                 }
                 return new HistogramSnapshot(meta, points);
             }

@@ -38,11 +38,12 @@ public final class TextExposition {
         if (table.size() == 0) return;
         MetricKind kind = table.kind();
         String family = kind == MetricKind.COUNTER && !openMetrics ? table.name() + "_total" : table.name();
-        String type = switch (kind) {
-            case COUNTER -> "counter";
-            case GAUGE -> "gauge";
-            case HISTOGRAM -> "histogram";
-        };
+        String type =
+                switch (kind) {
+                    case COUNTER -> "counter";
+                    case GAUGE -> "gauge";
+                    case HISTOGRAM -> "histogram";
+                };
         if (openMetrics) put("# TYPE " + family + " " + type + "\n");
         if (table.help() != null) put("# HELP " + family + " " + Series.escape(table.help(), openMetrics) + "\n");
         if (!openMetrics) put("# TYPE " + family + " " + type + "\n");
@@ -73,7 +74,8 @@ public final class TextExposition {
         double[] bounds = table.upperBounds();
         byte[][] le = new byte[bounds.length][];
         for (int b = 0; b < bounds.length; b++) {
-            le[b] = ascii("le=\"" + (bounds[b] == Double.POSITIVE_INFINITY ? "+Inf" : Double.toString(bounds[b])) + "\"");
+            le[b] = ascii(
+                    "le=\"" + (bounds[b] == Double.POSITIVE_INFINITY ? "+Inf" : Double.toString(bounds[b])) + "\"");
         }
         for (int row = 0; row < table.size(); row++) {
             byte[] labels = table.series(row).rendered();

@@ -46,10 +46,12 @@ final class EventSubscriber implements RecordHandler {
      * one subscriber per stream, one heartbeat per channel.
      */
     static void follow(Channel channel, List<EventStream> streams) {
-        List<EventSubscriber> subscribers = streams.stream().map(s -> new EventSubscriber(channel, s)).toList();
+        List<EventSubscriber> subscribers =
+                streams.stream().map(s -> new EventSubscriber(channel, s)).toList();
         channel.eventLoop().execute(() -> {
-            ScheduledFuture<?> heartbeat = channel.eventLoop().scheduleAtFixedRate(() -> write(channel, "\n"),
-                    HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+            ScheduledFuture<?> heartbeat = channel.eventLoop()
+                    .scheduleAtFixedRate(
+                            () -> write(channel, "\n"), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
             channel.closeFuture().addListener(f -> {
                 heartbeat.cancel(false);
                 subscribers.forEach(s -> s.stream.removeListener(s));
@@ -73,7 +75,8 @@ final class EventSubscriber implements RecordHandler {
         flushScheduled.set(false);
         if (!channel.isActive()) return;
         if (!channel.isWritable()) { // a slow reader: let lines wait (up to MAX_QUEUED), try again shortly
-            if (flushScheduled.compareAndSet(false, true)) channel.eventLoop().schedule(this::flush, 50, TimeUnit.MILLISECONDS);
+            if (flushScheduled.compareAndSet(false, true))
+                channel.eventLoop().schedule(this::flush, 50, TimeUnit.MILLISECONDS);
             return;
         }
         StringBuilder chunk = new StringBuilder();
@@ -82,7 +85,12 @@ final class EventSubscriber implements RecordHandler {
             chunk.append(line).append('\n');
         }
         long lost = dropped.getAndSet(0);
-        if (lost > 0) chunk.append("{\"map\":\"").append(stream.map()).append("\",\"dropped\":").append(lost).append("}\n");
+        if (lost > 0)
+            chunk.append("{\"map\":\"")
+                    .append(stream.map())
+                    .append("\",\"dropped\":")
+                    .append(lost)
+                    .append("}\n");
         if (chunk.length() > 0) write(channel, chunk.toString());
     }
 

@@ -39,8 +39,13 @@ final class EventsPath implements PathHandler {
         for (String probe : wanted) {
             List<EventStream> of = events.get(probe);
             if (of == null) {
-                send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "no probe set \"" + probe + "\" with events (have: "
-                        + String.join(", ", new TreeSet<>(events.keySet())) + ")\n"));
+                send(
+                        ctx,
+                        request,
+                        text(
+                                HttpResponseStatus.NOT_FOUND,
+                                "no probe set \"" + probe + "\" with events (have: "
+                                        + String.join(", ", new TreeSet<>(events.keySet())) + ")\n"));
                 return;
             }
             streams.addAll(of);

@@ -32,7 +32,10 @@ public record LandingPage(String version, List<String> probeSets, boolean tls, b
                 + "<h1>kprom " + escape(version) + "</h1>"
                 + "<p>eBPF metrics for Prometheus. <a href=\"/metrics\">Metrics</a> &middot; <a href=\"/probes\">Probe sets</a>"
                 + " &middot; <a href=\"/healthz\">Health</a> &middot; <a href=\"/readyz\">Readiness</a>"
-                + (eventsPath == null ? "" : " &middot; <a href=\"" + escape(eventsPath) + "\">Live events (NDJSON)</a>") + "</p>"
+                + (eventsPath == null
+                        ? ""
+                        : " &middot; <a href=\"" + escape(eventsPath) + "\">Live events (NDJSON)</a>")
+                + "</p>"
                 + "<p>TLS: " + (tls ? "on" : "off") + ". Basic auth: " + (basicAuth ? "on" : "off") + ".</p>"
                 + "<h2>Probe sets</h2><ul>" + items + "</ul></body></html>\n";
     }

@@ -64,13 +64,15 @@ final class MetricsPath implements PathHandler {
             FullHttpResponse response;
             ScrapeDeadline.start(request.headers().get("X-Prometheus-Scrape-Timeout-Seconds"));
             try {
-                ExpositionFormatWriter writer = formats.findWriter(request.headers().get(HttpHeaderNames.ACCEPT));
+                ExpositionFormatWriter writer =
+                        formats.findWriter(request.headers().get(HttpHeaderNames.ACCEPT));
                 if (TableScrape.handles(writer) && !uri.parameters().containsKey("debug")) {
                     response = tableScrape(request, uri, writer, body);
                 } else {
                     NettyScrapeExchange exchange = new NettyScrapeExchange(request, body);
                     scrape.handleRequest(exchange);
-                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(exchange.status()), body);
+                    response = new DefaultFullHttpResponse(
+                            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(exchange.status()), body);
                     response.headers().set(exchange.headers());
                 }
             } finally {
@@ -85,10 +87,12 @@ final class MetricsPath implements PathHandler {
         }
     }
 
-    private FullHttpResponse tableScrape(FullHttpRequest request, QueryStringDecoder uri, ExpositionFormatWriter writer,
-                                         ByteBuf body) throws IOException {
+    private FullHttpResponse tableScrape(
+            FullHttpRequest request, QueryStringDecoder uri, ExpositionFormatWriter writer, ByteBuf body)
+            throws IOException {
         List<String> names = uri.parameters().getOrDefault("name[]", List.of());
-        Predicate<String> included = names.isEmpty() ? MetricNameFilter.ALLOW_ALL
+        Predicate<String> included = names.isEmpty()
+                ? MetricNameFilter.ALLOW_ALL
                 : MetricNameFilter.builder().nameMustBeEqualTo(names).build();
         boolean gzip = request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING).stream()
                 .flatMap(v -> Arrays.stream(v.split(",")))

@@ -8,11 +8,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -38,8 +38,12 @@ public final class MetricsServer implements AutoCloseable {
     private final Channel channel;
     private final ChannelGroup connections;
 
-    private MetricsServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup scrapeGroup, Channel channel,
-                          ChannelGroup connections) {
+    private MetricsServer(
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            EventExecutorGroup scrapeGroup,
+            Channel channel,
+            ChannelGroup connections) {
         this.boss = boss;
         this.workers = workers;
         this.scrapeGroup = scrapeGroup;
@@ -123,21 +127,32 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    private static MetricsServer start(InetSocketAddress address, Router router, HttpOptions options) throws InterruptedException {
+    private static MetricsServer start(InetSocketAddress address, Router router, HttpOptions options)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
-        EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"))
+        EventLoopGroup boss = epoll
+                ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-accept"));
-        EventLoopGroup workers = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"))
+        EventLoopGroup workers = epoll
+                ? new EpollEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("kprom-http-io"));
         EventExecutorGroup scrapeGroup = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("kprom-scrape"));
-        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> channelClass =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ChannelGroup connections = new DefaultChannelGroup("kprom-http", GlobalEventExecutor.INSTANCE);
         try {
-            Channel channel = new ServerBootstrap().group(boss, workers).channel(channelClass)
+            Channel channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelClass)
                     .childHandler(new MetricsServerInitializer(scrapeGroup, router, connections, options))
-                    .bind(address).sync().channel();
-            LOG.info("serving /metrics on {}://{} ({}{})", options.tls() != null ? "https" : "http",
-                    format((InetSocketAddress) channel.localAddress()), epoll ? "epoll" : "nio",
+                    .bind(address)
+                    .sync()
+                    .channel();
+            LOG.info(
+                    "serving /metrics on {}://{} ({}{})",
+                    options.tls() != null ? "https" : "http",
+                    format((InetSocketAddress) channel.localAddress()),
+                    epoll ? "epoll" : "nio",
                     options.auth() != null ? ", basic auth" : "");
             return new MetricsServer(boss, workers, scrapeGroup, channel, connections);
         } catch (RuntimeException | InterruptedException e) {
@@ -165,7 +180,8 @@ public final class MetricsServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         // All three at once, with a quiet period: closing pipelines still hop between them for a moment.
-        var stopping = List.of(boss.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS),
+        var stopping = List.of(
+                boss.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS),
                 workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS),
                 scrapeGroup.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS));
         stopping.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));

@@ -19,7 +19,8 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpLimits limits;
     private final HttpOptions options;
 
-    MetricsServerInitializer(EventExecutorGroup scrapeGroup, Router router, ChannelGroup connections, HttpOptions options) {
+    MetricsServerInitializer(
+            EventExecutorGroup scrapeGroup, Router router, ChannelGroup connections, HttpOptions options) {
         this.scrapeGroup = scrapeGroup;
         this.router = router;
         this.connections = connections;

@@ -14,7 +14,11 @@ import java.util.concurrent.TimeUnit;
  * (idle) when the response has been written.
  */
 final class RequestTimeouts extends ChannelDuplexHandler {
-    private enum State { IDLE, READING, SERVING }
+    private enum State {
+        IDLE,
+        READING,
+        SERVING
+    }
 
     private final long readNanos;
     private final long idleNanos;
@@ -59,19 +63,24 @@ final class RequestTimeouts extends ChannelDuplexHandler {
     /** A whole request arrived: stop the clock while it is served. Safe from any thread. */
     static void received(io.netty.channel.Channel channel) {
         RequestTimeouts t = channel.pipeline().get(RequestTimeouts.class);
-        if (t != null) channel.eventLoop().execute(() -> {
-            t.cancel();
-            t.state = State.SERVING;
-        });
+        if (t != null)
+            channel.eventLoop().execute(() -> {
+                t.cancel();
+                t.state = State.SERVING;
+            });
     }
 
     private void arm(ChannelHandlerContext ctx, State next) {
         cancel();
         state = next;
         long nanos = next == State.IDLE ? idleNanos : readNanos;
-        timer = ctx.executor().schedule(() -> {
-            if (state == next) ctx.close();
-        }, nanos, TimeUnit.NANOSECONDS);
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (state == next) ctx.close();
+                        },
+                        nanos,
+                        TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {

@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
 
 /** The small responses every path gives (text, HTML, JSON) and the one way they are sent. */
 final class Responses {
-    private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private Responses() {}
 
@@ -33,7 +34,9 @@ final class Responses {
     /** {@code value} as pretty-printed JSON with snake_case names. */
     static FullHttpResponse json(Object value) {
         try {
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK,
                     Unpooled.wrappedBuffer(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             return response;
@@ -53,8 +56,8 @@ final class Responses {
     }
 
     private static FullHttpResponse withType(HttpResponseStatus status, String text, String type) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         return response;
     }

@@ -45,9 +45,11 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         RequestTimeouts.received(ctx.channel());
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
-            HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                    : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : HttpResponseStatus.BAD_REQUEST;
+            HttpResponseStatus status = cause instanceof TooLongHttpLineException
+                    ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException
+                            ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                            : HttpResponseStatus.BAD_REQUEST;
             FullHttpResponse response = text(status, status.reasonPhrase().toLowerCase() + "\n");
             HttpUtil.setContentLength(response, response.content().readableBytes());
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE); // the stream is out of step now
@@ -56,7 +58,9 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         PathHandler handler = paths.get(path);
-        if (auth != null && !open.contains(path) && !auth.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (auth != null
+                && !open.contains(path)
+                && !auth.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"kprom\"");
             send(ctx, request, response);

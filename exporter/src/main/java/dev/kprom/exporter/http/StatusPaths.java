@@ -18,8 +18,12 @@ final class StatusPaths {
 
     /** 200 once the daemon says it is ready, else 503. */
     static PathHandler ready(StatusSource status) {
-        return (ctx, request, uri) -> send(ctx, request, status.ready() ? text(HttpResponseStatus.OK, "ready\n")
-                : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n"));
+        return (ctx, request, uri) -> send(
+                ctx,
+                request,
+                status.ready()
+                        ? text(HttpResponseStatus.OK, "ready\n")
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n"));
     }
 
     /** JSON: each probe set, its attach choices and its maps' last reads. */

@@ -13,8 +13,12 @@ import javax.net.ssl.SSLException;
  * {@code client_auth_type} and the CA that client certificates must chain to, and the lowest TLS version.
  */
 public record TlsSettings(File certFile, File keyFile, String clientAuthType, File clientCaFile, String minVersion) {
-    public static final List<String> CLIENT_AUTH_TYPES = List.of("NoClientCert", "RequestClientCert", "RequireAnyClientCert",
-            "VerifyClientCertIfGiven", "RequireAndVerifyClientCert");
+    public static final List<String> CLIENT_AUTH_TYPES = List.of(
+            "NoClientCert",
+            "RequestClientCert",
+            "RequireAnyClientCert",
+            "VerifyClientCertIfGiven",
+            "RequireAndVerifyClientCert");
     public static final List<String> VERSIONS = List.of("TLS12", "TLS13");
 
     /** Netty's view of client_auth_type: optional when a certificate may be given, required when it must. */
@@ -27,7 +31,8 @@ public record TlsSettings(File certFile, File keyFile, String clientAuthType, Fi
     }
 
     public SslContext context() throws SSLException {
-        SslContextBuilder b = SslContextBuilder.forServer(certFile, keyFile).sslProvider(SslProvider.JDK)
+        SslContextBuilder b = SslContextBuilder.forServer(certFile, keyFile)
+                .sslProvider(SslProvider.JDK)
                 .clientAuth(clientAuth())
                 .protocols("TLS13".equals(minVersion) ? new String[] {"TLSv1.3"} : new String[] {"TLSv1.3", "TLSv1.2"});
         if (clientCaFile != null) b.trustManager(clientCaFile);

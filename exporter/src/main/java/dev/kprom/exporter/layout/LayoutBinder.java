@@ -26,8 +26,9 @@ public final class LayoutBinder {
         if (spec.buckets() != null) {
             bucket = key.remove(key.size() - 1);
             if (bucket.size() > 8) {
-                errors.add(new LayoutError(at + ".labels[" + key.size() + "]", "the bucket index must be an integer of 1 to 8 bytes (got "
-                        + bucket.size() + " bytes)"));
+                errors.add(new LayoutError(
+                        at + ".labels[" + key.size() + "]",
+                        "the bucket index must be an integer of 1 to 8 bytes (got " + bucket.size() + " bytes)"));
                 return null;
             }
         }
@@ -45,8 +46,10 @@ public final class LayoutBinder {
                 offset += l.size() + l.paddingOrZero();
             }
             if (offset != map.keySize()) {
-                errors.add(new LayoutError(at + ".labels", "labels span " + offset + " bytes but map " + map.name()
-                        + " has " + map.keySize() + "-byte keys"));
+                errors.add(new LayoutError(
+                        at + ".labels",
+                        "labels span " + offset + " bytes but map " + map.name() + " has " + map.keySize()
+                                + "-byte keys"));
             }
             return fields;
         }
@@ -59,22 +62,30 @@ public final class LayoutBinder {
                 if (labels.size() == 1 && l.field() == null) {
                     f = new Field(l.name(), 0, map.keySize()); // a scalar key: the one label is all of it
                 } else {
-                    errors.add(new LayoutError(lat + ".size", "is required: map " + map.name()
-                            + " has no BTF struct key to find field \"" + l.fieldName() + "\" in"));
+                    errors.add(new LayoutError(
+                            lat + ".size",
+                            "is required: map " + map.name() + " has no BTF struct key to find field \"" + l.fieldName()
+                                    + "\" in"));
                     continue;
                 }
             } else {
-                Optional<Field> found = btf.get().stream().filter(b -> b.name().equals(l.fieldName())).findFirst();
+                Optional<Field> found = btf.get().stream()
+                        .filter(b -> b.name().equals(l.fieldName()))
+                        .findFirst();
                 if (found.isEmpty()) {
-                    errors.add(new LayoutError(lat + (l.field() != null ? ".field" : ".name"), "map " + map.name()
-                            + " key has no field \"" + l.fieldName() + "\" (fields: " + Field.names(btf.get()) + ")"));
+                    errors.add(new LayoutError(
+                            lat + (l.field() != null ? ".field" : ".name"),
+                            "map " + map.name() + " key has no field \"" + l.fieldName() + "\" (fields: "
+                                    + Field.names(btf.get()) + ")"));
                     continue;
                 }
                 f = new Field(l.name(), found.get().offset(), found.get().size());
             }
             if (l.size() != null && l.size() != f.size()) {
-                errors.add(new LayoutError(lat + ".size", "field \"" + l.fieldName() + "\" of map " + map.name()
-                        + " is " + f.size() + " bytes (got " + l.size() + ")"));
+                errors.add(new LayoutError(
+                        lat + ".size",
+                        "field \"" + l.fieldName() + "\" of map " + map.name() + " is " + f.size() + " bytes (got "
+                                + l.size() + ")"));
             }
             fields.add(f);
         }
@@ -87,21 +98,30 @@ public final class LayoutBinder {
         String vat = at + ".value";
         if (v == null) {
             if (Field.isIntegerSize(size)) return new Field("value", 0, size);
-            errors.add(new LayoutError(at, "map " + map.name() + " values are " + size + " bytes: pick a part with value.field"
-                    + map.valueFields().map(fs -> " (fields: " + Field.names(fs) + ")").orElse("") + " or value.offset and value.size"));
+            errors.add(new LayoutError(
+                    at,
+                    "map " + map.name() + " values are " + size + " bytes: pick a part with value.field"
+                            + map.valueFields()
+                                    .map(fs -> " (fields: " + Field.names(fs) + ")")
+                                    .orElse("") + " or value.offset and value.size"));
             return null;
         }
         if (v.field() != null) {
             Optional<List<Field>> btf = map.valueFields();
             if (btf.isEmpty()) {
-                errors.add(new LayoutError(vat + ".field", "map " + map.name() + " has no BTF struct value to find field \""
-                        + v.field() + "\" in; use value.offset and value.size"));
+                errors.add(new LayoutError(
+                        vat + ".field",
+                        "map " + map.name() + " has no BTF struct value to find field \"" + v.field()
+                                + "\" in; use value.offset and value.size"));
                 return null;
             }
-            Optional<Field> found = btf.get().stream().filter(b -> b.name().equals(v.field())).findFirst();
+            Optional<Field> found =
+                    btf.get().stream().filter(b -> b.name().equals(v.field())).findFirst();
             if (found.isEmpty()) {
-                errors.add(new LayoutError(vat + ".field", "map " + map.name() + " value has no field \"" + v.field()
-                        + "\" (fields: " + Field.names(btf.get()) + ")"));
+                errors.add(new LayoutError(
+                        vat + ".field",
+                        "map " + map.name() + " value has no field \"" + v.field() + "\" (fields: "
+                                + Field.names(btf.get()) + ")"));
                 return null;
             }
             f = found.get();
@@ -110,17 +130,19 @@ public final class LayoutBinder {
             int fsize = v.size() == null ? 8 : v.size();
             f = new Field("value", offset, fsize);
             if (f.end() > size) {
-                errors.add(new LayoutError(vat, "bytes " + offset + ".." + (f.end() - 1) + " lie outside map " + map.name()
-                        + "'s " + size + "-byte values"));
+                errors.add(new LayoutError(
+                        vat,
+                        "bytes " + offset + ".." + (f.end() - 1) + " lie outside map " + map.name() + "'s " + size
+                                + "-byte values"));
                 return null;
             }
         }
         if (!f.isInteger()) {
-            errors.add(new LayoutError(vat, "a value must be an unsigned integer of " + Field.INTEGER_SIZES + " (got " + f.size() + " bytes)"));
+            errors.add(new LayoutError(
+                    vat,
+                    "a value must be an unsigned integer of " + Field.INTEGER_SIZES + " (got " + f.size() + " bytes)"));
             return null;
         }
         return f;
     }
-
-
 }

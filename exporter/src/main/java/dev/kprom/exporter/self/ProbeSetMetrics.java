@@ -23,14 +23,23 @@ final class ProbeSetMetrics implements CollectObserver {
     ProbeSetMetrics(MeterRegistry meters, String probe) {
         this.meters = meters;
         this.probe = probe;
-        readDuration = Timer.builder("kprom.map.read.duration").description("Time to read, decode and aggregate one map at a scrape.")
-                .tag("probe", probe).register(meters);
-        readErrors = Counter.builder("kprom.map.read.errors").description("Map reads that failed; the metric was left out of that scrape.")
-                .tag("probe", probe).register(meters);
-        decodeErrors = Counter.builder("kprom.decode.errors").description("Map keys whose labels could not be decoded and were left out.")
-                .tag("probe", probe).register(meters);
-        timeouts = Counter.builder("kprom.scrape.timeouts").description("Scrapes that left this probe set's metrics out because its maps took longer than the scrape timeout allowed.")
-                .tag("probe", probe).register(meters);
+        readDuration = Timer.builder("kprom.map.read.duration")
+                .description("Time to read, decode and aggregate one map at a scrape.")
+                .tag("probe", probe)
+                .register(meters);
+        readErrors = Counter.builder("kprom.map.read.errors")
+                .description("Map reads that failed; the metric was left out of that scrape.")
+                .tag("probe", probe)
+                .register(meters);
+        decodeErrors = Counter.builder("kprom.decode.errors")
+                .description("Map keys whose labels could not be decoded and were left out.")
+                .tag("probe", probe)
+                .register(meters);
+        timeouts = Counter.builder("kprom.scrape.timeouts")
+                .description(
+                        "Scrapes that left this probe set's metrics out because its maps took longer than the scrape timeout allowed.")
+                .tag("probe", probe)
+                .register(meters);
     }
 
     @Override
@@ -57,6 +66,9 @@ final class ProbeSetMetrics implements CollectObserver {
     public void dropped(String metric, long count) {
         Counter.builder("kprom.series.dropped")
                 .description("Series not exported because the metric reached its max_series, summed over scrapes.")
-                .tag("probe", probe).tag("metric", metric).register(meters).increment(count);
+                .tag("probe", probe)
+                .tag("metric", metric)
+                .register(meters)
+                .increment(count);
     }
 }

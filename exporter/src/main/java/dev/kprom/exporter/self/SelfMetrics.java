@@ -1,15 +1,14 @@
 package dev.kprom.exporter.self;
 
-import io.micrometer.core.instrument.Clock;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.ProgramStatus;
 import dev.kprom.exporter.status.StatusSource;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -17,6 +16,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -62,10 +62,12 @@ public final class SelfMetrics implements AutoCloseable {
      */
     public void configLoaded(java.time.Instant when) {
         Gauge.builder("kprom.config.last.reload.successful", () -> 1)
-                .description("Whether the last configuration load succeeded (1).").register(meters);
+                .description("Whether the last configuration load succeeded (1).")
+                .register(meters);
         Gauge.builder("kprom.config.last.reload.success.timestamp", () -> when.getEpochSecond())
                 .description("When the configuration in use was loaded, in seconds since the epoch.")
-                .baseUnit("seconds").register(meters);
+                .baseUnit("seconds")
+                .register(meters);
     }
 
     /** The observer a probe set's collectors report their reads to. */
@@ -79,12 +81,19 @@ public final class SelfMetrics implements AutoCloseable {
      */
     public void bindStatus(StatusSource status) {
         for (ProbeStatus p : status.probes()) {
-            Gauge.builder("kprom.probe.up", status, s -> s.probes().stream().anyMatch(q -> q.name().equals(p.name()) && q.up()) ? 1 : 0)
-                    .description("1 while the probe set is loaded and attached.").tag("probe", p.name()).register(meters);
+            Gauge.builder(
+                            "kprom.probe.up",
+                            status,
+                            s -> s.probes().stream().anyMatch(q -> q.name().equals(p.name()) && q.up()) ? 1 : 0)
+                    .description("1 while the probe set is loaded and attached.")
+                    .tag("probe", p.name())
+                    .register(meters);
             for (ProgramStatus program : p.programs()) {
                 Gauge.builder("kprom.program.info", () -> 1)
                         .description("The attach alternative in use for each program slot; always 1.")
-                        .tag("probe", p.name()).tag("program", program.program()).tag("attach", program.attach())
+                        .tag("probe", p.name())
+                        .tag("program", program.program())
+                        .tag("attach", program.attach())
                         .register(meters);
             }
         }
@@ -97,10 +106,15 @@ public final class SelfMetrics implements AutoCloseable {
     public void bindProgramStats(String probe, String program, java.util.function.Supplier<long[]> runTimeNsAndCount) {
         FunctionCounter.builder("kprom.program.run.time", runTimeNsAndCount, s -> s.get()[0] / 1e9)
                 .description("CPU time spent in this BPF program (kernel.bpf_stats_enabled must be 1).")
-                .baseUnit("seconds").tag("probe", probe).tag("program", program).register(meters);
+                .baseUnit("seconds")
+                .tag("probe", probe)
+                .tag("program", program)
+                .register(meters);
         FunctionCounter.builder("kprom.program.runs", runTimeNsAndCount, s -> s.get()[1])
                 .description("Times this BPF program ran (kernel.bpf_stats_enabled must be 1).")
-                .tag("probe", probe).tag("program", program).register(meters);
+                .tag("probe", probe)
+                .tag("program", program)
+                .register(meters);
         keepAlive.add(runTimeNsAndCount); // Micrometer holds function-counter state weakly: keep it alive here
     }
 
@@ -108,14 +122,24 @@ public final class SelfMetrics implements AutoCloseable {
      * {@code kprom_events_received_total{probe,map,cpu}} and {@code kprom_events_lost_total{probe,map,cpu}} for one
      * ring of an event map ({@code cpu} is the ring's CPU; a ring buffer has one ring, cpu "0").
      */
-    public void bindEventRing(String probe, String map, int cpu, java.util.function.LongSupplier received,
-                              java.util.function.LongSupplier lost) {
+    public void bindEventRing(
+            String probe,
+            String map,
+            int cpu,
+            java.util.function.LongSupplier received,
+            java.util.function.LongSupplier lost) {
         FunctionCounter.builder("kprom.events.received", received, s -> s.getAsLong())
                 .description("Event records taken from this ring and turned into metrics.")
-                .tag("probe", probe).tag("map", map).tag("cpu", Integer.toString(cpu)).register(meters);
+                .tag("probe", probe)
+                .tag("map", map)
+                .tag("cpu", Integer.toString(cpu))
+                .register(meters);
         FunctionCounter.builder("kprom.events.lost", lost, s -> s.getAsLong())
                 .description("Event records the kernel dropped because this ring was full (perf rings report them).")
-                .tag("probe", probe).tag("map", map).tag("cpu", Integer.toString(cpu)).register(meters);
+                .tag("probe", probe)
+                .tag("map", map)
+                .tag("cpu", Integer.toString(cpu))
+                .register(meters);
         keepAlive.add(received);
         keepAlive.add(lost);
     }
@@ -124,13 +148,17 @@ public final class SelfMetrics implements AutoCloseable {
     public void bindEventDecodeErrors(String probe, String map, java.util.function.LongSupplier errors) {
         FunctionCounter.builder("kprom.event.decode.errors", errors, s -> s.getAsLong())
                 .description("Event records that did not fit the stream's record layout and were left out.")
-                .tag("probe", probe).tag("map", map).register(meters);
+                .tag("probe", probe)
+                .tag("map", map)
+                .register(meters);
         keepAlive.add(errors);
     }
 
     /** {@code kprom_scrape_duration_seconds}: whole /metrics requests, as the HTTP server times them. */
     public Timer scrapeDuration() {
-        return Timer.builder("kprom.scrape.duration").description("Time to serve one /metrics request.").register(meters);
+        return Timer.builder("kprom.scrape.duration")
+                .description("Time to serve one /metrics request.")
+                .register(meters);
     }
 
     public PrometheusMeterRegistry meters() {

@@ -55,15 +55,20 @@ public record BucketSpec(String type, Integer min, Integer max, Double multiplie
             return;
         }
         if (b.type == null || !TYPES.contains(b.type)) {
-            problems.add(at + ".type", "must be one of " + String.join(", ", TYPES) + " (got " + SpecNames.quote(b.type) + ")");
+            problems.add(
+                    at + ".type",
+                    "must be one of " + String.join(", ", TYPES) + " (got " + SpecNames.quote(b.type) + ")");
             return;
         }
-        if (b.multiplier != null && !(b.multiplier > 0)) problems.add(at + ".multiplier", "must be > 0 (got " + b.multiplier + ")");
+        if (b.multiplier != null && !(b.multiplier > 0))
+            problems.add(at + ".multiplier", "must be > 0 (got " + b.multiplier + ")");
         if (b.type.equals("fixed")) {
             if (b.bounds.isEmpty()) problems.add(at + ".bounds", "fixed buckets need bounds");
             for (int i = 1; i < b.bounds.size(); i++) {
                 if (!(b.bounds.get(i) > b.bounds.get(i - 1))) {
-                    problems.add(at + ".bounds[" + i + "]", "bounds must increase (got " + b.bounds.get(i) + " after " + b.bounds.get(i - 1) + ")");
+                    problems.add(
+                            at + ".bounds[" + i + "]",
+                            "bounds must increase (got " + b.bounds.get(i) + " after " + b.bounds.get(i - 1) + ")");
                 }
             }
             if (b.min != null || b.max != null) problems.add(at, "fixed buckets take bounds, not min and max");
@@ -86,12 +91,13 @@ public record BucketSpec(String type, Integer min, Integer max, Double multiplie
     /** The upper bound of bucket {@code index}, in base units. */
     public double upperBound(int index) {
         double m = multiplier == null ? 1.0 : multiplier;
-        return m * switch (type) {
-            case "exp2" -> Math.pow(2, index);
-            case "exp2_zero" -> index == 0 ? 0 : Math.pow(2, index - 1);
-            case "linear" -> index;
-            case "fixed" -> bounds.get(index);
-            default -> throw new IllegalStateException("bucket type " + type);
-        };
+        return m
+                * switch (type) {
+                    case "exp2" -> Math.pow(2, index);
+                    case "exp2_zero" -> index == 0 ? 0 : Math.pow(2, index - 1);
+                    case "linear" -> index;
+                    case "fixed" -> bounds.get(index);
+                    default -> throw new IllegalStateException("bucket type " + type);
+                };
     }
 }

@@ -9,8 +9,14 @@ import java.util.Map;
  * {@code {name: syscall, arch: arm64}}, {@code {name: inet_ip, family_label: family}},
  * {@code {name: cgroup, root: /sys/fs/cgroup}}.
  */
-public record DecoderSpec(String name, Map<String, String> map, Boolean allowUnknown, List<String> regexps,
-                          String arch, String familyLabel, String root) {
+public record DecoderSpec(
+        String name,
+        Map<String, String> map,
+        Boolean allowUnknown,
+        List<String> regexps,
+        String arch,
+        String familyLabel,
+        String root) {
     public DecoderSpec(String name) {
         this(name, null, null, null, null, null, null);
     }
@@ -21,8 +27,10 @@ public record DecoderSpec(String name, Map<String, String> map, Boolean allowUnk
             DecoderSpec d = decoders.get(j);
             String dat = at + ".decoders[" + j + "]";
             if (d == null || d.name() == null || !catalog.names().contains(d.name())) {
-                problems.add(dat + ".name", "unknown decoder (got " + SpecNames.quote(d == null ? null : d.name())
-                        + "; known: " + String.join(", ", catalog.names()) + ")");
+                problems.add(
+                        dat + ".name",
+                        "unknown decoder (got " + SpecNames.quote(d == null ? null : d.name()) + "; known: "
+                                + String.join(", ", catalog.names()) + ")");
                 continue;
             }
             catalog.optionsProblem(d).ifPresent(p -> problems.add(dat, p));

@@ -14,8 +14,14 @@ import java.util.Set;
  * {@code perf_pages}: data pages per CPU ring (power of 2, default 64); {@code drain_interval_ms}: the longest a
  * record waits in its ring (default 10; a ring filling fast is drained sooner).
  */
-public record EventStreamSpec(String map, String record, List<FieldSpec> fields, Integer perfPages, Integer drainIntervalMs,
-                              List<MetricSpec> counters, List<MetricSpec> histograms) {
+public record EventStreamSpec(
+        String map,
+        String record,
+        List<FieldSpec> fields,
+        Integer perfPages,
+        Integer drainIntervalMs,
+        List<MetricSpec> counters,
+        List<MetricSpec> histograms) {
     public static final int DEFAULT_PERF_PAGES = 64;
     public static final int DEFAULT_DRAIN_INTERVAL_MS = 10;
 
@@ -48,7 +54,8 @@ public record EventStreamSpec(String map, String record, List<FieldSpec> fields,
             if (fields.get(j) == null) problems.add(fat, "is empty");
             else fields.get(j).check(fat, fieldNames, catalog, problems);
         }
-        if (counters.isEmpty() && histograms.isEmpty()) problems.add(at, "an event stream needs counters or histograms");
+        if (counters.isEmpty() && histograms.isEmpty())
+            problems.add(at, "an event stream needs counters or histograms");
         metrics().forEach((kind, specs) -> {
             for (int i = 0; i < specs.size(); i++) {
                 String mat = at + "." + kind.yamlList() + "[" + i + "]";

@@ -27,17 +27,23 @@ public record LabelSpec(String name, Integer size, Integer padding, String field
     }
 
     /** Where a label sits decides its rules: cut from a map key, the bucket index of a histogram, or a record field. */
-    enum Role { MAP_KEY, BUCKET, EVENT }
+    enum Role {
+        MAP_KEY,
+        BUCKET,
+        EVENT
+    }
 
     private static final Set<String> RESERVED = Set.of("le", "quantile", "cpu");
 
     void check(String at, Role role, Set<String> names, DecoderCatalog catalog, ProblemSink problems) {
         if (SpecNames.check(name, at + ".name", "label", names, problems)) {
             if (name.startsWith("__")) problems.add(at + ".name", "must not start with __ (got \"" + name + "\")");
-            else if (RESERVED.contains(name) && role != Role.BUCKET) problems.add(at + ".name", "is reserved (got \"" + name + "\")");
+            else if (RESERVED.contains(name) && role != Role.BUCKET)
+                problems.add(at + ".name", "is reserved (got \"" + name + "\")");
         }
         if (role == Role.EVENT) {
-            if (size != null || padding != null) problems.add(at, "event labels take no size or padding: the record layout has them");
+            if (size != null || padding != null)
+                problems.add(at, "event labels take no size or padding: the record layout has them");
         } else {
             if (size != null && size <= 0) problems.add(at + ".size", "must be > 0 (got " + size + ")");
             if (padding != null && padding < 0) problems.add(at + ".padding", "must be >= 0 (got " + padding + ")");

@@ -12,8 +12,15 @@ import java.util.Set;
  * {@code per_cpu}: {@code sum} (default) adds up per-CPU values, {@code split} adds a {@code cpu} label.
  * {@code max_series} bounds the series kept per scrape; the rest are dropped and counted.
  */
-public record MetricSpec(String name, String help, String map, List<LabelSpec> labels, ValueSpec value,
-                         String perCpu, Integer maxSeries, BucketSpec buckets) {
+public record MetricSpec(
+        String name,
+        String help,
+        String map,
+        List<LabelSpec> labels,
+        ValueSpec value,
+        String perCpu,
+        Integer maxSeries,
+        BucketSpec buckets) {
     public static final int DEFAULT_MAX_SERIES = 10_000;
 
     public MetricSpec {
@@ -47,7 +54,8 @@ public record MetricSpec(String name, String help, String map, List<LabelSpec> l
         }
         if (value != null) value.check(at + ".value", problems);
         boolean histogram = kind == MetricKind.HISTOGRAM;
-        if (histogram && labels.isEmpty()) problems.add(at + ".labels", "a histogram needs at least its bucket label, last");
+        if (histogram && labels.isEmpty())
+            problems.add(at + ".labels", "a histogram needs at least its bucket label, last");
         Set<String> labelNames = new HashSet<>();
         for (int i = 0; i < labels.size(); i++) {
             LabelSpec.Role role = histogram && i == labels.size() - 1 ? LabelSpec.Role.BUCKET : LabelSpec.Role.MAP_KEY;
@@ -73,16 +81,25 @@ public record MetricSpec(String name, String help, String map, List<LabelSpec> l
             } else if (kind != MetricKind.COUNTER && total) {
                 problems.add(at + ".name", "only counters end in _total (got \"" + name + "\")");
             } else if (kind == MetricKind.HISTOGRAM && name.matches(".*_(bucket|count|sum)")) {
-                problems.add(at + ".name", "a histogram's name must not end in _bucket, _count or _sum (got \"" + name + "\")");
+                problems.add(
+                        at + ".name",
+                        "a histogram's name must not end in _bucket, _count or _sum (got \"" + name + "\")");
             }
         }
         if (help == null || help.isBlank()) problems.add(at + ".help", "is required");
-        if (maxSeries != null && maxSeries <= 0) problems.add(at + ".max_series", "must be > 0 (got " + maxSeries + ")");
+        if (maxSeries != null && maxSeries <= 0)
+            problems.add(at + ".max_series", "must be > 0 (got " + maxSeries + ")");
         if (kind == MetricKind.HISTOGRAM) BucketSpec.check(buckets, at + ".buckets", problems);
         else if (buckets != null) problems.add(at + ".buckets", "only histograms have buckets");
     }
 
-    private void checkLabel(int i, String at, LabelSpec.Role role, Set<String> labelNames, DecoderCatalog catalog, ProblemSink problems) {
+    private void checkLabel(
+            int i,
+            String at,
+            LabelSpec.Role role,
+            Set<String> labelNames,
+            DecoderCatalog catalog,
+            ProblemSink problems) {
         String lat = at + ".labels[" + i + "]";
         LabelSpec l = labels.get(i);
         if (l == null) problems.add(lat, "is empty");

@@ -31,7 +31,8 @@ public record MetricsSpec(List<MetricSpec> counters, List<MetricSpec> gauges, Li
      * Checks a probe set's metrics and event streams on their own (no object needed), reporting every problem at
      * its YAML path: names, help, labels and their decoders, values, buckets, event layouts and drain settings.
      */
-    public static void check(MetricsSpec metrics, List<EventStreamSpec> events, DecoderCatalog catalog, ProblemSink problems) {
+    public static void check(
+            MetricsSpec metrics, List<EventStreamSpec> events, DecoderCatalog catalog, ProblemSink problems) {
         Set<String> names = new HashSet<>();
         metrics.byKind().forEach((kind, specs) -> {
             for (int i = 0; i < specs.size(); i++) {

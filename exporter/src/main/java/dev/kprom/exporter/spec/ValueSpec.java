@@ -7,7 +7,8 @@ package dev.kprom.exporter.spec;
 public record ValueSpec(String field, Integer offset, Integer size) {
     /** A map metric's value: a field, or an offset and an integer size. */
     void check(String at, ProblemSink problems) {
-        if (field != null && (offset != null || size != null)) problems.add(at, "give either field or offset and size, not both");
+        if (field != null && (offset != null || size != null))
+            problems.add(at, "give either field or offset and size, not both");
         if (offset != null && offset < 0) problems.add(at + ".offset", "must be >= 0 (got " + offset + ")");
         if (size != null && !(size == 1 || size == 2 || size == 4 || size == 8)) {
             problems.add(at + ".size", "must be 1, 2, 4 or 8 (got " + size + ")");
@@ -16,6 +17,7 @@ public record ValueSpec(String field, Integer offset, Integer size) {
 
     /** An event metric's value: a record field, by name only (the record layout knows where it sits). */
     void checkForEvents(String at, ProblemSink problems) {
-        if (offset != null || size != null) problems.add(at, "name a record field with value.field (offset and size are for map values)");
+        if (offset != null || size != null)
+            problems.add(at, "name a record field with value.field (offset and size are for map values)");
     }
 }
