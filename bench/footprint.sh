@@ -3,7 +3,8 @@
 # on this machine's kernel, with the default config and with every built-in probe set on. For each, it prints
 # start-to-ready time (exec to /readyz 200), then after SCRAPES scrapes of /metrics: RSS (anonymous, file and
 # shared parts), Java heap used/committed, metaspace, code cache, threads. VARIANTS compares JVM flag sets (a
-# name=flags pair each, flags separated by commas; "launcher" is bin/kprom's own). With NMT=1 each run also prints the JVM's native
+# name=flags pair each, flags separated by commas, env:NAME=VALUE for the launcher's environment; no flags:
+# bin/kprom's own). With NMT=1 each run also prints the JVM's native
 # memory summary (committed KiB by category), which accounts for the JVM's part of the RSS. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,14 +26,20 @@ all_config="$OUT/all.yaml"
     echo "log_level: warn"
 } > "$all_config"
 CONFIGS=${CONFIGS:-"default=config/kprom.yaml all=$all_config"}
-VARIANTS=${VARIANTS:-"launcher="}
+# bin/kprom as shipped, then each of its choices undone (README.md#footprint): the JVM's defaults, C2 back on,
+# no class data archive.
+LAUNCHER="-XX:+UseSerialGC,-Xms8m,-Xmx128m,-XX:MinHeapFreeRatio=10,-XX:MaxHeapFreeRatio=30,-Xss256k"
+VARIANTS=${VARIANTS:-"launcher= jvm-defaults=-Dkprom.footprint=defaults,env:KPROM_CDS=off,env:MALLOC_ARENA_MAX=16 with-c2=$LAUNCHER without-cds=env:KPROM_CDS=off"}
 
 kib() { awk -v k="$1" '/^'"$1"':/{print $2}' /proc/"$2"/status; }
 
 run() { # name config variant-name flags
     local name=$1 config=$2 vname=$3 flags=${4//,/ } log="$OUT/$1-$3.log"
-    local env=()
-    if [ "$vname" != launcher ]; then env=(KPROM_JVM_FLAGS="$flags"); fi
+    local env=() f jvm=""
+    for f in $flags; do # env:NAME=VALUE items set the launcher's environment, the rest are JVM flags
+        case $f in env:*) env+=("${f#env:}") ;; *) jvm="$jvm $f" ;; esac
+    done
+    if [ -n "$jvm" ]; then env+=(KPROM_JVM_FLAGS="$jvm"); fi
     [ "${NMT:-0}" = 1 ] && env+=(KPROM_JAVA_OPTS="-XX:NativeMemoryTracking=summary")
     local t0 t1 pid
     t0=$(date +%s%N)

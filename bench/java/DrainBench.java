@@ -3,9 +3,15 @@ import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.BpfObject;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.exporter.events.RecordHandler;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -196,12 +202,12 @@ public final class DrainBench {
      * Runs alternate with kprom's so that both see the same machine: this VM's costs drift by tens of percent.
      */
     static void runC(List<String> consumer, String loadgen, long calls) throws Exception {
-        List<String> command = new java.util.ArrayList<>(consumer);
+        List<String> command = new ArrayList<>(consumer);
         command.addAll(List.of("-c", "1", "--", loadgen, "-n", Long.toString(calls), "-c", "0"));
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(command + " exited " + p.exitValue());
         out.lines()
                 .filter(l -> l.startsWith("RESULT tool=perfbuf") || l.startsWith("RESULT tool=ringbuf"))
@@ -246,16 +252,15 @@ public final class DrainBench {
     }
 
     /** CPU time of each live thread of this process, by "comm#tid", from /proc/self/task/N/schedstat (ns, exact). */
-    static Map<String, Long> threadCpu() throws java.io.IOException {
-        Map<String, Long> cpu = new java.util.HashMap<>();
-        try (var tasks = java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+    static Map<String, Long> threadCpu() throws IOException {
+        Map<String, Long> cpu = new HashMap<>();
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 try {
-                    String comm =
-                            java.nio.file.Files.readString(task.resolve("comm")).strip();
-                    String run = java.nio.file.Files.readString(task.resolve("schedstat"));
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    String run = Files.readString(task.resolve("schedstat"));
                     cpu.put(comm + "#" + task.getFileName(), Long.parseLong(run.substring(0, run.indexOf(' '))));
-                } catch (java.nio.file.NoSuchFileException gone) { // the thread ended meanwhile
+                } catch (NoSuchFileException gone) { // the thread ended meanwhile
                 }
             }
         }

@@ -12,6 +12,7 @@ import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.spec.MetricSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class ScrapeBench {
     }
 
     /** What /metrics does for a map metric in the text format: read, decode, and write it. */
-    private static void render(MapMetricCollector collector, ByteArrayOutputStream out) throws java.io.IOException {
+    private static void render(MapMetricCollector collector, ByteArrayOutputStream out) throws IOException {
         TextExposition text = new TextExposition(out, false);
         text.write(collector.table());
         text.flush();

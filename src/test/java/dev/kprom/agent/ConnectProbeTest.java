@@ -11,9 +11,15 @@ import dev.kprom.exporter.events.RecordJson;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.Scrape;
 import dev.kprom.testing.TestLibC;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +55,7 @@ class ConnectProbeTest {
                         .forEachRemaining(
                                 f -> fields.put(f.getKey(), f.getValue().asText()));
                 records.add(fields);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -67,7 +74,7 @@ class ConnectProbeTest {
             for (int i = 0; i < n; i++) {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", port));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             }
@@ -80,7 +87,7 @@ class ConnectProbeTest {
     void everyConnectToALoopbackPortIsOneRecordAndCountsOnce(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [connect]\n");
         int n = 25;
-        try (ServerSocket server = new ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
+        try (ServerSocket server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
                 Daemon daemon = Daemon.start(
                         ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
             ProbeSet set = daemon.probeSets().get(0);
@@ -134,7 +141,7 @@ class ConnectProbeTest {
     void aRefusedConnectIsRecordedWithItsErrno(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [connect]\n");
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed below: nothing listens there any more
         }
         try (Daemon daemon =
@@ -147,7 +154,7 @@ class ConnectProbeTest {
                 TestLibC.prctl(TestLibC.PR_SET_NAME, COMM, 0, 0, 0);
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", p));
-                } catch (java.io.IOException expected) {
+                } catch (IOException expected) {
                     // Connection refused
                 }
             });
@@ -165,7 +172,7 @@ class ConnectProbeTest {
         Files.writeString(
                 dir.resolve("kprom.yaml"),
                 "listen: 127.0.0.1:0\nprobe_sets: [execve, connect]\nevents_path: /events\n");
-        try (ServerSocket server = new ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
+        try (ServerSocket server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
                 Daemon daemon = Daemon.start(
                         ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
             int port = server.getLocalPort();
@@ -173,12 +180,12 @@ class ConnectProbeTest {
                     .isEqualTo(404);
             assertThat(Scrape.get(daemon.address(), "/").body())
                     .contains("<a href=\"/events\">Live events (NDJSON)</a>");
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<Stream<String>> response = http.send(
+                    HttpRequest.newBuilder(URI.create(
                                     "http://127.0.0.1:" + daemon.address().getPort() + "/events?probe=connect"))
                             .build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+                    HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).hasValue("application/x-ndjson");
             int n = 5;
@@ -189,7 +196,7 @@ class ConnectProbeTest {
                     .map(line -> {
                         try {
                             return json.readTree(line);
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             throw new IllegalStateException(line, e);
                         }
                     })

@@ -8,6 +8,7 @@ import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.Scrape;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,7 +33,7 @@ class PrometheusEndToEndTest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

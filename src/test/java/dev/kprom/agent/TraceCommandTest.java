@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kprom.testing.BpfPrograms;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.Cli;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class TraceCommandTest {
                         while (!server.isClosed()) {
                             try {
                                 server.accept().close();
-                            } catch (java.io.IOException closed) {
+                            } catch (IOException closed) {
                                 return;
                             }
                         }
@@ -69,7 +71,7 @@ class TraceCommandTest {
         assertThat(r.code()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(r.err())
                 .isEqualTo("kprom trace: probe set execve ("
-                        + java.nio.file.Path.of("config/probes/execve.yaml").toAbsolutePath()
+                        + Path.of("config/probes/execve.yaml").toAbsolutePath()
                         + ") has no events to trace\n");
     }
 }

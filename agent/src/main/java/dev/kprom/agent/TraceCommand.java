@@ -14,9 +14,11 @@ import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.events.RecordHandler;
 import dev.kprom.exporter.events.RecordJson;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -89,7 +91,7 @@ final class TraceCommand implements Callable<Integer> {
             RecordJson json = new RecordJson(stream);
             stream.addListener(new RecordHandler() {
                 @Override
-                public void record(int ring, java.nio.ByteBuffer buf, int offset, int length) {
+                public void record(int ring, ByteBuffer buf, int offset, int length) {
                     String line = json.format(ring, buf, offset, length);
                     synchronized (lock) {
                         if (count != null && printed[0] >= count) return;
@@ -105,7 +107,7 @@ final class TraceCommand implements Callable<Integer> {
                 () -> { // Ctrl-C: let the main thread detach everything before the JVM goes
                     done.countDown();
                     try {
-                        closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                        closed.await(5, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -38,7 +39,7 @@ class WebSecurityTest {
     static Path dir;
 
     private static void openssl(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd)
                 .directory(dir.toFile())

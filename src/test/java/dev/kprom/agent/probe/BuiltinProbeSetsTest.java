@@ -13,6 +13,11 @@ import dev.kprom.testing.TestLibC;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +167,7 @@ class BuiltinProbeSetsTest {
             for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
                 try {
                     Files.delete(cgroup);
-                } catch (java.io.IOException busy) {
+                } catch (IOException busy) {
                     Thread.sleep(100);
                 }
             }
@@ -190,10 +195,10 @@ class BuiltinProbeSetsTest {
                     + " && ip link set " + ns + "b netns " + ns + " && ip addr add 10.201.7.1/30 dev " + ns + "a"
                     + " && ip link set " + ns + "a up && ip -n " + ns + " link set " + ns + "b up"
                     + " && ip neigh replace " + peer + " lladdr 02:00:00:00:00:99 dev " + ns + "a nud permanent");
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress(peer, port), 3500);
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(peer, port), 3500);
                 throw new AssertionError("connected to a peer that cannot answer");
-            } catch (java.net.SocketTimeoutException expected) {
+            } catch (SocketTimeoutException expected) {
                 // the SYNs were dropped, as intended
             }
             String text = scrape(set);
@@ -212,7 +217,7 @@ class BuiltinProbeSetsTest {
     @Test
     void blockIoLatencyCountsEveryDirectReadOfALoopDevice(@TempDir Path dir) throws Exception {
         Path backing = dir.resolve("disk.img");
-        try (var f = new java.io.RandomAccessFile(backing.toFile(), "rw")) {
+        try (var f = new RandomAccessFile(backing.toFile(), "rw")) {
             f.setLength(8L << 20);
         }
         Process attach = new ProcessBuilder("losetup", "--find", "--show", backing.toString()).start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.Tracefs;
+import dev.kprom.agent.config.AttachSpec;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
@@ -18,6 +19,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Attach alternatives against the real kernel: each unworkable one is skipped with its reason, the next is used. */
@@ -149,7 +151,7 @@ class ProbeSetLoaderTest {
                 Tracefs.ensureMounted(),
                 Kallsyms.system(),
                 name -> CollectObserver.IGNORE,
-                java.util.Set.of(dev.kprom.agent.config.AttachSpec.Kind.FENTRY));
+                Set.of(AttachSpec.Kind.FENTRY));
         try (ProbeSet set = loader.load(config)) {
             assertThat(set.choices().get(0).chosen().program()).isEqualTo("tp_getppid");
             assertThat(set.choices().get(0).skipped())

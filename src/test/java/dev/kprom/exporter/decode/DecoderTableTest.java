@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kprom.exporter.spec.DecoderSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,8 +151,8 @@ class DecoderTableTest {
     void cgroupIdsAreInodesOfTheCgroupTree(@TempDir Path root) throws Exception {
         Path pod = Files.createDirectories(root.resolve("kubepods.slice/pod-x"));
         long ino = (Long) Files.getAttribute(pod, "unix:ino");
-        byte[] id = java.nio.ByteBuffer.allocate(8)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        byte[] id = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(ino)
                 .array();
         assertThat(new CgroupDecoder(root).decode(id, KeyContext.NONE))

@@ -23,9 +23,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -176,7 +178,7 @@ class RouterTest {
         assertThat(r.headers().get("Content-Encoding")).isEqualTo("gzip");
         byte[] body = new byte[r.content().readableBytes()];
         r.content().readBytes(body);
-        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(body))) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
                     .contains("kprom_demo_total 3.0")
                     .contains(EXECVE_TEXT);

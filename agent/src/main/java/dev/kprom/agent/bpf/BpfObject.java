@@ -11,6 +11,9 @@ import dev.kprom.exporter.source.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -124,9 +127,9 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** The members of struct {@code name} in the object's BTF (an event record's layout), if it has one. */
-    public java.util.Optional<List<Field>> structFields(String name) {
+    public Optional<List<Field>> structFields(String name) {
         BtfTypes btf = btf();
-        return btf == null ? java.util.Optional.empty() : btf.structFields(name);
+        return btf == null ? Optional.empty() : btf.structFields(name);
     }
 
     synchronized boolean open() {
@@ -159,8 +162,8 @@ public final class BpfObject implements AutoCloseable {
      * BTF); integers are written little-endian at the variable's size, strings NUL-padded into char arrays.
      * Returns a problem per constant that does not fit, keyed by its name; nothing is written if any fails.
      */
-    public java.util.Map<String, String> setConstants(java.util.Map<String, Object> constants) {
-        java.util.Map<String, String> problems = new java.util.TreeMap<>();
+    public Map<String, String> setConstants(Map<String, Object> constants) {
+        Map<String, String> problems = new TreeMap<>();
         if (constants.isEmpty()) return problems;
         BtfTypes btf = btf();
         Pointer rodata = null;

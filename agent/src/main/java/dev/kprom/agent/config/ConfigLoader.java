@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -96,7 +97,7 @@ public final class ConfigLoader {
                 && (!d.eventsPath().matches("/[A-Za-z0-9._~/-]*") || RESERVED_PATHS.contains(d.eventsPath()))) {
             problems.add("events_path", "must be a path of its own, such as /events (got \"" + d.eventsPath() + "\")");
         }
-        java.util.List<String> kinds = java.util.Arrays.stream(AttachSpec.Kind.values())
+        List<String> kinds = Arrays.stream(AttachSpec.Kind.values())
                 .map(AttachSpec.Kind::yamlName)
                 .toList();
         for (int i = 0; i < d.disableAttach().size(); i++) {

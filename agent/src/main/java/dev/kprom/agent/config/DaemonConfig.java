@@ -1,6 +1,8 @@
 package dev.kprom.agent.config;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code config/kprom.yaml}: where to listen, which probe sets to run, and where their YAML lives.
@@ -33,8 +35,8 @@ public record DaemonConfig(
     }
 
     /** disable_attach as attach kinds; names that are none are left out (validation reports them). */
-    public java.util.Set<AttachSpec.Kind> disabledAttachKinds() {
-        java.util.Set<AttachSpec.Kind> kinds = java.util.EnumSet.noneOf(AttachSpec.Kind.class);
+    public Set<AttachSpec.Kind> disabledAttachKinds() {
+        Set<AttachSpec.Kind> kinds = EnumSet.noneOf(AttachSpec.Kind.class);
         for (AttachSpec.Kind k : AttachSpec.Kind.values()) if (disableAttach.contains(k.yamlName())) kinds.add(k);
         return kinds;
     }

@@ -4,6 +4,7 @@ import dev.kprom.exporter.http.BasicAuth;
 import dev.kprom.exporter.http.HttpLimits;
 import dev.kprom.exporter.http.HttpOptions;
 import dev.kprom.exporter.http.TlsSettings;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class WebConfigLoader {
         }
     }
 
-    private static java.io.File file(Path base, String name, String at, Problems problems) {
+    private static File file(Path base, String name, String at, Problems problems) {
         if (name == null) {
             problems.add(at, "is required");
             return null;

@@ -2,13 +2,17 @@ package dev.kprom.agent.probe;
 
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfObject;
+import dev.kprom.agent.bpf.BpfProgram;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.status.MapStatus;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.ProgramStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A running probe set: its loaded object, attached links, the collectors reading its maps, and its event readers. */
 public final class ProbeSet implements AutoCloseable {
@@ -53,8 +57,8 @@ public final class ProbeSet implements AutoCloseable {
     }
 
     /** The attached programs, by program slot. */
-    public java.util.Map<String, dev.kprom.agent.bpf.BpfProgram> programs() {
-        java.util.Map<String, dev.kprom.agent.bpf.BpfProgram> programs = new java.util.LinkedHashMap<>();
+    public Map<String, BpfProgram> programs() {
+        Map<String, BpfProgram> programs = new LinkedHashMap<>();
         for (AttachChoice c : choices)
             programs.put(c.slot(), object.program(c.chosen().program()));
         return programs;
@@ -62,7 +66,7 @@ public final class ProbeSet implements AutoCloseable {
 
     /** Every collector: the maps' and the event streams' metrics. */
     public List<MapMetricCollector> collectors() {
-        List<MapMetricCollector> all = new java.util.ArrayList<>(collectors);
+        List<MapMetricCollector> all = new ArrayList<>(collectors);
         for (Events e : events) all.addAll(e.stream().collectors());
         return all;
     }

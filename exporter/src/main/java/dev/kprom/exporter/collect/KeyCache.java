@@ -1,6 +1,7 @@
 package dev.kprom.exporter.collect;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Map keys already decoded, by their raw bytes: what each key became, as a {@code long} its owner defines, so that
@@ -117,7 +118,7 @@ final class KeyCache {
         if (at < bound) {
             int base = at * stride;
             if (base + stride > current.length)
-                current = java.util.Arrays.copyOf(current, Math.max(base + stride, current.length * 2));
+                current = Arrays.copyOf(current, Math.max(base + stride, current.length * 2));
             System.arraycopy(scratch, 0, current, base, words);
             current[base + words] = stored;
         }

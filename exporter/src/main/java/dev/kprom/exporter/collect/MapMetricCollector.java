@@ -18,7 +18,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A counter, gauge or histogram read from a map at every scrape. Each key is cut into labels and decoded;
@@ -73,13 +76,12 @@ public final class MapMetricCollector implements TableCollector {
         List<String> names =
                 new ArrayList<>(labels.stream().map(LabelSpec::name).toList());
         if (spec.splitCpus() && source.cpus() > 1) names.add("cpu");
-        sortOrder = java.util.stream.IntStream.range(0, names.size())
+        sortOrder = IntStream.range(0, names.size())
                 .boxed()
-                .sorted(java.util.Comparator.comparing(names::get))
+                .sorted(Comparator.comparing(names::get))
                 .mapToInt(Integer::intValue)
                 .toArray();
-        List<String> sortedNames =
-                java.util.Arrays.stream(sortOrder).mapToObj(names::get).toList();
+        List<String> sortedNames = Arrays.stream(sortOrder).mapToObj(names::get).toList();
         fields = layout.labels().toArray(Field[]::new);
         decoders = labels.stream()
                 .map(l -> new LabelDecoder(l.decoders(), spec.seriesLimit()))

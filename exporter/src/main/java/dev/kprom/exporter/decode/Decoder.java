@@ -1,5 +1,7 @@
 package dev.kprom.exporter.decode;
 
+import java.util.List;
+
 /**
  * Turns label bytes into label bytes; chained per label, the first gets the raw key field, the rest the text
  * the previous one produced. Returning null drops the series (a filter). The label value is the UTF-8 text of
@@ -10,7 +12,7 @@ public interface Decoder {
     byte[] decode(byte[] in, KeyContext key);
 
     /** Other labels this decoder reads through {@link KeyContext} (their raw bytes are part of its cache key). */
-    default java.util.List<String> reads() {
-        return java.util.List.of();
+    default List<String> reads() {
+        return List.of();
     }
 }

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class BasicAuth {
 
     /** {@code users}: user name to bcrypt hash ($2a$, $2b$ or $2y$). */
     public BasicAuth(Map<String, String> users) {
-        this.users = new java.util.HashMap<>();
+        this.users = new HashMap<>();
         users.forEach((u, h) -> this.users.put(u, h.getBytes(StandardCharsets.UTF_8)));
     }
 

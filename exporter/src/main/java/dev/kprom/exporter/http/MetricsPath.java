@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ final class MetricsPath implements PathHandler {
     private final Timer duration;
 
     /** {@code duration} (may be null) times each scrape. */
-    MetricsPath(PrometheusRegistry registry, List<TableCollector> tables, Timer duration) {
+    MetricsPath(PrometheusRegistry registry, Supplier<List<TableCollector>> tables, Timer duration) {
         this.scrape = new PrometheusScrapeHandler(registry);
         this.tables = new TableScrape(registry, tables);
         this.duration = duration;

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static final class Builder {
         private final PrometheusRegistry registry;
-        private List<TableCollector> tables = List.of();
+        private Supplier<List<TableCollector>> tables = List::of;
         private LandingPage landing = new LandingPage("unknown", List.of());
         private StatusSource status = StatusSource.ALWAYS_READY;
         private Timer scrapeDuration;
@@ -77,7 +78,14 @@ public final class MetricsServer implements AutoCloseable {
 
         /** The registry's collectors that the text formats take as series tables (see {@link TableScrape}). */
         public Builder tables(List<? extends TableCollector> tables) {
-            this.tables = List.copyOf(tables);
+            List<TableCollector> fixed = List.copyOf(tables);
+            this.tables = () -> fixed;
+            return this;
+        }
+
+        /** Tables that change as probe sets come and go: asked for afresh at each scrape. */
+        public Builder tables(Supplier<List<TableCollector>> tables) {
+            this.tables = tables;
             return this;
         }
 

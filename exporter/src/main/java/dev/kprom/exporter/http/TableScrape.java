@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One scrape in a text format, the fast way: the map metrics ({@link TableCollector}s) written by
@@ -22,13 +23,12 @@ import java.util.function.Predicate;
  */
 final class TableScrape {
     private final PrometheusRegistry registry;
-    private final List<TableCollector> tables;
-    private final Set<String> names = new HashSet<>();
+    private final Supplier<List<TableCollector>> tables;
 
-    TableScrape(PrometheusRegistry registry, List<TableCollector> tables) {
+    /** {@code tables}: the collectors written as tables, asked afresh each scrape (probe sets come and go). */
+    TableScrape(PrometheusRegistry registry, Supplier<List<TableCollector>> tables) {
         this.registry = registry;
-        this.tables = List.copyOf(tables);
-        for (TableCollector t : tables) names.addAll(t.getPrometheusNames());
+        this.tables = tables;
     }
 
     /** Whether this writer's format is one {@link TextExposition} writes. */
@@ -39,7 +39,10 @@ final class TableScrape {
     /** Writes every family {@code included} lets through, in {@code writer}'s format ({@link #handles}). */
     void write(OutputStream out, ExpositionFormatWriter writer, Predicate<String> included) throws IOException {
         TextExposition text = new TextExposition(out, writer instanceof OpenMetricsTextFormatWriter);
-        for (TableCollector t : tables) {
+        List<TableCollector> current = tables.get();
+        Set<String> names = new HashSet<>();
+        for (TableCollector t : current) {
+            names.addAll(t.getPrometheusNames());
             if (!included.test(t.getPrometheusNames().get(0))) continue;
             SeriesTable table = t.table();
             if (table != null) text.write(table);

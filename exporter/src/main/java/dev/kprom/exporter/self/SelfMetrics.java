@@ -20,6 +20,11 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * kprom's own metrics in Micrometer, sharing one Prometheus registry with the probe collectors: JVM and process
@@ -29,7 +34,7 @@ public final class SelfMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Micrometer holds function-counter state weakly: the suppliers are kept alive here. */
-    private final java.util.List<Object> keepAlive = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Object> keepAlive = new CopyOnWriteArrayList<>();
 
     public SelfMetrics(PrometheusRegistry registry, String version) {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
@@ -60,7 +65,7 @@ public final class SelfMetrics implements AutoCloseable {
      * {@code kprom_config_last_reload_successful} and {@code kprom_config_last_reload_success_timestamp_seconds},
      * named as Prometheus names its own: the config in use was loaded at that time (at start, until reloads exist).
      */
-    public void configLoaded(java.time.Instant when) {
+    public void configLoaded(Instant when) {
         Gauge.builder("kprom.config.last.reload.successful", () -> 1)
                 .description("Whether the last configuration load succeeded (1).")
                 .register(meters);
@@ -103,7 +108,7 @@ public final class SelfMetrics implements AutoCloseable {
      * {@code kprom_program_run_time_seconds_total{probe,program}} and {@code kprom_program_runs_total{probe,program}}:
      * what the kernel counts for a program while {@code kernel.bpf_stats_enabled} is 1.
      */
-    public void bindProgramStats(String probe, String program, java.util.function.Supplier<long[]> runTimeNsAndCount) {
+    public void bindProgramStats(String probe, String program, Supplier<long[]> runTimeNsAndCount) {
         FunctionCounter.builder("kprom.program.run.time", runTimeNsAndCount, s -> s.get()[0] / 1e9)
                 .description("CPU time spent in this BPF program (kernel.bpf_stats_enabled must be 1).")
                 .baseUnit("seconds")
@@ -122,12 +127,7 @@ public final class SelfMetrics implements AutoCloseable {
      * {@code kprom_events_received_total{probe,map,cpu}} and {@code kprom_events_lost_total{probe,map,cpu}} for one
      * ring of an event map ({@code cpu} is the ring's CPU; a ring buffer has one ring, cpu "0").
      */
-    public void bindEventRing(
-            String probe,
-            String map,
-            int cpu,
-            java.util.function.LongSupplier received,
-            java.util.function.LongSupplier lost) {
+    public void bindEventRing(String probe, String map, int cpu, LongSupplier received, LongSupplier lost) {
         FunctionCounter.builder("kprom.events.received", received, s -> s.getAsLong())
                 .description("Event records taken from this ring and turned into metrics.")
                 .tag("probe", probe)
@@ -145,7 +145,7 @@ public final class SelfMetrics implements AutoCloseable {
     }
 
     /** {@code kprom_event_decode_errors_total{probe,map}}: records too short for the stream's layout. */
-    public void bindEventDecodeErrors(String probe, String map, java.util.function.LongSupplier errors) {
+    public void bindEventDecodeErrors(String probe, String map, LongSupplier errors) {
         FunctionCounter.builder("kprom.event.decode.errors", errors, s -> s.getAsLong())
                 .description("Event records that did not fit the stream's record layout and were left out.")
                 .tag("probe", probe)
