@@ -4,22 +4,24 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.Tracefs;
+import dev.kprom.agent.config.ConfigError;
+import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.KpromConfig;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.WebConfigLoader;
-import dev.kprom.agent.events.EventReader;
+import dev.kprom.agent.lifecycle.ConfigWatcher;
+import dev.kprom.agent.lifecycle.Supervisor;
 import dev.kprom.agent.probe.ProbeSet;
-import dev.kprom.agent.probe.ProbeSetLoader;
-import dev.kprom.exporter.events.EventStream;
-import dev.kprom.exporter.exposition.TableCollector;
+import dev.kprom.agent.probe.ProbeSetBinder;
+import dev.kprom.agent.probe.ProbeSetException;
+import dev.kprom.exporter.exposition.ProbeCollectors;
 import dev.kprom.exporter.http.HttpOptions;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
 import dev.kprom.exporter.self.SelfMetrics;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.StatusSource;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,52 +29,66 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running daemon. Starts in order (validated config, tracefs, probe sets, registry, HTTP) and closes in
- * reverse (HTTP, probe sets: links then objects). If any probe set fails, everything already started is closed
- * and nothing stays attached.
+ * The running daemon. Starts in order (validated config, every probe set checked against its object, tracefs,
+ * probe sets, HTTP) and closes in reverse (lifecycle thread, HTTP, probe sets: readers, links, objects). Probe
+ * sets fail alone ({@link Supervisor}); a required one that fails at start closes everything and nothing stays
+ * attached. {@link #reload()} (SIGHUP, {@code POST /-/reload}, a change of the files on disk) validates the whole
+ * new configuration first and applies only what changed; an invalid one is refused and the running one stays.
  */
 public final class Daemon implements AutoCloseable, StatusSource {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** How often the config files are checked for changes (when watch_config is on). */
+    static final long WATCH_INTERVAL_MS = 2000;
 
-    private final List<ProbeSet> probeSets;
-    private final SelfMetrics selfMetrics;
+    private final Path configFile;
+    private final Path webConfigOverride;
+    private final String listenOverride;
+    private final SelfMetrics self;
+    private final Supervisor supervisor;
+    private final ScheduledExecutorService lifecycle;
+    private volatile KpromConfig config;
+    private volatile HttpOptions http;
     private MetricsServer server;
+    private ConfigWatcher watcher;
     private volatile boolean closed;
 
-    private Daemon(List<ProbeSet> probeSets, SelfMetrics selfMetrics) {
-        this.probeSets = probeSets;
-        this.selfMetrics = selfMetrics;
-    }
-
-    /** Started, not stopping, and every probe set's object loaded (its programs attached). */
-    @Override
-    public boolean ready() {
-        return server != null
-                && !closed
-                && probeSets.stream().allMatch(p -> p.object().loaded());
-    }
-
-    @Override
-    public List<ProbeStatus> probes() {
-        return probeSets.stream().map(ProbeSet::status).toList();
+    private Daemon(
+            KpromConfig config,
+            String listenOverride,
+            Path webConfigOverride,
+            HttpOptions http,
+            SelfMetrics self,
+            Supervisor supervisor) {
+        this.configFile = config.file();
+        this.listenOverride = listenOverride;
+        this.webConfigOverride = webConfigOverride;
+        this.config = config;
+        this.http = http;
+        this.self = self;
+        this.supervisor = supervisor;
+        this.lifecycle = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kprom-lifecycle");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Validates the config (throwing {@code ConfigException} before touching the kernel), then starts. */
     public static Daemon start(Path configFile, String listenOverride, Path webConfigOverride)
             throws InterruptedException {
         KpromConfig config = ConfigLoader.load(configFile);
-        setLogLevel(config.daemon().logLevel());
-        InetSocketAddress listen = ConfigLoader.parseListen(
-                listenOverride != null ? listenOverride : config.daemon().listen());
         HttpOptions http = WebConfigLoader.load(webConfigOverride != null ? webConfigOverride : config.webConfigFile());
-        return start(config, listen, http);
+        return start(config, listenOverride, webConfigOverride, http);
     }
 
     public static Daemon start(KpromConfig config, InetSocketAddress listen) throws InterruptedException {
@@ -81,121 +97,194 @@ public final class Daemon implements AutoCloseable, StatusSource {
 
     public static Daemon start(KpromConfig config, InetSocketAddress listen, HttpOptions http)
             throws InterruptedException {
+        return start(config, listen.getHostString() + ":" + listen.getPort(), null, http);
+    }
+
+    private static Daemon start(KpromConfig config, String listenOverride, Path webConfigOverride, HttpOptions http)
+            throws InterruptedException {
+        setLogLevel(config.daemon().logLevel());
+        InetSocketAddress listen = ConfigLoader.parseListen(
+                listenOverride != null ? listenOverride : config.daemon().listen());
+        checkObjects(config.probeSets());
         String version = Version.get();
         LOG.info("kprom {} starting with {}", version, config.file());
-        List<ProbeSet> started = new ArrayList<>();
         PrometheusRegistry registry = new PrometheusRegistry();
         SelfMetrics self = new SelfMetrics(registry, version);
+        ProbeCollectors collectors = new ProbeCollectors();
+        registry.register(collectors);
+        Supervisor supervisor = new Supervisor(
+                Tracefs.ensureMounted(),
+                Kallsyms.system(),
+                self,
+                collectors,
+                bpfStatsEnabled(),
+                config.daemon().pinPath());
+        Daemon daemon = new Daemon(config, listenOverride, webConfigOverride, http, self, supervisor);
         try {
-            ProbeSetLoader loader = new ProbeSetLoader(
-                    Tracefs.ensureMounted(),
-                    Kallsyms.system(),
-                    self::probeSet,
-                    config.daemon().disabledAttachKinds());
-            for (ProbeSetConfig set : config.probeSets()) started.add(loader.load(set));
-            Daemon daemon = new Daemon(started, self);
-            bindSelfMetrics(self, daemon);
-            daemon.server = server(registry, started, version, config.daemon().eventsPath(), http, daemon)
-                    .scrapeDuration(self.scrapeDuration())
-                    .start(listen);
+            supervisor.start(config.probeSets(), config.daemon().disabledAttachKinds());
+            self.configLoaded(true, Instant.now());
+            daemon.server = daemon.server(registry, collectors, version).start(listen);
+            daemon.startLifecycle();
             return daemon;
         } catch (RuntimeException | InterruptedException e) {
-            self.close();
-            closeAll(started);
+            daemon.close();
             throw e;
         }
     }
 
-    /** The HTTP server over the probe sets' collectors and event streams; not started. */
-    private static MetricsServer.Builder server(
-            PrometheusRegistry registry,
-            List<ProbeSet> sets,
-            String version,
-            String eventsPath,
-            HttpOptions http,
-            StatusSource status) {
-        List<TableCollector> tables = new ArrayList<>();
-        Map<String, List<EventStream>> events = new LinkedHashMap<>();
-        for (ProbeSet set : sets) {
-            for (MultiCollector c : set.collectors()) registry.register(c);
-            tables.addAll(set.collectors());
-            if (!set.events().isEmpty())
-                events.put(
-                        set.name(),
-                        set.events().stream().map(ProbeSet.Events::stream).toList());
+    /**
+     * Every probe set checked against its object (opened, never loaded): a mismatch is a config error, refused as a
+     * whole like one in the YAML, at start and on reload. Only {@code sets} are checked.
+     */
+    private static void checkObjects(List<ProbeSetConfig> sets) {
+        List<ConfigError> errors = new ArrayList<>();
+        for (ProbeSetConfig set : sets) {
+            try {
+                ProbeSetBinder.check(set);
+            } catch (ConfigException e) {
+                errors.addAll(e.errors());
+            }
         }
-        if (eventsPath != null) LOG.info("serving event records of {} as NDJSON at {}", events.keySet(), eventsPath);
-        List<String> names = sets.stream().map(ProbeSet::name).toList();
+        if (!errors.isEmpty()) throw new ConfigException(errors);
+    }
+
+    private MetricsServer.Builder server(PrometheusRegistry registry, ProbeCollectors collectors, String version) {
+        String eventsPath = config.daemon().eventsPath();
+        if (eventsPath != null) LOG.info("serving event records as NDJSON at {}", eventsPath);
         return MetricsServer.builder(registry)
-                .tables(tables)
-                .landing(new LandingPage(version, names, http.tls() != null, http.auth() != null, eventsPath))
-                .status(status)
-                .events(eventsPath, events)
+                .tables(collectors::tables)
+                .landing(() -> new LandingPage(
+                        version, supervisor.names(), http.tls() != null, http.auth() != null, eventsPath))
+                .status(this)
+                .scrapeDuration(self.scrapeDuration())
+                .events(eventsPath, supervisor::events)
+                .reload(this::reloadRequested)
                 .options(http);
     }
 
-    /** Status, reload time, event rings and, with kernel.bpf_stats_enabled, each program's run count and time. */
-    private static void bindSelfMetrics(SelfMetrics self, Daemon daemon) {
-        self.bindStatus(daemon);
-        self.configLoaded(Instant.now());
-        for (ProbeSet set : daemon.probeSets) bindEventMetrics(self, set);
-        if (!bpfStatsEnabled()) return;
-        for (ProbeSet set : daemon.probeSets) {
-            set.programs()
-                    .forEach((slot, program) -> self.bindProgramStats(set.name(), program.name(), () -> {
-                        try {
-                            return program.runStats();
-                        } catch (RuntimeException closed) {
-                            return new long[2];
-                        }
-                    }));
+    /** Retries and health checks every second; the config files' fingerprint every WATCH_INTERVAL_MS. */
+    private void startLifecycle() {
+        lifecycle.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        if (config.daemon().watchConfig()) {
+            watcher = new ConfigWatcher(() -> ConfigWatcher.filesOf(config, webConfigOverride));
+            lifecycle.scheduleWithFixedDelay(
+                    this::checkFiles, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Received and lost records of each ring of each event map, and decode errors of each stream. */
-    private static void bindEventMetrics(SelfMetrics self, ProbeSet set) {
-        for (ProbeSet.Events e : set.events()) {
-            List<EventReader.RingCounts> rings = e.reader().counts();
-            for (int i = 0; i < rings.size(); i++) {
-                int ring = i;
-                self.bindEventRing(
-                        set.name(),
-                        e.stream().map(),
-                        rings.get(i).ring(),
-                        () -> e.reader().counts(ring).received(),
-                        () -> e.reader().counts(ring).lost());
-            }
-            self.bindEventDecodeErrors(set.name(), e.stream().map(), e.stream()::decodeErrors);
+    private void tick() {
+        try {
+            supervisor.tick();
+        } catch (RuntimeException e) {
+            LOG.error("probe set supervision failed: {}", e.toString(), e);
         }
+    }
+
+    private void checkFiles() {
+        try {
+            if (watcher.changed()) {
+                LOG.info("configuration files changed on disk: reloading");
+                reloadNow();
+            }
+        } catch (RuntimeException e) {
+            // reloadNow logged why; the watcher remembers these files and waits for the next change
+        }
+    }
+
+    /** {@code POST /-/reload}: only when enable_lifecycle is on in the running config. */
+    private CompletableFuture<String> reloadRequested() {
+        if (!config.daemon().enableLifecycle()) return null;
+        return reload();
+    }
+
+    /** Reloads on the lifecycle thread (SIGHUP, HTTP): completes with what changed, or fails with every error. */
+    public CompletableFuture<String> reload() {
+        return CompletableFuture.supplyAsync(this::reloadNow, lifecycle);
+    }
+
+    /**
+     * Validates the whole configuration on disk (kprom.yaml, the probe sets, their objects, the web config); any
+     * error refuses the reload, the running configuration stays, {@code kprom_config_last_reload_successful} is 0
+     * and every error is logged with its file and line. Otherwise applies it (see {@link Supervisor#apply}).
+     */
+    private synchronized String reloadNow() {
+        if (closed) throw new IllegalStateException("kprom is stopping");
+        KpromConfig next;
+        HttpOptions nextHttp;
+        try {
+            next = ConfigLoader.load(configFile);
+            nextHttp = WebConfigLoader.load(webConfigOverride != null ? webConfigOverride : next.webConfigFile());
+            var disabled = next.daemon().disabledAttachKinds();
+            checkObjects(next.probeSets().stream()
+                    .filter(set -> !supervisor.unchanged(set, disabled))
+                    .toList());
+        } catch (ConfigException | ProbeSetException | IllegalArgumentException e) {
+            self.configLoaded(false, Instant.now());
+            LOG.error("reload refused, the running configuration stays:\n{}", e.getMessage());
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        warnIfChanged("listen", config.daemon().listen(), next.daemon().listen(), listenOverride == null);
+        warnIfChanged("events_path", config.daemon().eventsPath(), next.daemon().eventsPath(), true);
+        warnIfChanged("pin_maps", config.daemon().pinMaps(), next.daemon().pinMaps(), true);
+        warnIfChanged("pin_dir", config.daemon().pinDir(), next.daemon().pinDir(), true);
+        setLogLevel(next.daemon().logLevel());
+        server.options(nextHttp);
+        http = nextHttp;
+        String summary = supervisor.apply(next.probeSets(), next.daemon().disabledAttachKinds());
+        config = next;
+        self.configLoaded(true, Instant.now());
+        LOG.info("configuration reloaded from {}: {}", configFile, summary);
+        return summary;
+    }
+
+    private static void warnIfChanged(String key, Object was, Object now, boolean applies) {
+        if (applies && !Objects.equals(was, now)) {
+            LOG.warn(
+                    "{} changed from {} to {}: it cannot change while kprom runs; restart kprom to apply it",
+                    key,
+                    was,
+                    now);
+        }
+    }
+
+    /** Ready while running, once every required probe set is attached (optional ones may be down: see /probes). */
+    @Override
+    public boolean ready() {
+        return server != null && !closed && supervisor.ready();
+    }
+
+    @Override
+    public List<ProbeStatus> probes() {
+        return supervisor.probes();
     }
 
     public InetSocketAddress address() {
         return server.address();
     }
 
+    /** The running probe sets, in config order. */
     public List<ProbeSet> probeSets() {
-        return probeSets;
+        return List.copyOf(supervisor.running().values());
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        LOG.info("kprom stopping");
-        if (server != null) server.close();
-        selfMetrics.close();
-        closeAll(probeSets);
-        LOG.info("kprom stopped: HTTP closed, {} probe set(s) detached and unloaded", probeSets.size());
-    }
-
-    private static void closeAll(List<ProbeSet> sets) {
-        for (int i = sets.size() - 1; i >= 0; i--) {
-            try {
-                sets.get(i).close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing probe set {}: {}", sets.get(i).name(), e.toString());
-            }
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
         }
+        LOG.info("kprom stopping");
+        lifecycle.shutdownNow();
+        try {
+            lifecycle.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (server != null) server.close();
+        int sets = supervisor.names().size();
+        supervisor.close();
+        self.close();
+        LOG.info("kprom stopped: HTTP closed, {} probe set(s) detached and unloaded", sets);
     }
 
     /** kernel.bpf_stats_enabled: the kernel counts program run time and runs only while it is 1. */

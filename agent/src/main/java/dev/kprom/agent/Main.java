@@ -8,8 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
-/** {@code kprom [--config FILE] [--listen HOST:PORT]}: runs until SIGTERM or SIGINT, then detaches everything. */
+/**
+ * {@code kprom [--config FILE] [--listen HOST:PORT]}: runs until SIGTERM or SIGINT, then detaches everything;
+ * SIGHUP reloads the configuration.
+ */
 @Command(
         name = "kprom",
         mixinStandardHelpOptions = true,
@@ -50,6 +54,8 @@ public final class Main implements Callable<Integer> {
             System.err.println("kprom: cannot start: " + e.getMessage());
             return EXIT_START;
         }
+        // SIGHUP reloads, as for Prometheus; the outcome is logged (and counted in kprom_config_reloads_total).
+        Signal.handle(new Signal("HUP"), signal -> daemon.reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

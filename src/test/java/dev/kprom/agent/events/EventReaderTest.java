@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -248,5 +250,33 @@ class EventReaderTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith(prefix) && t.isAlive())
                 .count();
+    }
+
+    @Test
+    void anErrorInTheDrainDoesNotEndItsThread() throws Exception {
+        for (String program : new String[] {"emit_ring", "emit_perf"}) {
+            BpfMap map = load(program);
+            AtomicInteger calls = new AtomicInteger();
+            AtomicLong handled = new AtomicLong();
+            RecordHandler flaky = (ring, buf, offset, length) -> {
+                if (calls.incrementAndGet() == 1) throw new AssertionError("an Error in a handler, once");
+                handled.incrementAndGet();
+            };
+            EventReader.Options options = new EventReader.Options(program.equals("emit_ring") ? 64 : 2, FAST);
+            try (EventReader reader = program.equals("emit_ring")
+                    ? EventReader.ringBuffer(map, options, flaky)
+                    : EventReader.perfEventArray(map, options, flaky)) {
+                for (int i = 0; i < 10; i++) TestLibC.getppid();
+                awaitAtLeast(handled::get, 9);
+                for (int i = 0; i < 10; i++) TestLibC.getppid();
+                awaitAtLeast(handled::get, 19);
+                assertThat(reader.restarts()).as(program).isEqualTo(1);
+                // the record the handler threw on is either given again or skipped, never more
+                assertThat(handled.get()).as(program).isBetween(19L, 20L);
+            }
+            unload();
+            link = null;
+            object = null;
+        }
     }
 }

@@ -56,7 +56,7 @@ class BuiltinProbeSetsTest {
                 c.name(),
                 c.source(),
                 c.baseDir(),
-                new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics(), s.events()),
+                new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics(), s.events(), s.required()),
                 c.text());
     }
 

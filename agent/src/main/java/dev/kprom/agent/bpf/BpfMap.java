@@ -7,6 +7,8 @@ import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.agent.libbpf.Libbpf;
 import dev.kprom.exporter.source.Field;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -124,30 +126,87 @@ public final class BpfMap implements AutoCloseable {
     public static BpfMap openById(int id, String label) {
         int fd = Libbpf.bpf_map_get_fd_by_id(id);
         BpfException.check(fd, "open " + label + " (map id " + id + ")");
+        return ofFd(fd, label + " (map id " + id + ")", label);
+    }
+
+    /** Opens a map pinned under bpffs ({@code bpf_obj_get}); the returned map owns the fd. */
+    public static BpfMap openPinned(Path path) {
+        int fd = Libbpf.bpf_obj_get(path.toString());
+        BpfException.check(fd, "open pinned map " + path);
+        return ofFd(fd, "pinned map " + path, path.getFileName().toString());
+    }
+
+    private static BpfMap ofFd(int fd, String what, String name) {
+        int[] info;
+        try {
+            info = info(fd, what);
+        } catch (BpfException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        return new BpfMap(
+                null,
+                null,
+                null,
+                name,
+                MapType.of(info[0]),
+                info[1],
+                info[2],
+                info[3],
+                fd,
+                true,
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** {@code struct bpf_map_info}'s type, key_size, value_size, max_entries, map_flags of an open map. */
+    private static int[] info(int fd, String what) {
         try (Memory info = new Memory(128);
                 Memory len = new Memory(4)) {
             info.clear();
             len.setInt(0, (int) info.size());
             int rc = Libbpf.bpf_obj_get_info_by_fd(fd, info, len);
-            if (rc < 0) {
-                LibC.close(fd);
-                throw new BpfException("get info of " + label + " (map id " + id + ")", -rc);
-            }
-            // struct bpf_map_info { __u32 type, id, key_size, value_size, max_entries, ... }
-            return new BpfMap(
-                    null,
-                    null,
-                    null,
-                    label,
-                    MapType.of(info.getInt(0)),
-                    info.getInt(8),
-                    info.getInt(12),
-                    info.getInt(16),
-                    fd,
-                    true,
-                    Optional.empty(),
-                    Optional.empty());
+            if (rc < 0) throw new BpfException("get info of " + what, -rc);
+            // struct bpf_map_info { __u32 type, id, key_size, value_size, max_entries, map_flags; ... }
+            return new int[] {info.getInt(0), info.getInt(8), info.getInt(12), info.getInt(16), info.getInt(20)};
         }
+    }
+
+    /**
+     * Why this map of an object (opened, not loaded) cannot take over {@code live}, a kernel map, keeping what is
+     * in it: type, key and value sizes, entries and flags must all be the same. Empty when it can.
+     */
+    public Optional<String> incompatibleWith(BpfMap live) {
+        int[] them = info(live.fd(), live.describe());
+        int flags = Libbpf.bpf_map__map_flags(handle);
+        List<String> differ = new ArrayList<>();
+        if (them[0] != type.kernelType()) differ.add("type " + MapType.of(them[0]) + " vs " + type);
+        if (them[1] != keySize) differ.add("key " + them[1] + " vs " + keySize + " bytes");
+        if (them[2] != valueSize) differ.add("value " + them[2] + " vs " + valueSize + " bytes");
+        if (them[3] != Libbpf.bpf_map__max_entries(handle))
+            differ.add("max_entries " + them[3] + " vs " + Libbpf.bpf_map__max_entries(handle));
+        if (them[4] != flags)
+            differ.add("flags 0x" + Integer.toHexString(them[4]) + " vs 0x" + Integer.toHexString(flags));
+        return differ.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", differ));
+    }
+
+    /**
+     * Before the object loads: this map will be {@code live}'s kernel map ({@code bpf_map__reuse_fd}, which takes a
+     * duplicate of its fd), so what the live map counted carries on. Check {@link #incompatibleWith} first.
+     */
+    public void reuse(BpfMap live) {
+        BpfException.check(
+                Libbpf.bpf_map__reuse_fd(handle, live.fd()), "reuse " + live.describe() + " as " + describe());
+    }
+
+    /**
+     * Before the object loads: pin this map at {@code path} under bpffs ({@code bpf_map__set_pin_path}); a map pinned
+     * there already is reused if compatible (check with {@link #incompatibleWith} and {@link #openPinned} first, a
+     * mismatch fails the load), else the new map is pinned there at load.
+     */
+    public void setPinPath(Path path) {
+        BpfException.check(
+                Libbpf.bpf_map__set_pin_path(handle, path.toString()), "set pin path " + path + " of " + describe());
     }
 
     /** For a map of maps of an object: the inner map's template (sizes, BTF), as declared; never read itself. */

@@ -36,6 +36,17 @@ public enum MapType {
     USER_RINGBUF,
     CGRP_STORAGE;
 
+    /**
+     * Whether a map of this type can outlive one version of its probe set (carried into the next on reload, pinned
+     * across restarts): maps of counts and state, not rings, program arrays or maps of maps.
+     */
+    public boolean carriesOver() {
+        return switch (this) {
+            case HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE -> true;
+            default -> false;
+        };
+    }
+
     public static MapType of(int kernelType) {
         MapType[] all = values();
         if (kernelType < 0 || kernelType >= all.length) {

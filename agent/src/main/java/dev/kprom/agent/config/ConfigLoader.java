@@ -17,7 +17,8 @@ import java.util.Set;
  * kernel; every error of every file is reported together in one {@link ConfigException}.
  */
 public final class ConfigLoader {
-    private static final Set<String> RESERVED_PATHS = Set.of("/", "/metrics", "/healthz", "/readyz", "/probes");
+    private static final Set<String> RESERVED_PATHS =
+            Set.of("/", "/metrics", "/healthz", "/readyz", "/probes", "/-/reload");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
     private ConfigLoader() {}
@@ -81,6 +82,11 @@ public final class ConfigLoader {
     }
 
     private static void checkDaemon(DaemonConfig d, Problems problems) {
+        if (d.pinMaps() && !Path.of(d.pinDir()).isAbsolute()) {
+            problems.add(
+                    "pin_dir",
+                    "must be an absolute path on bpffs, such as /sys/fs/bpf/kprom (got \"" + d.pinDir() + "\")");
+        }
         try {
             parseListen(d.listen());
         } catch (IllegalArgumentException e) {

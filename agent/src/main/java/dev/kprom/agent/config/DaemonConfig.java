@@ -1,5 +1,6 @@
 package dev.kprom.agent.config;
 
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,10 @@ import java.util.Set;
  * web_config_file: web.yml    # optional: TLS and basic auth, relative to this file
  * events_path: /events        # optional: live event records as NDJSON over HTTP (off when absent)
  * disable_attach: [fentry]     # optional: attach kinds never to use, e.g. where fentry misbehaves
+ * enable_lifecycle: false     # POST /-/reload reloads the config (off by default, as in Prometheus)
+ * watch_config: true          # reload when these files change on disk (a ConfigMap update, say)
+ * pin_maps: false             # pin probe sets' maps under bpffs so counters survive restarts and upgrades
+ * pin_dir: /sys/fs/bpf/kprom  # where: one directory per probe set, one pin per map
  * </pre>
  */
 public record DaemonConfig(
@@ -23,7 +28,11 @@ public record DaemonConfig(
         String logLevel,
         String webConfigFile,
         String eventsPath,
-        List<String> disableAttach) {
+        List<String> disableAttach,
+        Boolean enableLifecycle,
+        Boolean watchConfig,
+        Boolean pinMaps,
+        String pinDir) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {
@@ -32,6 +41,15 @@ public record DaemonConfig(
         probeSets = probeSets == null ? List.of() : List.copyOf(probeSets);
         logLevel = logLevel == null ? "info" : logLevel;
         disableAttach = disableAttach == null ? List.of() : List.copyOf(disableAttach);
+        enableLifecycle = enableLifecycle != null && enableLifecycle;
+        watchConfig = watchConfig == null || watchConfig;
+        pinMaps = pinMaps != null && pinMaps;
+        pinDir = pinDir == null ? "/sys/fs/bpf/kprom" : pinDir;
+    }
+
+    /** Where maps are pinned, or null when pinning is off. */
+    public Path pinPath() {
+        return pinMaps ? Path.of(pinDir) : null;
     }
 
     /** disable_attach as attach kinds; names that are none are left out (validation reports them). */

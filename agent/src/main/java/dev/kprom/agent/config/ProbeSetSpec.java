@@ -11,17 +11,26 @@ import java.util.Map;
  * file name) or a path on disk (relative to the YAML file). {@code constants} set the object's
  * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays.
  * {@code events} are streams of records from perf or ring buffer maps, turned into metrics as they arrive.
+ * {@code required}: a probe set that cannot come up at start stops kprom (exit 1, nothing left attached), as
+ * does one with a required program slot; any other is reported down and retried, and the rest keep serving.
  */
 public record ProbeSetSpec(
         String object,
         Map<String, Object> constants,
         List<ProgramSpec> programs,
         MetricsSpec metrics,
-        List<EventStreamSpec> events) {
+        List<EventStreamSpec> events,
+        Boolean required) {
     public ProbeSetSpec {
         constants = constants == null ? Map.of() : Map.copyOf(constants);
         programs = programs == null ? List.of() : List.copyOf(programs);
         metrics = metrics == null ? MetricsSpec.none() : metrics;
         events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** Required itself, or through one of its program slots. */
+    public boolean isRequired() {
+        return Boolean.TRUE.equals(required)
+                || programs.stream().anyMatch(p -> p != null && Boolean.TRUE.equals(p.required()));
     }
 }

@@ -8,11 +8,33 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Reads and checks a web config file, then builds the server's TLS context and basic auth from it. */
 public final class WebConfigLoader {
     private WebConfigLoader() {}
+
+    /**
+     * The files a web config names (certificate, key, client CA), resolved against it: what a config watcher reads
+     * to see a certificate rotated. Empty for null or an unreadable file (its errors come from {@link #load}).
+     */
+    public static List<Path> files(Path file) {
+        if (file == null) return List.of();
+        try {
+            Problems ignored = new Problems(file.toString(), Files.readString(file));
+            WebConfig web = YamlBinder.bind(Files.readString(file), WebConfig.class, ignored);
+            if (web == null || web.tlsServerConfig() == null) return List.of();
+            Path base = file.toAbsolutePath().getParent();
+            WebConfig.TlsServerConfig t = web.tlsServerConfig();
+            List<Path> files = new ArrayList<>();
+            for (String f : new String[] {t.certFile(), t.keyFile(), t.clientCaFile()})
+                if (f != null) files.add(base.resolve(f));
+            return files;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
 
     /** {@link HttpOptions#PLAIN} for null; else TLS and auth as configured, or a {@link ConfigException} with every error. */
     public static HttpOptions load(Path file) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,9 @@ public final class EventReader implements AutoCloseable {
 
     private final BpfMap map;
     private final List<Ring> rings;
+    private static final int RESTART_PAUSE_MS = 100;
     private final List<Thread> threads = new ArrayList<>();
+    private final LongAdder restarts = new LongAdder();
     private final List<Waiter> waiters = new ArrayList<>();
     private final int wakeFd;
     private volatile boolean closing;
@@ -131,28 +134,54 @@ public final class EventReader implements AutoCloseable {
         }
     }
 
+    /**
+     * A drain thread's life: drain, pace, wait, until close. A handler or ring fault does not end it: the fault is
+     * logged and counted ({@link #restarts()}) and draining resumes after a pause, from where the ring stands.
+     */
     private void run(Ring ring, Waiter waiter, RecordHandler handler, int intervalMs) {
-        try {
-            // An idle perf ring (often a CPU with nothing to trace) waits up to 16 intervals or 100 ms, whichever
-            // is longer: its watermark wakes it as soon as records pile up. A ring buffer has no watermark.
-            int idleMs = waiter.watchesRing()
-                    ? (int) Math.min(Integer.MAX_VALUE, Math.max(16L * intervalMs, 100))
-                    : intervalMs;
-            DrainPace pace = new DrainPace(intervalMs, idleMs, ring.capacity(), System.nanoTime());
-            while (!closing) {
-                long bytes = ring.drain(handler);
-                int timeout = pace.next(bytes, System.nanoTime());
-                if (closing || bytes >= ring.capacity() / 2) continue; // half a ring or more: drain again at once
-                int errno = waiter.await(timeout);
-                if (errno != 0) {
-                    LOG.warn("{}: epoll_wait failed: {}", Thread.currentThread().getName(), Errno.describe(errno));
-                    sleep(intervalMs);
-                }
+        while (!closing) {
+            try {
+                drainUntilClosed(ring, waiter, handler, intervalMs);
+            } catch (RuntimeException | Error e) {
+                if (closing) break;
+                restarts.increment();
+                LOG.error(
+                        "{} failed, draining again in {} ms: {}",
+                        Thread.currentThread().getName(),
+                        RESTART_PAUSE_MS,
+                        e.toString(),
+                        e);
+                sleep(RESTART_PAUSE_MS);
             }
+        }
+        try {
             ring.drain(handler); // what was written before close
         } catch (RuntimeException | Error e) {
-            LOG.error("{} stopped: {}", Thread.currentThread().getName(), e.toString(), e);
+            LOG.error("{}: last drain failed: {}", Thread.currentThread().getName(), e.toString(), e);
         }
+    }
+
+    private void drainUntilClosed(Ring ring, Waiter waiter, RecordHandler handler, int intervalMs) {
+        // An idle perf ring (often a CPU with nothing to trace) waits up to 16 intervals or 100 ms, whichever
+        // is longer: its watermark wakes it as soon as records pile up. A ring buffer has no watermark.
+        int idleMs =
+                waiter.watchesRing() ? (int) Math.min(Integer.MAX_VALUE, Math.max(16L * intervalMs, 100)) : intervalMs;
+        DrainPace pace = new DrainPace(intervalMs, idleMs, ring.capacity(), System.nanoTime());
+        while (!closing) {
+            long bytes = ring.drain(handler);
+            int timeout = pace.next(bytes, System.nanoTime());
+            if (closing || bytes >= ring.capacity() / 2) continue; // half a ring or more: drain again at once
+            int errno = waiter.await(timeout);
+            if (errno != 0) {
+                LOG.warn("{}: epoll_wait failed: {}", Thread.currentThread().getName(), Errno.describe(errno));
+                sleep(intervalMs);
+            }
+        }
+    }
+
+    /** Times a drain thread of this reader failed and went on draining (kprom_drain_restarts_total). */
+    public long restarts() {
+        return restarts.sum();
     }
 
     private static void sleep(int ms) {

@@ -122,9 +122,21 @@ public final class Libbpf {
 
     public static native int bpf_map__fd(Pointer map);
 
+    public static native int bpf_map__map_flags(Pointer map);
+
+    public static native int bpf_map__reuse_fd(Pointer map, int fd);
+
+    public static native int bpf_map__set_pin_path(Pointer map, String path);
+
+    public static native String bpf_map__pin_path(Pointer map);
+
+    public static native boolean bpf_map__is_pinned(Pointer map);
+
     // bpf(2) wrappers (bpf/bpf.h)
     public static native int bpf_map_create(
             int map_type, String map_name, int key_size, int value_size, int max_entries, Pointer opts);
+
+    public static native int bpf_obj_get(String pathname);
 
     public static native int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
 

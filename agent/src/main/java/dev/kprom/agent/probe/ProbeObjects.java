@@ -7,21 +7,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where a probe set's BPF object comes from: a bare file name is bundled in the jar, a path is on disk. */
-final class ProbeObjects {
+public final class ProbeObjects {
     private ProbeObjects() {}
 
     /** {@code probe set execve (builtin:probes/execve.yaml)}: how errors name a probe set. */
-    static String describe(ProbeSetConfig config) {
+    public static String describe(ProbeSetConfig config) {
         return "probe set " + config.name() + " (" + config.source() + ")";
     }
 
     /** The object's file name, as libbpf names the object. */
-    static String fileName(ProbeSetConfig config) {
+    public static String fileName(ProbeSetConfig config) {
         return Path.of(config.spec().object()).getFileName().toString();
     }
 
+    /** The object's file when it is one on disk (not bundled in the jar): a config watcher watches it. */
+    public static Path onDisk(ProbeSetConfig config) {
+        String object = config.spec().object();
+        if (!object.contains("/") && ProbeObjects.class.getClassLoader().getResource("bpf/" + object) != null)
+            return null;
+        Path base = config.baseDir() == null ? Path.of("") : config.baseDir();
+        return base.resolve(object);
+    }
+
     /** The ELF bytes: {@code bpf/<name>} from the jar for a bare name (else beside the YAML), a path relative to the YAML. */
-    static byte[] bytes(ProbeSetConfig config) {
+    public static byte[] bytes(ProbeSetConfig config) {
         String object = config.spec().object();
         try {
             if (!object.contains("/")) {

@@ -53,6 +53,11 @@ public final class ProbeSetLoader {
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {}
 
     public ProbeSet load(ProbeSetConfig config) {
+        return load(config, MapCarryOver.NONE);
+    }
+
+    /** Loads with maps carried over from a running version or from pins ({@link MapCarryOver}). */
+    public ProbeSet load(ProbeSetConfig config, MapCarryOver carry) {
         String what = ProbeObjects.describe(config);
         byte[] elf = ProbeObjects.bytes(config);
         ProbeSetBinder binder = new ProbeSetBinder(observers.apply(config.name()));
@@ -65,6 +70,7 @@ public final class ProbeSetLoader {
             List<EventReader> readers = new ArrayList<>();
             try {
                 ProbeSetBinder.Bound bound = binder.bind(config, object); // checks the maps before loading
+                carry.apply(config.name(), object);
                 Set<String> load = new HashSet<>();
                 for (Candidate c : chosen) load.add(c.alt().program());
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
@@ -140,6 +146,7 @@ public final class ProbeSetLoader {
             }
             if (pick == null) {
                 throw new ProbeSetException(
+                        "attach",
                         what + ": program " + slot.name() + ": no attach alternative works on this kernel:\n  - "
                                 + String.join("\n  - ", skipped.getOrDefault(slot.name(), List.of())));
             }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The event path (off unless configured): {@code ?probe=NAME} (repeatable) picks probe sets, none means all.
@@ -25,15 +26,16 @@ import java.util.TreeSet;
  * (see {@link EventSubscriber}).
  */
 final class EventsPath implements PathHandler {
-    private final Map<String, List<EventStream>> events;
+    private final Supplier<Map<String, List<EventStream>>> streams;
 
-    /** {@code events}: each probe set's streams, by probe set name. */
-    EventsPath(Map<String, List<EventStream>> events) {
-        this.events = Map.copyOf(events);
+    /** {@code streams}: each running probe set's streams, by probe set name, asked for at each request. */
+    EventsPath(Supplier<Map<String, List<EventStream>>> streams) {
+        this.streams = streams;
     }
 
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        Map<String, List<EventStream>> events = streams.get();
         List<String> wanted = uri.parameters().getOrDefault("probe", List.copyOf(events.keySet()));
         List<EventStream> streams = new ArrayList<>();
         for (String probe : wanted) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,18 +39,21 @@ public final class MetricsServer implements AutoCloseable {
     private final EventExecutorGroup scrapeGroup;
     private final Channel channel;
     private final ChannelGroup connections;
+    private final AtomicReference<HttpOptions> options;
 
     private MetricsServer(
             EventLoopGroup boss,
             EventLoopGroup workers,
             EventExecutorGroup scrapeGroup,
             Channel channel,
-            ChannelGroup connections) {
+            ChannelGroup connections,
+            AtomicReference<HttpOptions> options) {
         this.boss = boss;
         this.workers = workers;
         this.scrapeGroup = scrapeGroup;
         this.channel = channel;
         this.connections = connections;
+        this.options = options;
     }
 
     /** Starts describing a server over {@code registry}; {@link Builder#start} binds it. */
@@ -65,12 +69,13 @@ public final class MetricsServer implements AutoCloseable {
     public static final class Builder {
         private final PrometheusRegistry registry;
         private Supplier<List<TableCollector>> tables = List::of;
-        private LandingPage landing = new LandingPage("unknown", List.of());
+        private Supplier<LandingPage> landing = () -> new LandingPage("unknown", List.of());
         private StatusSource status = StatusSource.ALWAYS_READY;
         private Timer scrapeDuration;
         private String eventsPath;
-        private Map<String, List<EventStream>> events = Map.of();
-        private HttpOptions options = HttpOptions.PLAIN;
+        private Supplier<Map<String, List<EventStream>>> events = Map::of;
+        private final AtomicReference<HttpOptions> options = new AtomicReference<>(HttpOptions.PLAIN);
+        private Reloader reloader;
 
         private Builder(PrometheusRegistry registry) {
             this.registry = registry;
@@ -90,6 +95,12 @@ public final class MetricsServer implements AutoCloseable {
         }
 
         public Builder landing(LandingPage landing) {
+            this.landing = () -> landing;
+            return this;
+        }
+
+        /** A landing page made afresh for each request (probe sets and TLS change with reloads). */
+        public Builder landing(Supplier<LandingPage> landing) {
             this.landing = landing;
             return this;
         }
@@ -107,13 +118,28 @@ public final class MetricsServer implements AutoCloseable {
 
         /** Serves each probe set's event streams as live NDJSON at {@code path} (null: no event path). */
         public Builder events(String path, Map<String, List<EventStream>> streams) {
+            Map<String, List<EventStream>> fixed = Map.copyOf(streams);
+            return events(path, () -> fixed);
+        }
+
+        /** The event path over streams that change as probe sets come and go (asked for at each request). */
+        public Builder events(String path, Supplier<Map<String, List<EventStream>>> streams) {
             this.eventsPath = path;
-            this.events = Map.copyOf(streams);
+            this.events = streams;
             return this;
         }
 
         public Builder options(HttpOptions options) {
-            this.options = options;
+            this.options.set(options);
+            return this;
+        }
+
+        /**
+         * {@code POST /-/reload} runs {@code reloader} (null: the path answers 403, as Prometheus does with its
+         * lifecycle API off).
+         */
+        public Builder reload(Reloader reloader) {
+            this.reloader = reloader;
             return this;
         }
 
@@ -121,12 +147,14 @@ public final class MetricsServer implements AutoCloseable {
         Router router() {
             Map<String, PathHandler> paths = new HashMap<>();
             paths.put("/metrics", new MetricsPath(registry, tables, scrapeDuration));
-            paths.put("/", landing);
+            paths.put("/", (ctx, request, uri) -> landing.get().handle(ctx, request, uri));
             paths.put("/healthz", StatusPaths.health());
             paths.put("/readyz", StatusPaths.ready(status));
             paths.put("/probes", StatusPaths.probes(status));
+            paths.put("/-/reload", new ReloadPath(reloader));
             if (eventsPath != null) paths.put(eventsPath, new EventsPath(events));
-            return new Router(paths, Set.of("/healthz", "/readyz"), options.auth());
+            return new Router(
+                    paths, Set.of("/healthz", "/readyz"), () -> options.get().auth());
         }
 
         /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
@@ -135,7 +163,7 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    private static MetricsServer start(InetSocketAddress address, Router router, HttpOptions options)
+    private static MetricsServer start(InetSocketAddress address, Router router, AtomicReference<HttpOptions> options)
             throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll
@@ -158,17 +186,25 @@ public final class MetricsServer implements AutoCloseable {
                     .channel();
             LOG.info(
                     "serving /metrics on {}://{} ({}{})",
-                    options.tls() != null ? "https" : "http",
+                    options.get().tls() != null ? "https" : "http",
                     format((InetSocketAddress) channel.localAddress()),
                     epoll ? "epoll" : "nio",
-                    options.auth() != null ? ", basic auth" : "");
-            return new MetricsServer(boss, workers, scrapeGroup, channel, connections);
+                    options.get().auth() != null ? ", basic auth" : "");
+            return new MetricsServer(boss, workers, scrapeGroup, channel, connections, options);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             scrapeGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * TLS and basic auth from now on (a reloaded web config): connections that come later use the new TLS
+     * context, requests the new users; connections already open keep their TLS session. Limits stay as started.
+     */
+    public void options(HttpOptions next) {
+        options.set(new HttpOptions(options.get().limits(), next.tls(), next.auth()));
     }
 
     public InetSocketAddress address() {

@@ -6,6 +6,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The pipeline only: HTTP codec, a small aggregator (no request bodies here), and the handler off the I/O loop. */
 final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -17,14 +18,17 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Router router;
     private final ChannelGroup connections;
     private final HttpLimits limits;
-    private final HttpOptions options;
+    private final AtomicReference<HttpOptions> options;
 
     MetricsServerInitializer(
-            EventExecutorGroup scrapeGroup, Router router, ChannelGroup connections, HttpOptions options) {
+            EventExecutorGroup scrapeGroup,
+            Router router,
+            ChannelGroup connections,
+            AtomicReference<HttpOptions> options) {
         this.scrapeGroup = scrapeGroup;
         this.router = router;
         this.connections = connections;
-        this.limits = options.limits();
+        this.limits = options.get().limits();
         this.options = options;
     }
 
@@ -35,7 +39,8 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         connections.add(ch); // removed by the group itself when the channel closes
-        if (options.tls() != null) ch.pipeline().addLast(options.tls().newHandler(ch.alloc()));
+        HttpOptions now = options.get(); // TLS as configured when this connection came: a reload changes later ones
+        if (now.tls() != null) ch.pipeline().addLast(now.tls().newHandler(ch.alloc()));
         ch.pipeline()
                 .addLast(new RequestTimeouts(limits))
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))

@@ -18,23 +18,25 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks each request and hands it to its path's {@link PathHandler}: a request the codec could not read gets
  * 414, 431 or 400 and the connection closes; with basic auth, every path but the {@code open} ones (health checks
- * for orchestrators) needs a user (401); an unknown path 404; a method other than GET or HEAD 405; a body 400.
+ * for orchestrators) needs a user (401); an unknown path 404; a method the path does not take 405; a body 400.
  */
 @Sharable
 final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private final Map<String, PathHandler> paths;
     private final Set<String> open;
-    private final BasicAuth auth;
+    private final Supplier<BasicAuth> auth;
 
-    /** {@code auth} null: no paths need a user. */
-    Router(Map<String, PathHandler> paths, Set<String> open, BasicAuth auth) {
+    /** {@code auth} gives the users now (null: no paths need a user); a reload of the web config changes them. */
+    Router(Map<String, PathHandler> paths, Set<String> open, Supplier<BasicAuth> auth) {
         this.paths = Map.copyOf(paths);
         this.open = Set.copyOf(open);
         this.auth = auth;
@@ -58,20 +60,27 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         PathHandler handler = paths.get(path);
-        if (auth != null
+        BasicAuth users = auth.get();
+        if (users != null
                 && !open.contains(path)
-                && !auth.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                && !users.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"kprom\"");
             send(ctx, request, response);
         } else if (handler == null) {
             send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics\n"));
-        } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+        } else if (!handler.methods().contains(request.method())) {
             FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
-            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            response.headers()
+                    .set(
+                            HttpHeaderNames.ALLOW,
+                            handler.methods().stream()
+                                    .map(HttpMethod::name)
+                                    .sorted()
+                                    .collect(Collectors.joining(", ")));
             send(ctx, request, response);
         } else if (request.content().isReadable()) {
-            send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "GET requests take no body\n"));
+            send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "requests here take no body\n"));
         } else {
             handler.handle(ctx, request, uri);
         }

@@ -2,9 +2,14 @@ package dev.kprom.exporter.self;
 
 import dev.kprom.exporter.collect.CollectObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One probe set's self-metrics, fed by its collectors:
@@ -12,8 +17,10 @@ import java.util.concurrent.TimeUnit;
  * {@code kprom_decode_errors_total{probe}}, {@code kprom_series_dropped_total{probe,metric}},
  * {@code kprom_scrape_timeouts_total{probe}}.
  */
-final class ProbeSetMetrics implements CollectObserver {
+final class ProbeSetMetrics implements CollectObserver, AutoCloseable {
     private final MeterRegistry meters;
+    private final AtomicLong consecutiveReadFailures = new AtomicLong();
+    private final Set<Meter> dropped = ConcurrentHashMap.newKeySet();
     private final String probe;
     private final Timer readDuration;
     private final Counter readErrors;
@@ -49,12 +56,18 @@ final class ProbeSetMetrics implements CollectObserver {
 
     @Override
     public void read(String metric, long nanos, long entries) {
+        consecutiveReadFailures.set(0);
         readDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void readFailed(String metric, RuntimeException error) {
+        consecutiveReadFailures.incrementAndGet();
         readErrors.increment();
+    }
+
+    long consecutiveReadFailures() {
+        return consecutiveReadFailures.get();
     }
 
     @Override
@@ -64,11 +77,19 @@ final class ProbeSetMetrics implements CollectObserver {
 
     @Override
     public void dropped(String metric, long count) {
-        Counter.builder("kprom.series.dropped")
+        Counter c = Counter.builder("kprom.series.dropped")
                 .description("Series not exported because the metric reached its max_series, summed over scrapes.")
                 .tag("probe", probe)
                 .tag("metric", metric)
-                .register(meters)
-                .increment(count);
+                .register(meters);
+        c.increment(count);
+        dropped.add(c);
+    }
+
+    /** Removes this probe set's meters (it left the config). */
+    @Override
+    public void close() {
+        for (Meter m : List.of(readDuration, readErrors, decodeErrors, timeouts)) meters.remove(m);
+        dropped.forEach(meters::remove);
     }
 }

@@ -1,0 +1,166 @@
+package dev.kprom.exporter.self;
+
+import dev.kprom.exporter.collect.CollectObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One configured probe set's self-metrics, for as long as it is configured (across reloads and retries):
+ * {@code kprom_probe_up{probe}}, {@code kprom_probe_failures_total{probe,reason}}, the read metrics its collectors
+ * report ({@link #observer()}), and the metrics of the version running now ({@code kprom_program_info},
+ * event ring counts, program run stats), which {@link #running()} replaces when another version takes over.
+ * {@link #close()} removes them all, when the probe set leaves the config.
+ */
+public final class ProbeMeters implements AutoCloseable {
+    private final MeterRegistry meters;
+    private final String probe;
+    private final ProbeSetMetrics observer;
+    private final List<Meter> lifetime = new ArrayList<>();
+    private final List<Meter> version = new ArrayList<>();
+    /** Micrometer holds function-counter state weakly: the suppliers are kept alive here. */
+    private final List<Object> keepAlive = new ArrayList<>();
+
+    ProbeMeters(MeterRegistry meters, String probe, BooleanSupplier up) {
+        this.meters = meters;
+        this.probe = probe;
+        this.observer = new ProbeSetMetrics(meters, probe);
+        keepAlive.add(up);
+        lifetime.add(Gauge.builder("kprom.probe.up", up, u -> u.getAsBoolean() ? 1 : 0)
+                .description("1 while the probe set is loaded and attached, 0 while it is down (see /probes for why).")
+                .tag("probe", probe)
+                .strongReference(true)
+                .register(meters));
+    }
+
+    /** Where this probe set's collectors report reads, read failures, drops and timeouts. */
+    public CollectObserver observer() {
+        return observer;
+    }
+
+    /** Map reads that failed since the last one that succeeded. */
+    public long consecutiveReadFailures() {
+        return observer.consecutiveReadFailures();
+    }
+
+    /** {@code kprom_probe_failures_total{probe,reason}}: a load, attach or runtime failure of this probe set. */
+    public synchronized void failed(String reason) {
+        Counter c = Counter.builder("kprom.probe.failures")
+                .description("Times this probe set failed to come up or was taken down, by reason.")
+                .tag("probe", probe)
+                .tag("reason", reason)
+                .register(meters);
+        if (!lifetime.contains(c)) lifetime.add(c);
+        c.increment();
+    }
+
+    /** Forgets the metrics of the version that ran until now; the caller binds the new one's. */
+    public synchronized Running running() {
+        version.forEach(meters::remove);
+        version.clear();
+        return new Running();
+    }
+
+    @Override
+    public synchronized void close() {
+        version.forEach(meters::remove);
+        lifetime.forEach(meters::remove);
+        observer.close();
+        version.clear();
+        lifetime.clear();
+    }
+
+    /** Binds the metrics of one running version of the probe set. */
+    public final class Running {
+        private Running() {}
+
+        /** {@code kprom_program_info{probe,program,attach}}: the alternative attached for a program slot; always 1. */
+        public Running program(String program, String attach) {
+            add(Gauge.builder("kprom.program.info", () -> 1)
+                    .description("The attach alternative in use for each program slot; always 1.")
+                    .tag("probe", probe)
+                    .tag("program", program)
+                    .tag("attach", attach)
+                    .register(meters));
+            return this;
+        }
+
+        /**
+         * {@code kprom_program_run_time_seconds_total} and {@code kprom_program_runs_total{probe,program}}: what the
+         * kernel counts for a program while {@code kernel.bpf_stats_enabled} is 1.
+         */
+        public Running programStats(String program, Supplier<long[]> runTimeNsAndCount) {
+            keepAlive.add(runTimeNsAndCount);
+            add(FunctionCounter.builder("kprom.program.run.time", runTimeNsAndCount, s -> s.get()[0] / 1e9)
+                    .description("CPU time spent in this BPF program (kernel.bpf_stats_enabled must be 1).")
+                    .baseUnit("seconds")
+                    .tag("probe", probe)
+                    .tag("program", program)
+                    .register(meters));
+            add(FunctionCounter.builder("kprom.program.runs", runTimeNsAndCount, s -> s.get()[1])
+                    .description("Times this BPF program ran (kernel.bpf_stats_enabled must be 1).")
+                    .tag("probe", probe)
+                    .tag("program", program)
+                    .register(meters));
+            return this;
+        }
+
+        /**
+         * {@code kprom_events_received_total{probe,map,cpu}} and {@code kprom_events_lost_total{probe,map,cpu}} for
+         * one ring of an event map ({@code cpu} is the ring's CPU; a ring buffer has one ring, cpu "0").
+         */
+        public Running eventRing(String map, int cpu, LongSupplier received, LongSupplier lost) {
+            keepAlive.add(received);
+            keepAlive.add(lost);
+            add(FunctionCounter.builder("kprom.events.received", received, LongSupplier::getAsLong)
+                    .description("Event records taken from this ring and turned into metrics.")
+                    .tag("probe", probe)
+                    .tag("map", map)
+                    .tag("cpu", Integer.toString(cpu))
+                    .register(meters));
+            add(FunctionCounter.builder("kprom.events.lost", lost, LongSupplier::getAsLong)
+                    .description(
+                            "Event records the kernel dropped because this ring was full (perf rings report them).")
+                    .tag("probe", probe)
+                    .tag("map", map)
+                    .tag("cpu", Integer.toString(cpu))
+                    .register(meters));
+            return this;
+        }
+
+        /** {@code kprom_drain_restarts_total{probe,map}}: drain threads that failed and went on draining. */
+        public Running drainRestarts(String map, LongSupplier restarts) {
+            keepAlive.add(restarts);
+            add(FunctionCounter.builder("kprom.drain.restarts", restarts, LongSupplier::getAsLong)
+                    .description("Times a drain thread of this event map failed; it logs why and drains on.")
+                    .tag("probe", probe)
+                    .tag("map", map)
+                    .register(meters));
+            return this;
+        }
+
+        /** {@code kprom_event_decode_errors_total{probe,map}}: records too short for the stream's layout. */
+        public Running eventDecodeErrors(String map, LongSupplier errors) {
+            keepAlive.add(errors);
+            add(FunctionCounter.builder("kprom.event.decode.errors", errors, LongSupplier::getAsLong)
+                    .description("Event records that did not fit the stream's record layout and were left out.")
+                    .tag("probe", probe)
+                    .tag("map", map)
+                    .register(meters));
+            return this;
+        }
+
+        private void add(Meter m) {
+            synchronized (ProbeMeters.this) {
+                version.add(m);
+            }
+        }
+    }
+}
