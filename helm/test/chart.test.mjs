@@ -115,12 +115,24 @@ test("TLS mounts the secret, probes switch to HTTPS, and the web config names th
   assert.equal(manifests.find((m) => m.kind === "ServiceMonitor").spec.endpoints[0].scheme, "https");
 });
 
-test("a config change changes the pod template's checksum (pods roll), other values do not", () => {
-  const checksum = (...set) => render(null, ...set).find((m) => m.kind === "DaemonSet").spec.template.metadata.annotations["checksum/config"];
+test("by default a config change does not roll the pods (kprom reloads it); with rollOnChange the checksum does", () => {
+  const annotations = (...set) => render(null, ...set).find((m) => m.kind === "DaemonSet").spec.template.metadata.annotations ?? {};
+  assert.equal(annotations()["checksum/config"], undefined);
+  const checksum = (...set) => annotations("--set", "config.rollOnChange=true", ...set)["checksum/config"];
   const base = checksum();
+  assert.match(base, /^[0-9a-f]{64}$/);
   assert.notEqual(checksum("--set", "config.probeSets={execve}"), base);
   assert.notEqual(checksum("--set", "config.logLevel=debug"), base);
   assert.equal(checksum("--set", "resources.limits.memory=1Gi"), base);
+});
+
+test("pinMaps mounts the host's bpffs read-write and pins under it", () => {
+  const manifests = render(null, "--set", "config.pinMaps=true");
+  const pod = manifests.find((m) => m.kind === "DaemonSet").spec.template.spec;
+  assert.deepEqual(pod.volumes.find((v) => v.name === "host-bpffs").hostPath, { path: "/sys/fs/bpf", type: "Directory" });
+  assert.equal(pod.containers[0].volumeMounts.find((m) => m.name === "host-bpffs").readOnly, false);
+  const config = manifests.find((m) => m.kind === "ConfigMap").data["kprom.yaml"];
+  assert.match(config, /pin_maps: true\n\s*pin_dir: \/sys\/fs\/bpf\/kprom/);
 });
 
 test("TLS without a secret name fails with a clear message", () => {

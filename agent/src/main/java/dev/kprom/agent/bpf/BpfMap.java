@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A BPF map: either one of a {@link BpfObject}'s maps (a view, closed with its object) or one created on its
@@ -294,6 +295,19 @@ public final class BpfMap implements AutoCloseable {
             n.setInt(0, count);
             BpfException.check(
                     Libbpf.bpf_map_update_batch(fd(), keys, values, n, null), "update batch of " + describe());
+        }
+    }
+
+    /**
+     * Runs {@code read} of this map while it stays open: for a map of an object, the object's close waits for it
+     * and a read after close throws IllegalStateException, never touching a freed fd (a scrape's background read
+     * can outlive a reload that closed its probe set's old version).
+     */
+    public <T> T whileOpen(Supplier<T> read) {
+        if (object != null) return object.whileOpen(describe(), read);
+        synchronized (this) {
+            if (fd < 0) throw new IllegalStateException(describe() + " is closed");
+            return read.get();
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,6 +36,8 @@ public final class BpfObject implements AutoCloseable {
     private final Memory elf; // open_mem keeps pointing at the buffer until close
     private Pointer obj;
     private boolean loaded;
+    /** Held for reading by map reads, for writing by close: no read runs on a freed object. */
+    private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
 
     private BpfObject(String name, Pointer obj, Memory elf) {
         this.name = name;
@@ -223,12 +227,31 @@ public final class BpfObject implements AutoCloseable {
         return obj;
     }
 
+    /** Runs a read of one of this object's maps ({@code what}) while the object stays open: see {@link #close()}. */
+    <T> T whileOpen(String what, Supplier<T> read) {
+        open.readLock().lock();
+        try {
+            if (obj == null) throw new IllegalStateException(what + ": " + name + " is closed");
+            return read.get();
+        } finally {
+            open.readLock().unlock();
+        }
+    }
+
+    /** Waits for reads of its maps in progress to end, then frees the object: its programs, maps and fds. */
     @Override
-    public synchronized void close() {
-        if (obj != null) {
-            Libbpf.bpf_object__close(obj);
-            obj = null;
-            if (elf != null) elf.close();
+    public void close() {
+        open.writeLock().lock(); // before the monitor: a read holding the read lock may still call into this object
+        try {
+            synchronized (this) {
+                if (obj != null) {
+                    Libbpf.bpf_object__close(obj);
+                    obj = null;
+                    if (elf != null) elf.close();
+                }
+            }
+        } finally {
+            open.writeLock().unlock();
         }
     }
 

@@ -105,13 +105,16 @@ public final class MapReader implements MapSource {
         return batchUnsupported;
     }
 
+    /** Reads while the map's object stays open (its close waits for this read; a read after close throws). */
     @Override
     public synchronized long forEach(EntryVisitor visitor) {
-        if (!batchUnsupported) {
-            long n = readBatched(visitor);
-            if (n >= 0) return n;
-        }
-        return readOneByOne(visitor);
+        return map.whileOpen(() -> {
+            if (!batchUnsupported) {
+                long n = readBatched(visitor);
+                if (n >= 0) return n;
+            }
+            return readOneByOne(visitor);
+        });
     }
 
     /** Returns the entries read, or -1 when the kernel cannot batch this map (nothing was visited then). */
