@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
@@ -27,10 +28,22 @@ public final class BasicAuth {
         }
     });
 
+    /** A hash of a random password at the users' cost: an unknown user is checked against it, as slowly. */
+    private final byte[] dummy;
+
     /** {@code users}: user name to bcrypt hash ($2a$, $2b$ or $2y$). */
     public BasicAuth(Map<String, String> users) {
         this.users = new HashMap<>();
         users.forEach((u, h) -> this.users.put(u, h.getBytes(StandardCharsets.UTF_8)));
+        int cost = users.values().stream()
+                .filter(BasicAuth::isBcrypt)
+                .mapToInt(h -> Integer.parseInt(h.substring(4, 6)))
+                .max()
+                .orElse(10);
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        this.dummy = BCrypt.withDefaults()
+                .hash(cost, HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether an {@code Authorization} header value names a user with the right password. */
@@ -48,7 +61,11 @@ public final class BasicAuth {
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
         byte[] hash = users.get(user);
-        if (hash == null) return false;
+        if (hash == null) {
+            // as slow as a wrong password, so that the time of a refusal does not tell which user names exist
+            BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), dummy);
+            return false;
+        }
         String key = user + ":" + sha256(password);
         synchronized (verified) {
             if (verified.contains(key)) return true;

@@ -1,6 +1,7 @@
 package dev.kprom.exporter.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -8,8 +9,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * First in the pipeline: closes a connection idle for longer than the idle timeout, or one whose request has
- * not fully arrived within the read timeout of its first byte. The time a request spends being served does not
+ * Early in the pipeline: closes a connection whose first request has not fully arrived within the read timeout
+ * of its opening (a socket that never sends a byte holds a connection for that long only), one idle for longer
+ * than the idle timeout between requests, or one whose request has not fully arrived within the read timeout of
+ * its first byte. The time a request spends being served does not
  * count: the handler tells this one when a whole request arrived ({@link #received}), and the clock restarts
  * (idle) when the response has been written.
  */
@@ -32,7 +35,7 @@ final class RequestTimeouts extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        arm(ctx, State.IDLE);
+        arm(ctx, State.READING); // a new connection owes its first request within the read timeout
         super.channelActive(ctx);
     }
 
@@ -61,13 +64,16 @@ final class RequestTimeouts extends ChannelDuplexHandler {
     }
 
     /** A whole request arrived: stop the clock while it is served. Safe from any thread. */
-    static void received(io.netty.channel.Channel channel) {
+    static void received(Channel channel) {
         RequestTimeouts t = channel.pipeline().get(RequestTimeouts.class);
-        if (t != null)
-            channel.eventLoop().execute(() -> {
-                t.cancel();
-                t.state = State.SERVING;
-            });
+        if (t == null) return;
+        Runnable serving = () -> {
+            t.cancel();
+            t.state = State.SERVING;
+        };
+        // on the loop (a request answered there), at once: its response is written right after
+        if (channel.eventLoop().inEventLoop()) serving.run();
+        else channel.eventLoop().execute(serving);
     }
 
     private void arm(ChannelHandlerContext ctx, State next) {

@@ -1,0 +1,184 @@
+package dev.kprom.exporter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Clients that misbehave on purpose, on real loopback sockets: each is bounded and the server keeps serving others. */
+class HttpAbuseTest {
+    /** 8 connections, 3 per address, 500 ms to send a request, 2 s idle, 1 s to write, 4 pipelined requests. */
+    private static final HttpLimits LIMITS =
+            new HttpLimits(8, 3, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1), 4);
+
+    private MetricsServer server;
+
+    private MetricsServer start(PrometheusRegistry registry) throws Exception {
+        server = MetricsServer.builder(registry)
+                .options(new HttpOptions(LIMITS, null, null))
+                .start(new InetSocketAddress("127.0.0.1", 0));
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    private Socket connect(String from) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        s.connect(server.address(), 2000);
+        s.setSoTimeout(3000);
+        return s;
+    }
+
+    private static String readToClose(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+        } catch (SocketTimeoutException e) {
+            out.write("<still open>".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void send(Socket s, String raw) throws IOException {
+        s.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aSocketThatNeverSendsIsClosedWithinTheReadTimeoutOfItsOpening() throws Exception {
+        start(new PrometheusRegistry());
+        try (Socket silent = connect("127.0.0.1")) {
+            assertThat(readToClose(silent.getInputStream())).isEmpty(); // closed, not left open for the idle timeout
+        }
+    }
+
+    @Test
+    void oneAddressCannotTakeEveryConnection() throws Exception {
+        start(new PrometheusRegistry());
+        try (Socket a = connect("127.0.0.1");
+                Socket b = connect("127.0.0.1");
+                Socket c = connect("127.0.0.1");
+                Socket d = connect("127.0.0.1");
+                Socket other = connect("127.0.0.2")) {
+            assertThat(d.getInputStream().read())
+                    .as("a fourth from the same address")
+                    .isEqualTo(-1);
+            send(other, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(readToClose(other.getInputStream())).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredOneAtATimeInOrder() throws Exception {
+        start(new PrometheusRegistry());
+        try (Socket s = connect("127.0.0.1")) {
+            send(
+                    s,
+                    "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                            + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String r = readToClose(s.getInputStream());
+            assertThat(r.split("HTTP/1.1 "))
+                    .extracting(x -> x.isEmpty() ? "" : x.substring(0, 3))
+                    .containsExactly("", "200", "404", "200");
+        }
+    }
+
+    @Test
+    void aClientThatPipelinesWithoutReadingIsCutOffAfterAFewScrapes() throws Exception {
+        AtomicInteger scrapes = new AtomicInteger();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new MultiCollector() {
+            @Override
+            public MetricSnapshots collect() {
+                scrapes.incrementAndGet();
+                return MetricSnapshots.of();
+            }
+        });
+        start(registry);
+        try (Socket greedy = connect("127.0.0.1")) {
+            String request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+            try {
+                send(greedy, request.repeat(3000)); // never reads an answer
+            } catch (IOException closedWhileSending) {
+                // the server hung up on it: what this test wants
+            }
+            Thread.sleep(1500);
+            assertThat(scrapes.get()).as("scrapes done for the greedy client").isBetween(1, 1 + 4);
+            try (Socket good = connect("127.0.0.2")) {
+                send(good, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertThat(readToClose(good.getInputStream())).startsWith("HTTP/1.1 200 ");
+            }
+        }
+    }
+
+    @Test
+    void healthzAnswersWhileEveryScrapeThreadIsBusy() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(
+                new MultiCollector() { // a collector stuck in a read, as a wedged map would be
+                    @Override
+                    public MetricSnapshots collect() {
+                        try {
+                            gate.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return MetricSnapshots.of();
+                    }
+                });
+        start(registry);
+        try (Socket s1 = connect("127.0.0.1");
+                Socket s2 = connect("127.0.0.2");
+                Socket probe = connect("127.0.0.3")) {
+            send(s1, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            send(s2, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            Thread.sleep(200); // both scrape threads now wait at the gate
+            long t0 = System.nanoTime();
+            send(probe, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(readToClose(probe.getInputStream())).startsWith("HTTP/1.1 200 ");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+        } finally {
+            gate.countDown();
+        }
+    }
+
+    @Test
+    void anUnknownUserCostsABcryptCheckLikeAWrongPassword() {
+        String hash = new String(BCrypt.withDefaults().hash(10, "s3cret".toCharArray()), StandardCharsets.UTF_8);
+        BasicAuth auth = new BasicAuth(Map.of("prometheus", hash));
+        String unknown =
+                "Basic " + Base64.getEncoder().encodeToString("mallory:s3cret".getBytes(StandardCharsets.UTF_8));
+        String wrong =
+                "Basic " + Base64.getEncoder().encodeToString("prometheus:guess".getBytes(StandardCharsets.UTF_8));
+        for (String header : List.of(unknown, wrong)) {
+            long t0 = System.nanoTime();
+            assertThat(auth.allows(header)).isFalse();
+            // bcrypt at cost 10 takes tens of milliseconds; a refusal without it, microseconds
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(10));
+        }
+    }
+}
