@@ -45,7 +45,7 @@ public final class ProbeMeters implements AutoCloseable {
         return observer;
     }
 
-    /** Map reads that failed since the last one that succeeded. */
+    /** Map reads that failed since the last one that succeeded (or since {@link #running()}: a new version). */
     public long consecutiveReadFailures() {
         return observer.consecutiveReadFailures();
     }
@@ -63,6 +63,7 @@ public final class ProbeMeters implements AutoCloseable {
 
     /** Forgets the metrics of the version that ran until now; the caller binds the new one's. */
     public synchronized Running running() {
+        observer.resetReadFailures();
         version.forEach(meters::remove);
         version.clear();
         return new Running();

@@ -70,6 +70,10 @@ final class ProbeSetMetrics implements CollectObserver, AutoCloseable {
         return consecutiveReadFailures.get();
     }
 
+    void resetReadFailures() {
+        consecutiveReadFailures.set(0);
+    }
+
     @Override
     public void decodeErrors(String metric, long count) {
         decodeErrors.increment(count);
