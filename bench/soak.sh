@@ -3,8 +3,8 @@
 # between on SIGHUP every RELOAD_EVERY seconds (A: execve, oomkill, tcp_retransmits; B: the same with execve's
 # YAML edited, so that one probe set is replaced at each reload and the others stay), while short-lived
 # processes with ever-new command names churn execve's keys and a client scrapes every second. Every
-# REPORT_EVERY seconds it prints RSS, open fds, threads, BPF programs loaded on the host, reloads done and
-# failed scrapes. Target: all flat after the first reports, zero failed scrapes, zero failed reloads, and no
+# REPORT_EVERY seconds it prints RSS, Java heap in use, compiled code, open fds, threads, BPF programs loaded on
+# the host, reloads done and failed scrapes. Target: all flat after the first reports, zero failed scrapes, zero failed reloads, and no
 # program or pin left once kprom stops. Needs root and target/kprom.jar. DURATION defaults to 600 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,13 +54,16 @@ done
 churn_pid=$!
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, $(uname -r); ${DURATION}s, reload every ${RELOAD_EVERY}s, a scrape every 1s"
-echo "# elapsed   RSS MiB   fds  threads  host progs  reloads  failed reloads  scrapes  failed scrapes"
+echo "# elapsed   RSS MiB  heap MiB  code MiB   fds  threads  host progs  reloads  failed reloads  scrapes  failed scrapes"
 start=$(date +%s); next_reload=$((start + RELOAD_EVERY)); next_report=$start
 scrapes=0; failed=0; reloads=0; variant=0
 report() {
     local now=$1
-    printf "%8ds %9.1f %5d %8d %11d %8d %15s %8d %15d\n" $((now - start)) \
-        "$(awk '/^VmRSS/{print $2/1024}' /proc/$pid/status)" "$(ls /proc/$pid/fd | wc -l)" \
+    printf "%8ds %9.1f %9.1f %9.1f %5d %8d %11d %8d %15s %8d %15d\n" $((now - start)) \
+        "$(awk '/^VmRSS/{print $2/1024}' /proc/$pid/status)" \
+        "$(jstat -gc $pid | awk 'NR==1 { for (i = 1; i <= NF; i++) c[$i] = i } NR==2 { print ($c["EU"] + $c["OU"] + $c["S0U"] + $c["S1U"]) / 1024 }')" \
+        "$(jcmd $pid Compiler.codecache | grep -o 'used=[0-9]*Kb' | tr -dc '0-9\n' | awk '{s += $1} END {print s / 1024}')" \
+        "$(ls /proc/$pid/fd | wc -l)" \
         "$(awk '/^Threads/{print $2}' /proc/$pid/status)" "$(progs)" "$reloads" \
         "$(grep -c 'reload refused' "$work/kprom.log" || true)" "$scrapes" "$failed"
 }
