@@ -144,4 +144,20 @@ class EventStreamTest {
         assertThat(List.of(5L, 10L, 11L, 1000L).stream().map(fixed::indexOf).toList())
                 .containsExactly(0L, 0L, 1L, 2L);
     }
+
+    @Test
+    void aCounterWithoutLabelsCountsEveryRecord() throws Exception {
+        EventStream stream = EventStreamBinder.bind(
+                events("events")
+                        .field(field("port", 4, "uint"))
+                        .counter(metric("records_total"))
+                        .build(),
+                "events[0]",
+                Optional.empty(),
+                2,
+                observer,
+                new ArrayList<>());
+        for (int i = 0; i < 5; i++) send(stream, i % 2, 80, 0);
+        assertThat(render(stream)).contains("kprom_records_total 5.0");
+    }
 }

@@ -61,11 +61,11 @@ class EventSubscriberTest {
     void aClientThatFallsBehindLosesRecordsPastTheBacklogAndIsToldHowMany() {
         EmbeddedChannel channel = new EmbeddedChannel();
         EventSubscriber s = new EventSubscriber(channel, stream());
-        for (int i = 0; i < EventSubscriber.MAX_QUEUED + 7; i++)
-            send(s, i); // the event loop has not run: nothing sent yet
+        int fits = EventSubscriber.MAX_QUEUED_BYTES / (8 + EventSubscriber.RECORD_OVERHEAD);
+        for (int i = 0; i < fits + 7; i++) send(s, i); // the event loop has not run: nothing sent yet
         channel.runPendingTasks();
         List<String> lines = written(channel).lines().toList();
-        assertThat(lines).hasSize(EventSubscriber.MAX_QUEUED + 1);
+        assertThat(lines).hasSize(fits + 1);
         assertThat(lines.get(0)).isEqualTo("{\"map\":\"events\",\"cpu\":0,\"port\":\"0\"}");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("{\"map\":\"events\",\"dropped\":7}");
         send(s, 1);

@@ -51,7 +51,8 @@ public final class EventAggregate implements MapSource {
         for (Field f : labels) size += f.size();
         this.keySize = size + (buckets != null ? 8 : 0);
         this.tables = new EventTable[rings];
-        this.scratch = new byte[rings][keySize];
+        // a metric without labels has one series: its key is one zero byte (the tables take no empty keys)
+        this.scratch = new byte[rings][Math.max(1, keySize)];
         for (int i = 0; i < rings; i++) tables[i] = new EventTable(Math.max(1, keySize), limit);
         this.refusedSink = refused;
     }

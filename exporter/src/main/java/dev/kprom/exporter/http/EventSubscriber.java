@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,20 +19,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One HTTP client following one event stream as NDJSON: a line per record, written in chunks from the channel's
- * event loop. Drain threads only format and queue; at most {@link #MAX_QUEUED} lines wait for a slow client, past
- * that records are dropped for it (never for the metrics) and a {@code {"map":"...","dropped":N}} line says how
- * many. A blank line every {@link #HEARTBEAT_SECONDS} keeps quiet connections open and finds clients that left.
+ * One HTTP client following one event stream as NDJSON: a line per record, formatted and written in chunks on the
+ * channel's event loop. A drain thread only copies the record's bytes into a queue bounded in bytes
+ * ({@link #MAX_QUEUED_BYTES}; it never formats, waits or takes a lock a client can hold), so a slow client cannot
+ * slow the drain; past the bound records are dropped for that client (never for the metrics) and a
+ * {@code {"map":"...","dropped":N}} line says how many. A blank line every {@link #HEARTBEAT_SECONDS} keeps quiet
+ * connections open and finds clients that left.
  */
 final class EventSubscriber implements RecordHandler {
-    static final int MAX_QUEUED = 10_000;
+    /** Bytes of records (each counted with {@link #RECORD_OVERHEAD}) that may wait for one client. */
+    static final int MAX_QUEUED_BYTES = 1 << 20;
+
+    static final int RECORD_OVERHEAD = 32;
     static final int HEARTBEAT_SECONDS = 30;
 
     private final Channel channel;
     private final EventStream stream;
     private final RecordJson json;
-    private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+
+    private record Waiting(int ring, byte[] bytes) {}
+
+    private final ConcurrentLinkedQueue<Waiting> records = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedBytes = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
@@ -62,12 +71,15 @@ final class EventSubscriber implements RecordHandler {
 
     @Override
     public void record(int ring, ByteBuffer buf, int offset, int length) {
-        if (queued.get() >= MAX_QUEUED) {
+        int cost = length + RECORD_OVERHEAD;
+        if (queuedBytes.addAndGet(cost) > MAX_QUEUED_BYTES) {
+            queuedBytes.addAndGet(-cost);
             dropped.incrementAndGet();
             return;
         }
-        lines.add(json.format(ring, buf, offset, length));
-        queued.incrementAndGet();
+        byte[] bytes = new byte[length];
+        buf.get(offset, bytes);
+        records.add(new Waiting(ring, bytes));
         if (flushScheduled.compareAndSet(false, true)) channel.eventLoop().execute(this::flush);
     }
 
@@ -80,9 +92,10 @@ final class EventSubscriber implements RecordHandler {
             return;
         }
         StringBuilder chunk = new StringBuilder();
-        for (String line; (line = lines.poll()) != null; ) {
-            queued.decrementAndGet();
-            chunk.append(line).append('\n');
+        for (Waiting r; (r = records.poll()) != null; ) {
+            queuedBytes.addAndGet(-(r.bytes().length + RECORD_OVERHEAD));
+            ByteBuffer b = ByteBuffer.wrap(r.bytes()).order(ByteOrder.nativeOrder());
+            chunk.append(json.format(r.ring(), b, 0, r.bytes().length)).append('\n');
         }
         long lost = dropped.getAndSet(0);
         if (lost > 0)

@@ -15,9 +15,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +29,11 @@ import java.util.function.Supplier;
  * (see {@link EventSubscriber}).
  */
 final class EventsPath implements PathHandler {
+    /** Clients following events at once; more get 503 (each costs a backlog and formatting on the I/O loop). */
+    static final int MAX_CLIENTS = 8;
+
     private final Supplier<Map<String, List<EventStream>>> streams;
+    private final AtomicInteger clients = new AtomicInteger();
 
     /** {@code streams}: each running probe set's streams, by probe set name, asked for at each request. */
     EventsPath(Supplier<Map<String, List<EventStream>>> streams) {
@@ -36,7 +43,8 @@ final class EventsPath implements PathHandler {
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
         Map<String, List<EventStream>> events = streams.get();
-        List<String> wanted = uri.parameters().getOrDefault("probe", List.copyOf(events.keySet()));
+        // each probe set once, however often a client names it
+        Set<String> wanted = new LinkedHashSet<>(uri.parameters().getOrDefault("probe", List.copyOf(events.keySet())));
         List<EventStream> streams = new ArrayList<>();
         for (String probe : wanted) {
             List<EventStream> of = events.get(probe);
@@ -60,6 +68,17 @@ final class EventsPath implements PathHandler {
             ctx.writeAndFlush(response);
             return;
         }
+        if (clients.incrementAndGet() > MAX_CLIENTS) {
+            clients.decrementAndGet();
+            send(
+                    ctx,
+                    request,
+                    text(
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "too many clients follow events (at most " + MAX_CLIENTS + "); try again later\n"));
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> clients.decrementAndGet());
         HttpUtil.setTransferEncodingChunked(response, true);
         ctx.writeAndFlush(response);
         EventSubscriber.follow(ctx.channel(), streams);
