@@ -135,6 +135,14 @@ test("pinMaps mounts the host's bpffs read-write and pins under it", () => {
   assert.match(config, /pin_maps: true\n\s*pin_dir: \/sys\/fs\/bpf\/kprom/);
 });
 
+test("an event path without basic auth fails with a clear message, unless explicitly allowed", () => {
+  assert.throws(() => helm("template", "kprom", chart, "--set", "config.eventsPath=/events"),
+    (e) => /config\.eventsPath serves event records/.test(e.stderr));
+  const config = render(null, "--set", "config.eventsPath=/events", "--set", "config.eventsUnauthenticated=true")
+    .find((m) => m.kind === "ConfigMap").data["kprom.yaml"];
+  assert.match(config, /events_path: \/events\n\s*events_unauthenticated: true/);
+});
+
 test("TLS without a secret name fails with a clear message", () => {
   assert.throws(() => helm("template", "kprom", chart, "--set", "web.tls.enabled=true"),
     (e) => /web\.tls\.secretName: name the kubernetes\.io\/tls Secret/.test(e.stderr));

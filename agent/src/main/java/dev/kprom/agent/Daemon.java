@@ -105,6 +105,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         setLogLevel(config.daemon().logLevel());
         InetSocketAddress listen = ConfigLoader.parseListen(
                 listenOverride != null ? listenOverride : config.daemon().listen());
+        checkEventsExposure(config, listen, http);
         checkObjects(config.probeSets());
         String version = Version.get();
         LOG.info("kprom {} starting with {}", version, config.file());
@@ -146,6 +147,28 @@ public final class Daemon implements AutoCloseable, StatusSource {
             }
         }
         if (!errors.isEmpty()) throw new ConfigException(errors);
+    }
+
+    /**
+     * Event records carry pids, commands and addresses: served on an address other than loopback, they need basic
+     * auth, or an explicit {@code events_unauthenticated: true}, which the log warns about.
+     */
+    static void checkEventsExposure(KpromConfig config, InetSocketAddress listen, HttpOptions http) {
+        String path = config.daemon().eventsPath();
+        if (path == null || listen.getAddress().isLoopbackAddress() || http.auth() != null) return;
+        String what = "events_path " + path + " would serve every event record's pids, commands and addresses to anyone"
+                + " who reaches " + listen.getHostString() + ":" + listen.getPort();
+        if (config.daemon().eventsUnauthenticated()) {
+            LOG.warn("{} (events_unauthenticated: true)", what);
+            return;
+        }
+        throw new ConfigException(List.of(new ConfigError(
+                config.file().toString(),
+                0,
+                0,
+                "events_path",
+                what + ": set basic_auth_users in a web_config_file, listen on loopback, or set"
+                        + " events_unauthenticated: true")));
     }
 
     private MetricsServer.Builder server(PrometheusRegistry registry, ProbeCollectors collectors, String version) {

@@ -14,6 +14,7 @@ import java.util.Set;
  * log_level: info
  * web_config_file: web.yml    # optional: TLS and basic auth, relative to this file
  * events_path: /events        # optional: live event records as NDJSON over HTTP (off when absent)
+ * events_unauthenticated: false  # serve them on a non-loopback address without basic auth (warned about)
  * disable_attach: [fentry]     # optional: attach kinds never to use, e.g. where fentry misbehaves
  * enable_lifecycle: false     # POST /-/reload reloads the config (off by default, as in Prometheus)
  * watch_config: true          # reload when these files change on disk (a ConfigMap update, say)
@@ -32,7 +33,8 @@ public record DaemonConfig(
         Boolean enableLifecycle,
         Boolean watchConfig,
         Boolean pinMaps,
-        String pinDir) {
+        String pinDir,
+        Boolean eventsUnauthenticated) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {
@@ -45,6 +47,7 @@ public record DaemonConfig(
         watchConfig = watchConfig == null || watchConfig;
         pinMaps = pinMaps != null && pinMaps;
         pinDir = pinDir == null ? "/sys/fs/bpf/kprom" : pinDir;
+        eventsUnauthenticated = eventsUnauthenticated != null && eventsUnauthenticated;
     }
 
     /** Where maps are pinned, or null when pinning is off. */
