@@ -1,18 +1,16 @@
 package dev.kprom.exporter.http;
 
+import static dev.kprom.testing.RawHttp.readToClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -50,17 +48,6 @@ class HttpAbuseTest {
         s.connect(server.address(), 2000);
         s.setSoTimeout(3000);
         return s;
-    }
-
-    private static String readToClose(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
-        } catch (SocketTimeoutException e) {
-            out.write("<still open>".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void send(Socket s, String raw) throws IOException {

@@ -1,15 +1,13 @@
 package dev.kprom.exporter.http;
 
+import static dev.kprom.testing.RawHttp.readToClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -46,17 +44,6 @@ class HttpLimitsTest {
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return readToClose(s.getInputStream());
         }
-    }
-
-    private static String readToClose(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
-        } catch (SocketTimeoutException e) {
-            out.write("<still open>".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test
