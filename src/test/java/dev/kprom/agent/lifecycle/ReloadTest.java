@@ -102,6 +102,11 @@ class ReloadTest {
             assertThat(ids(d, "execve")).isEqualTo(execve);
             assertThat(ids(d, "oomkill")).isEqualTo(oomkill);
             assertThat(BpfPrograms.idsNamed("tp_execve")).containsAll(execve); // still the ones loaded
+            String body = Scrape.get(d.address(), "/metrics").body();
+            assertThat(Scrape.value(body, "kprom_map_max_entries{map=\"execve_total\",probe=\"execve\"}"))
+                    .isEqualTo(10240);
+            assertThat(Scrape.value(body, "kprom_map_entries{map=\"execve_total\",probe=\"execve\"}"))
+                    .isBetween(1.0, 10240.0); // at least this test's command, as of the last scrape's read
             assertThat(Scrape.get(d.address(), "/metrics").body())
                     .contains(
                             "kprom_config_last_reload_successful 1.0",

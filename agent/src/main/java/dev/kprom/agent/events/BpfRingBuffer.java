@@ -106,6 +106,13 @@ final class BpfRingBuffer extends Ring {
                 if ((len & BUSY) != 0)
                     break taking; // reserved but not committed yet: records after it wait for the next drain
                 int size = len & ~(BUSY | DISCARD);
+                long next = cons + ((size + HEADER + 7) & ~7L);
+                if (size > mask + 1 - HEADER || next > prod) {
+                    // cannot happen with a sane kernel: never move past the producer; skip to it instead
+                    corrupted();
+                    cons = prod;
+                    break taking;
+                }
                 if ((len & DISCARD) == 0) {
                     try {
                         handler.record(0, data, at + HEADER, size);
@@ -114,7 +121,7 @@ final class BpfRingBuffer extends Ring {
                         failures++;
                     }
                 }
-                cons += (size + HEADER + 7) & ~7L;
+                cons = next;
                 if (cons - released >= releaseBytes) {
                     LONGS.setRelease(consumer, 0, cons);
                     released = cons;
@@ -126,8 +133,14 @@ final class BpfRingBuffer extends Ring {
         return cons - start;
     }
 
+    /** A ring buffer over memory laid out as the kernel's, not mapped from a map: tests. */
+    static BpfRingBuffer over(String name, Pointer consumerPage, Pointer producerPages, int size) {
+        return new BpfRingBuffer(name, consumerPage, producerPages, -1, size);
+    }
+
     @Override
     public void close() {
+        if (producerSize < 0) return; // over memory the caller owns
         LibC.munmap(producerPages, producerSize);
         LibC.munmap(consumerPage, LibC.getpagesize());
     }

@@ -39,7 +39,7 @@ public final class EventReader implements AutoCloseable {
     }
 
     /** One ring's counts, for self-metrics: its CPU (0 for a ring buffer), records received, lost and failed. */
-    public record RingCounts(int ring, long received, long lost, long failed) {}
+    public record RingCounts(int ring, long received, long lost, long failed, long corrupt) {}
 
     private final BpfMap map;
     private final List<Ring> rings;
@@ -215,7 +215,7 @@ public final class EventReader implements AutoCloseable {
     }
 
     private static RingCounts countsOf(Ring r) {
-        return new RingCounts(r.index(), r.received(), r.lost(), r.failed());
+        return new RingCounts(r.index(), r.received(), r.lost(), r.failed(), r.corrupt());
     }
 
     private void forget(int cpu) {

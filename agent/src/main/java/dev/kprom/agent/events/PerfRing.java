@@ -149,7 +149,12 @@ final class PerfRing extends Ring {
             long header = data.getLong(at); // one read for { u32 type; u16 misc; u16 size; }
             int type = LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
             int size = (int) (LITTLE_ENDIAN ? header >>> 48 : header) & 0xffff;
-            if (size < 8) break; // cannot happen with a sane kernel; never loop on it
+            if (size < 8 || (size & 7) != 0 || size > ringSize || size > head - tail) {
+                // cannot happen with a sane kernel: where the next record starts is unknown, so skip all there is
+                corrupted();
+                tail = head;
+                break;
+            }
             ByteBuffer record = data;
             if (at + size > ringSize) { // the record wraps: its header never does (records are 8-byte aligned)
                 record = unwrap(at, size, ringSize);
@@ -157,11 +162,16 @@ final class PerfRing extends Ring {
                 wrapped++;
             }
             if (type == PERF_RECORD_SAMPLE) {
-                try {
-                    handler.record(cpu, record, at + 12, record.getInt(at + 8));
-                    samples++;
-                } catch (RuntimeException e) {
-                    failures++;
+                int raw = record.getInt(at + 8); // { header; u32 size; char data[size]; }
+                if (raw < 0 || raw > size - 12) {
+                    corrupted(); // a sample larger than its record: skip it, the next record is where size says
+                } else {
+                    try {
+                        handler.record(cpu, record, at + 12, raw);
+                        samples++;
+                    } catch (RuntimeException e) {
+                        failures++;
+                    }
                 }
             } else if (type == PERF_RECORD_LOST) {
                 long n = record.getLong(at + 16); // { header; u64 id; u64 lost; }
@@ -189,8 +199,14 @@ final class PerfRing extends Ring {
         return wrapped;
     }
 
+    /** A ring over memory laid out as the kernel's (metadata page, then data), not mapped from a perf event: tests. */
+    static PerfRing over(int cpu, Pointer base, long size) {
+        return new PerfRing(cpu, -1, base, size);
+    }
+
     @Override
     public void close() {
+        if (fd < 0) return; // over memory the caller owns
         LibC.munmap(base, mmapSize);
         LibC.close(fd);
     }

@@ -10,6 +10,7 @@ abstract class Ring implements AutoCloseable {
     private volatile long received;
     private volatile long lost;
     private volatile long failed;
+    private volatile long corrupt;
 
     /**
      * An fd that polls readable when the kernel wakes the reader because the ring filled past its watermark, or -1
@@ -31,6 +32,19 @@ abstract class Ring implements AutoCloseable {
         if (records > 0) received += records;
         if (dropped > 0) lost += dropped;
         if (handlerFailures > 0) failed += handlerFailures;
+    }
+
+    /**
+     * A header that cannot be right (a size below a header, past the ring or past what the producer published):
+     * the drain skips to where the producer stands rather than stall or run past it, and this counts it.
+     */
+    protected final void corrupted() {
+        corrupt++;
+    }
+
+    /** Times a drain found a corrupt header and skipped to the producer (kprom_events_corrupt_total). */
+    final long corrupt() {
+        return corrupt;
     }
 
     /** Records a handler threw on (a bug in the handler; the record is skipped). */

@@ -265,6 +265,19 @@ public final class Supervisor implements StatusSource, AutoCloseable {
     private void bindRunning(ProbeSlot slot, ProbeSet set) {
         ProbeMeters.Running running = slot.meters.running();
         for (ProgramStatus p : set.status().programs()) running.program(p.program(), p.attach());
+        for (BpfMap map : set.object().maps()) {
+            if (map.name().contains(".") || !map.type().carriesOver()) continue;
+            String name = map.name();
+            running.mapFill(
+                    name,
+                    () -> set.collectors().stream()
+                            .map(c -> c.status())
+                            .filter(m -> m.map().equals(name))
+                            .mapToLong(m -> m.lastEntries())
+                            .max()
+                            .orElse(0),
+                    map.maxEntries());
+        }
         for (ProbeSet.Events e : set.events()) {
             EventReader reader = e.reader();
             List<EventReader.RingCounts> rings = reader.counts();
@@ -274,7 +287,8 @@ public final class Supervisor implements StatusSource, AutoCloseable {
                         e.stream().map(),
                         rings.get(i).ring(),
                         () -> reader.counts(ring).received(),
-                        () -> reader.counts(ring).lost());
+                        () -> reader.counts(ring).lost(),
+                        () -> reader.counts(ring).corrupt());
             }
             running.eventDecodeErrors(e.stream().map(), e.stream()::decodeErrors);
             running.drainRestarts(e.stream().map(), reader::restarts);

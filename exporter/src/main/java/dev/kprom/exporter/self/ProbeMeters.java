@@ -114,12 +114,20 @@ public final class ProbeMeters implements AutoCloseable {
         }
 
         /**
-         * {@code kprom_events_received_total{probe,map,cpu}} and {@code kprom_events_lost_total{probe,map,cpu}} for
-         * one ring of an event map ({@code cpu} is the ring's CPU; a ring buffer has one ring, cpu "0").
+         * {@code kprom_events_received_total{probe,map,cpu}}, {@code kprom_events_lost_total{probe,map,cpu}} and
+         * {@code kprom_events_corrupt_total{probe,map,cpu}} for one ring of an event map ({@code cpu} is the ring's CPU; a ring buffer has one ring, cpu "0").
          */
-        public Running eventRing(String map, int cpu, LongSupplier received, LongSupplier lost) {
+        public Running eventRing(String map, int cpu, LongSupplier received, LongSupplier lost, LongSupplier corrupt) {
             keepAlive.add(received);
             keepAlive.add(lost);
+            keepAlive.add(corrupt);
+            add(FunctionCounter.builder("kprom.events.corrupt", corrupt, LongSupplier::getAsLong)
+                    .description(
+                            "Drains of this ring that met a header that cannot be right and skipped to the producer.")
+                    .tag("probe", probe)
+                    .tag("map", map)
+                    .tag("cpu", Integer.toString(cpu))
+                    .register(meters));
             add(FunctionCounter.builder("kprom.events.received", received, LongSupplier::getAsLong)
                     .description("Event records taken from this ring and turned into metrics.")
                     .tag("probe", probe)
@@ -132,6 +140,26 @@ public final class ProbeMeters implements AutoCloseable {
                     .tag("probe", probe)
                     .tag("map", map)
                     .tag("cpu", Integer.toString(cpu))
+                    .register(meters));
+            return this;
+        }
+
+        /**
+         * {@code kprom_map_entries{probe,map}} (as of the map's last read, at a scrape) and
+         * {@code kprom_map_max_entries{probe,map}}: their ratio is how full the map is. A full hash map refuses new
+         * keys, so new series stop appearing: alert well before the ratio reaches 1.
+         */
+        public Running mapFill(String map, LongSupplier entries, long maxEntries) {
+            keepAlive.add(entries);
+            add(Gauge.builder("kprom.map.entries", entries, e -> e.getAsLong())
+                    .description("Entries in this BPF map as of its last read (at a scrape).")
+                    .tag("probe", probe)
+                    .tag("map", map)
+                    .register(meters));
+            add(Gauge.builder("kprom.map.max.entries", () -> maxEntries)
+                    .description("The most entries this BPF map can hold.")
+                    .tag("probe", probe)
+                    .tag("map", map)
                     .register(meters));
             return this;
         }
