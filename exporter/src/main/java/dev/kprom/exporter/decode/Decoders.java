@@ -25,6 +25,8 @@ public final class Decoders {
                 return Optional.empty();
             } catch (IllegalArgumentException e) {
                 return Optional.of(e.getMessage());
+            } catch (RuntimeException e) { // a decoder's own check missed something: still a problem, never a crash
+                return Optional.of("cannot be built from these options: " + e);
             }
         }
     };

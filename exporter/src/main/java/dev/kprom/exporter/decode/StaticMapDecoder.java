@@ -13,6 +13,12 @@ public final class StaticMapDecoder implements Decoder {
 
     public StaticMapDecoder(Map<String, String> map, boolean allowUnknown) {
         if (map == null || map.isEmpty()) throw new IllegalArgumentException("map: static_map needs a non-empty map");
+        map.forEach((k, v) -> {
+            if (k == null || v == null) {
+                throw new IllegalArgumentException(
+                        "map: every entry needs a key and a value (got " + k + ": " + v + ")");
+            }
+        });
         this.map = Map.copyOf(map);
         this.allowUnknown = allowUnknown;
     }
