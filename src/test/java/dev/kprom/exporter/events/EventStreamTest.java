@@ -94,6 +94,17 @@ class EventStreamTest {
     }
 
     @Test
+    void theSeriesLimitBindsTheMetricNotEachRing() throws Exception {
+        EventStream stream =
+                EventStreamBinder.bind(spec(2), "events[0]", Optional.empty(), 4, observer, new ArrayList<>());
+        for (int ring = 0; ring < 4; ring++) send(stream, ring, 10 + ring, 1); // a new key on each of 4 CPUs
+        String text = render(stream);
+        assertThat(text.lines().filter(l -> l.startsWith("kprom_requests_total{")))
+                .hasSize(2);
+        assertThat(dropped).containsExactly("requests_total=2");
+    }
+
+    @Test
     void keysPastTheSeriesLimitAreDroppedAndReported() throws Exception {
         EventStream stream =
                 EventStreamBinder.bind(spec(2), "events[0]", Optional.empty(), 1, observer, new ArrayList<>());

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
@@ -31,7 +32,7 @@ public final class EventAggregate implements MapSource {
 
     /**
      * {@code labels}: record fields cut into the key; {@code value}: the field summed (counters) or observed
-     * (histograms), or null to count records; {@code buckets}: null for a counter; {@code limit}: keys per ring;
+     * (histograms), or null to count records; {@code buckets}: null for a counter; {@code limit}: keys of all rings;
      * {@code rings}: ring numbers run 0..rings-1; {@code refused} is told how many new keys were refused since it
      * was last told.
      */
@@ -53,7 +54,8 @@ public final class EventAggregate implements MapSource {
         this.tables = new EventTable[rings];
         // a metric without labels has one series: its key is one zero byte (the tables take no empty keys)
         this.scratch = new byte[rings][Math.max(1, keySize)];
-        for (int i = 0; i < rings; i++) tables[i] = new EventTable(Math.max(1, keySize), limit);
+        AtomicInteger keys = new AtomicInteger(); // one bound for the metric, across its rings
+        for (int i = 0; i < rings; i++) tables[i] = new EventTable(Math.max(1, keySize), limit, keys);
         this.refusedSink = refused;
     }
 

@@ -4,24 +4,29 @@ import dev.kprom.exporter.source.EntryVisitor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A hash table from fixed-size byte keys to u64 sums, written by one drain thread and copied out by scrapes:
- * the user-space twin of a BPF hash map. It never holds more than {@code limit} keys; adds for new keys past that
- * are refused and counted. Not thread-safe: {@link EventAggregate} locks around it.
+ * the user-space twin of a BPF hash map. The tables of one metric (one per ring) share one bound: together they
+ * never hold more than {@code limit} keys (a key seen on two CPUs counts twice); adds for new keys past that are
+ * refused and counted. Not thread-safe: {@link EventAggregate} locks around each table.
  */
 final class EventTable {
     private final int keySize;
     private final int limit;
+    private final AtomicInteger shared;
     private byte[] keys;
     private long[] values;
     private int[] hashes; // 0: empty slot; else the key's hash with the low bit set
     private int size;
     private long refused;
 
-    EventTable(int keySize, int limit) {
+    /** {@code shared}: the keys held by every table of the metric, this one's included. */
+    EventTable(int keySize, int limit, AtomicInteger shared) {
         this.keySize = keySize;
         this.limit = limit;
+        this.shared = shared;
         allocate(16);
     }
 
@@ -38,7 +43,8 @@ final class EventTable {
         for (int i = h & mask; ; i = (i + 1) & mask) {
             int slot = hashes[i];
             if (slot == 0) {
-                if (size >= limit) {
+                if (shared.incrementAndGet() > limit) {
+                    shared.decrementAndGet();
                     refused++;
                     return false;
                 }
