@@ -109,7 +109,8 @@ test("TLS mounts the secret, probes switch to HTTPS, and the web config names th
   const pod = manifests.find((m) => m.kind === "DaemonSet").spec.template.spec;
   assert.deepEqual(pod.volumes.find((v) => v.name === "tls").secret, { secretName: "kprom-tls" });
   assert.equal(pod.containers[0].readinessProbe.httpGet.scheme, "HTTPS");
-  const web = manifests.find((m) => m.kind === "ConfigMap").data["web.yml"];
+  assert.equal(manifests.find((m) => m.kind === "ConfigMap").data["web.yml"], undefined); // hashes stay out of it
+  const web = manifests.find((m) => m.kind === "Secret" && m.metadata.name.endsWith("-web")).stringData["web.yml"];
   assert.match(web, /client_ca_file: \/etc\/kprom-tls\/ca\.crt/);
   assert.match(web, /prometheus: \$2y\$10\$/);
   assert.equal(manifests.find((m) => m.kind === "ServiceMonitor").spec.endpoints[0].scheme, "https");
@@ -141,6 +142,14 @@ test("an event path without basic auth fails with a clear message, unless explic
   const config = render(null, "--set", "config.eventsPath=/events", "--set", "config.eventsUnauthenticated=true")
     .find((m) => m.kind === "ConfigMap").data["kprom.yaml"];
   assert.match(config, /events_path: \/events\n\s*events_unauthenticated: true/);
+});
+
+test("a NetworkPolicy without peers admits nobody; with peers, only them on the metrics port", () => {
+  const policy = (...set) => render(null, "--set", "networkPolicy.enabled=true", ...set).find((m) => m.kind === "NetworkPolicy");
+  assert.deepEqual(policy().spec.ingress, []);
+  const allowed = policy("--set-json", 'networkPolicy.from=[{"namespaceSelector":{"matchLabels":{"team":"monitoring"}}}]').spec.ingress;
+  assert.equal(allowed.length, 1);
+  assert.deepEqual(allowed[0].from, [{ namespaceSelector: { matchLabels: { team: "monitoring" } } }]);
 });
 
 test("TLS without a secret name fails with a clear message", () => {
