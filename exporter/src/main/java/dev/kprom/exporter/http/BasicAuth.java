@@ -1,6 +1,7 @@
 package dev.kprom.exporter.http;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,20 +47,49 @@ public final class BasicAuth {
                 .hash(cost, HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Whether an {@code Authorization} header value names a user with the right password. */
-    public boolean allows(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) return false;
+    private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
+
+    /**
+     * Whether an {@code Authorization} header from {@code from} (null: not known) names a user with the right
+     * password. An address that failed {@link FailedLogins#MAX_FAILURES} times within
+     * {@link FailedLogins#WINDOW_NANOS} is refused unchecked for the rest of that window, unless its credentials
+     * are ones that verified before.
+     */
+    public boolean allows(String authorization, InetAddress from) {
+        if (from != null && failedLogins.blocked(from) && !remembered(authorization)) return false;
+        boolean ok = allows(authorization);
+        if (!ok && from != null) failedLogins.failed(from);
+        return ok;
+    }
+
+    private boolean remembered(String authorization) {
+        String[] userAndPassword = credentials(authorization);
+        if (userAndPassword == null) return false;
+        synchronized (verified) {
+            return verified.contains(userAndPassword[0] + ":" + sha256(userAndPassword[1]));
+        }
+    }
+
+    /** {@code Basic base64(user:password)} as user and password, or null when it is not that. */
+    private static String[] credentials(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) return null;
         String decoded;
         try {
             decoded = new String(
                     Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0) return false;
-        String user = decoded.substring(0, colon);
-        String password = decoded.substring(colon + 1);
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+
+    /** Whether an {@code Authorization} header value names a user with the right password. */
+    public boolean allows(String authorization) {
+        String[] userAndPassword = credentials(authorization);
+        if (userAndPassword == null) return false;
+        String user = userAndPassword[0];
+        String password = userAndPassword[1];
         byte[] hash = users.get(user);
         if (hash == null) {
             // as slow as a wrong password, so that the time of a refusal does not tell which user names exist

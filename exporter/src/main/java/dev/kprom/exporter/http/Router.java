@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -63,7 +65,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         BasicAuth users = auth.get();
         if (users != null
                 && !open.contains(path)
-                && !users.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                && !users.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION), remoteAddress(ctx))) {
             FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"kprom\"");
             send(ctx, request, response);
@@ -84,6 +86,10 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             handler.handle(ctx, request, uri);
         }
+    }
+
+    private static InetAddress remoteAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
     @Override
