@@ -14,7 +14,7 @@
 #define REQ_OP_MASK 0xff
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);   /* struct request * */
 	__type(value, __u64); /* ktime at issue */

@@ -44,7 +44,7 @@ struct {
 /* Calls between entry and return, by thread id: the record so far, its
  * duration field holding the entry time. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u32);
 	__type(value, struct connect_event);

@@ -18,7 +18,7 @@
 const volatile __u32 target_tgid = 0;
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);   /* pid (thread id) */
 	__type(value, __u64); /* ktime when it became runnable */

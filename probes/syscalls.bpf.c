@@ -14,7 +14,7 @@ struct syscall_key {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct syscall_key);
 	__type(value, __u64);

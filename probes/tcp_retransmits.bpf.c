@@ -35,7 +35,7 @@ struct retrans_key {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct retrans_key);
 	__type(value, __u64);

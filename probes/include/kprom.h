@@ -5,7 +5,14 @@
 
 #include <bpf/bpf_helpers.h>
 
-/* Adds inc to the u64 counter at key, creating it when absent. BPF_NOEXIST
+/* kprom's count maps are LRU hashes: when one is full, a new key evicts the
+ * least recently used one instead of being refused (a plain hash would refuse
+ * every new key after one storm of random command names, and nothing would
+ * show it). An evicted key's series disappears; if it comes back, its counter
+ * starts again, which Prometheus' rate() reads as a reset. Histograms stay in
+ * plain hashes: evicting single buckets would break a series' buckets.
+ *
+ * Adds inc to the u64 counter at key, creating it when absent. BPF_NOEXIST
  * keeps two CPUs racing on a new key from overwriting each other's first
  * increment: the loser's insert fails and it adds to the winner's entry. */
 static __always_inline void kprom_count(void *map, const void *key, __u64 inc)
