@@ -29,7 +29,7 @@ CONFIGS=${CONFIGS:-"default=config/kprom.yaml all=$all_config"}
 # bin/kprom as shipped, then each of its choices undone (README.md#footprint): the JVM's defaults, C2 back on,
 # no class data archive.
 LAUNCHER="-XX:+UseSerialGC,-Xms8m,-Xmx128m,-XX:MinHeapFreeRatio=10,-XX:MaxHeapFreeRatio=30,-Xss256k"
-VARIANTS=${VARIANTS:-"launcher= jvm-defaults=-Dkprom.footprint=defaults,env:KPROM_CDS=off,env:MALLOC_ARENA_MAX=16 with-c2=$LAUNCHER without-cds=env:KPROM_CDS=off"}
+VARIANTS=${VARIANTS:-"launcher= jvm-defaults=-Dkprom.footprint=defaults,env:KPROM_CDS=off,env:MALLOC_ARENA_MAX=16 with-c2=$LAUNCHER two-compilers=$LAUNCHER,-XX:TieredStopAtLevel=1 without-cds=env:KPROM_CDS=off"}
 
 kib() { awk -v k="$1" '/^'"$1"':/{print $2}' /proc/"$2"/status; }
 

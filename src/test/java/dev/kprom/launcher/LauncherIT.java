@@ -46,6 +46,7 @@ class LauncherIT {
         assertThat(flags.out())
                 .containsPattern("bool UseSerialGC\\s+= true")
                 .containsPattern("intx TieredStopAtLevel\\s+= 1 ")
+                .containsPattern("intx CICompilerCount\\s+= 1 ")
                 .containsPattern("size_t MaxHeapSize\\s+= 134217728 ")
                 .contains("kprom ");
 
