@@ -100,12 +100,13 @@ image-test:
 	bash tools/image-test.sh
 
 ## bench: footprint (RSS, heap, start time), map reads and scrapes against the C baseline (one run), HTTP
-## under wrk, event drain against C.
+## under wrk, event drain against C, attacks on the HTTP server (bench/soak.sh, 10 minutes, runs on its own).
 bench: build bench-deps
 	bash bench/footprint.sh
 	bash bench/map-read.sh
 	bash bench/http.sh
 	bash bench/drain.sh
+	bash bench/abuse.sh
 
 clean:
 	rm -rf target
