@@ -1,5 +1,7 @@
 package dev.kprom.exporter.spec;
 
+import dev.kprom.exporter.source.Field;
+
 /**
  * Which part of the map value a metric reads: a struct {@code field} (by BTF), or {@code offset} and {@code size}.
  * Left out, the metric reads the whole value, which must then be a 1, 2, 4 or 8-byte unsigned integer.
@@ -10,8 +12,8 @@ public record ValueSpec(String field, Integer offset, Integer size) {
         if (field != null && (offset != null || size != null))
             problems.add(at, "give either field or offset and size, not both");
         if (offset != null && offset < 0) problems.add(at + ".offset", "must be >= 0 (got " + offset + ")");
-        if (size != null && !(size == 1 || size == 2 || size == 4 || size == 8)) {
-            problems.add(at + ".size", "must be 1, 2, 4 or 8 (got " + size + ")");
+        if (size != null && !Field.isIntegerSize(size)) {
+            problems.add(at + ".size", "must be " + Field.INTEGER_SIZES + " (got " + size + ")");
         }
     }
 
