@@ -3,7 +3,9 @@ package dev.kprom.exporter.self;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** A probe set's self-metrics across its versions: what a new version replaces, what leaves with the probe set. */
@@ -47,5 +49,24 @@ class ProbeMetersTest {
 
         m.close();
         assertThat(meters.getMeters()).isEmpty();
+    }
+
+    @Test
+    void aReplacedVersionsSuppliersAreLetGo() throws Exception {
+        ProbeMeters m = new ProbeMeters(meters, "connect", () -> true);
+        long[] count = {7};
+        LongSupplier received = () -> count[0]; // capturing: a lambda of its own, not a shared constant
+        WeakReference<LongSupplier> old = new WeakReference<>(received);
+        m.running().eventRing("connect_events", 0, received, () -> 0, () -> 0);
+        assertThat(meters.get("kprom.events.received").functionCounter().count())
+                .isEqualTo(7);
+        received = null;
+        m.running(); // a new version: the old one's meters and what they read go
+        for (int i = 0; i < 20 && old.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(old.get()).as("the replaced version's supplier, unreachable").isNull();
+        assertThat(meters.find("kprom.events.received").functionCounter()).isNull();
     }
 }

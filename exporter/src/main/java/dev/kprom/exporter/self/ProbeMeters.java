@@ -25,14 +25,13 @@ public final class ProbeMeters implements AutoCloseable {
     private final ProbeSetMetrics observer;
     private final List<Meter> lifetime = new ArrayList<>();
     private final List<Meter> version = new ArrayList<>();
-    /** Micrometer holds function-counter state weakly: the suppliers are kept alive here. */
-    private final List<Object> keepAlive = new ArrayList<>();
+    /** The state of this version's function counters (see {@link Running}), dropped with them. */
+    private final List<Object> held = new ArrayList<>();
 
     ProbeMeters(MeterRegistry meters, String probe, BooleanSupplier up) {
         this.meters = meters;
         this.probe = probe;
         this.observer = new ProbeSetMetrics(meters, probe);
-        keepAlive.add(up);
         lifetime.add(Gauge.builder("kprom.probe.up", up, u -> u.getAsBoolean() ? 1 : 0)
                 .description("1 while the probe set is loaded and attached, 0 while it is down (see /probes for why).")
                 .tag("probe", probe)
@@ -66,6 +65,7 @@ public final class ProbeMeters implements AutoCloseable {
         observer.resetReadFailures();
         version.forEach(meters::remove);
         version.clear();
+        held.clear();
         return new Running();
     }
 
@@ -75,21 +75,28 @@ public final class ProbeMeters implements AutoCloseable {
         lifetime.forEach(meters::remove);
         observer.close();
         version.clear();
+        held.clear();
         lifetime.clear();
     }
 
-    /** Binds the metrics of one running version of the probe set. */
+    /**
+     * Binds the metrics of one running version of the probe set. Their suppliers are held only until
+     * {@link #running()} or {@link #close()} removes the meters: nothing of a replaced version stays reachable (until
+     * a process-wide list kept each one, and the old probe set behind it, for good).
+     */
     public final class Running {
         private Running() {}
 
         /** {@code kprom_program_info{probe,program,attach}}: the alternative attached for a program slot; always 1. */
         public Running program(String program, String attach) {
-            add(Gauge.builder("kprom.program.info", () -> 1)
-                    .description("The attach alternative in use for each program slot; always 1.")
-                    .tag("probe", probe)
-                    .tag("program", program)
-                    .tag("attach", attach)
-                    .register(meters));
+            gauge(
+                    "kprom.program.info",
+                    "The attach alternative in use for each program slot; always 1.",
+                    () -> 1,
+                    "program",
+                    program,
+                    "attach",
+                    attach);
             return this;
         }
 
@@ -98,97 +105,121 @@ public final class ProbeMeters implements AutoCloseable {
          * kernel counts for a program while {@code kernel.bpf_stats_enabled} is 1.
          */
         public Running programStats(String program, Supplier<long[]> runTimeNsAndCount) {
-            keepAlive.add(runTimeNsAndCount);
-            add(FunctionCounter.builder("kprom.program.run.time", runTimeNsAndCount, s -> s.get()[0] / 1e9)
-                    .description("CPU time spent in this BPF program (kernel.bpf_stats_enabled must be 1).")
-                    .baseUnit("seconds")
-                    .tag("probe", probe)
-                    .tag("program", program)
-                    .register(meters));
-            add(FunctionCounter.builder("kprom.program.runs", runTimeNsAndCount, s -> s.get()[1])
-                    .description("Times this BPF program ran (kernel.bpf_stats_enabled must be 1).")
-                    .tag("probe", probe)
-                    .tag("program", program)
-                    .register(meters));
+            add(
+                    FunctionCounter.builder("kprom.program.run.time", runTimeNsAndCount, s -> s.get()[0] / 1e9)
+                            .description("CPU time spent in this BPF program (kernel.bpf_stats_enabled must be 1).")
+                            .baseUnit("seconds")
+                            .tags("probe", probe, "program", program)
+                            .register(meters),
+                    runTimeNsAndCount);
+            counter(
+                    "kprom.program.runs",
+                    "Times this BPF program ran (kernel.bpf_stats_enabled must be 1).",
+                    () -> runTimeNsAndCount.get()[1],
+                    "program",
+                    program);
             return this;
         }
 
         /**
-         * {@code kprom_events_received_total{probe,map,cpu}}, {@code kprom_events_lost_total{probe,map,cpu}} and
-         * {@code kprom_events_corrupt_total{probe,map,cpu}} for one ring of an event map ({@code cpu} is the ring's CPU; a ring buffer has one ring, cpu "0").
+         * {@code kprom_events_received_total}, {@code kprom_events_lost_total} and {@code kprom_events_corrupt_total}
+         * ({@code probe,map,cpu}) for one ring of an event map ({@code cpu}: the ring's CPU; a ring buffer's is 0).
          */
         public Running eventRing(String map, int cpu, LongSupplier received, LongSupplier lost, LongSupplier corrupt) {
-            keepAlive.add(received);
-            keepAlive.add(lost);
-            keepAlive.add(corrupt);
-            add(FunctionCounter.builder("kprom.events.corrupt", corrupt, LongSupplier::getAsLong)
-                    .description(
-                            "Drains of this ring that met a header that cannot be right and skipped to the producer.")
-                    .tag("probe", probe)
-                    .tag("map", map)
-                    .tag("cpu", Integer.toString(cpu))
-                    .register(meters));
-            add(FunctionCounter.builder("kprom.events.received", received, LongSupplier::getAsLong)
-                    .description("Event records taken from this ring and turned into metrics.")
-                    .tag("probe", probe)
-                    .tag("map", map)
-                    .tag("cpu", Integer.toString(cpu))
-                    .register(meters));
-            add(FunctionCounter.builder("kprom.events.lost", lost, LongSupplier::getAsLong)
-                    .description(
-                            "Event records the kernel dropped because this ring was full (perf rings report them).")
-                    .tag("probe", probe)
-                    .tag("map", map)
-                    .tag("cpu", Integer.toString(cpu))
-                    .register(meters));
+            String ring = Integer.toString(cpu);
+            counter(
+                    "kprom.events.received",
+                    "Event records taken from this ring and turned into metrics.",
+                    received,
+                    "map",
+                    map,
+                    "cpu",
+                    ring);
+            counter(
+                    "kprom.events.lost",
+                    "Event records the kernel dropped because this ring was full (perf rings report" + " them).",
+                    lost,
+                    "map",
+                    map,
+                    "cpu",
+                    ring);
+            counter(
+                    "kprom.events.corrupt",
+                    "Drains of this ring that met a header that cannot be right and skipped to" + " the producer.",
+                    corrupt,
+                    "map",
+                    map,
+                    "cpu",
+                    ring);
             return this;
         }
 
         /**
          * {@code kprom_map_entries{probe,map}} (as of the map's last read, at a scrape) and
-         * {@code kprom_map_max_entries{probe,map}}: their ratio is how full the map is. A full hash map refuses new
-         * keys, so new series stop appearing: alert well before the ratio reaches 1.
+         * {@code kprom_map_max_entries{probe,map}}: their ratio is how full the map is.
          */
         public Running mapFill(String map, LongSupplier entries, long maxEntries) {
-            keepAlive.add(entries);
-            add(Gauge.builder("kprom.map.entries", entries, e -> e.getAsLong())
-                    .description("Entries in this BPF map as of its last read (at a scrape).")
-                    .tag("probe", probe)
-                    .tag("map", map)
-                    .register(meters));
-            add(Gauge.builder("kprom.map.max.entries", () -> maxEntries)
-                    .description("The most entries this BPF map can hold.")
-                    .tag("probe", probe)
-                    .tag("map", map)
-                    .register(meters));
+            gauge(
+                    "kprom.map.entries",
+                    "Entries in this BPF map as of its last read (at a scrape).",
+                    entries,
+                    "map",
+                    map);
+            gauge("kprom.map.max.entries", "The most entries this BPF map can hold.", () -> maxEntries, "map", map);
             return this;
         }
 
         /** {@code kprom_drain_restarts_total{probe,map}}: drain threads that failed and went on draining. */
         public Running drainRestarts(String map, LongSupplier restarts) {
-            keepAlive.add(restarts);
-            add(FunctionCounter.builder("kprom.drain.restarts", restarts, LongSupplier::getAsLong)
-                    .description("Times a drain thread of this event map failed; it logs why and drains on.")
-                    .tag("probe", probe)
-                    .tag("map", map)
-                    .register(meters));
+            counter(
+                    "kprom.drain.restarts",
+                    "Times a drain thread of this event map failed; it logs why and drains on.",
+                    restarts,
+                    "map",
+                    map);
             return this;
         }
 
         /** {@code kprom_event_decode_errors_total{probe,map}}: records too short for the stream's layout. */
         public Running eventDecodeErrors(String map, LongSupplier errors) {
-            keepAlive.add(errors);
-            add(FunctionCounter.builder("kprom.event.decode.errors", errors, LongSupplier::getAsLong)
-                    .description("Event records that did not fit the stream's record layout and were left out.")
-                    .tag("probe", probe)
-                    .tag("map", map)
-                    .register(meters));
+            counter(
+                    "kprom.event.decode.errors",
+                    "Event records that did not fit the stream's record layout and were" + " left out.",
+                    errors,
+                    "map",
+                    map);
             return this;
         }
 
+        /** A counter of this probe set ({@code probe} tag first, then {@code tags} as name, value pairs). */
+        private void counter(String name, String description, LongSupplier value, String... tags) {
+            add(
+                    FunctionCounter.builder(name, value, LongSupplier::getAsLong)
+                            .description(description)
+                            .tag("probe", probe)
+                            .tags(tags)
+                            .register(meters),
+                    value);
+        }
+
+        private void gauge(String name, String description, LongSupplier value, String... tags) {
+            add(Gauge.builder(name, value, LongSupplier::getAsLong)
+                    .description(description)
+                    .tag("probe", probe)
+                    .tags(tags)
+                    .strongReference(true)
+                    .register(meters));
+        }
+
         private void add(Meter m) {
+            add(m, null);
+        }
+
+        /** Micrometer holds a function counter's state weakly: {@code state} is held here for as long as the meter. */
+        private void add(Meter m, Object state) {
             synchronized (ProbeMeters.this) {
                 version.add(m);
+                if (state != null) held.add(state);
             }
         }
     }
