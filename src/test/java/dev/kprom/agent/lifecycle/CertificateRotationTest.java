@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kprom.agent.Daemon;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.Openssl;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,28 +23,23 @@ import org.junit.jupiter.api.io.TempDir;
 @BpfTest
 class CertificateRotationTest {
     private static void selfSigned(Path dir, String name) throws Exception {
-        Process p = new ProcessBuilder(
-                        "openssl",
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "rsa:2048",
-                        "-nodes",
-                        "-keyout",
-                        name + ".key",
-                        "-out",
-                        name + ".crt",
-                        "-days",
-                        "2",
-                        "-subj",
-                        "/CN=" + name,
-                        "-addext",
-                        "subjectAltName=IP:127.0.0.1")
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
+        Openssl.run(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + name,
+                "-addext",
+                "subjectAltName=IP:127.0.0.1");
     }
 
     /** The subject of the certificate a new TLS connection is given. */

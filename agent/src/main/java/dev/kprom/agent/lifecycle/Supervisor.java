@@ -108,7 +108,7 @@ public final class Supervisor implements StatusSource, AutoCloseable {
             if (!gone.isEmpty()) LOG.info("removed the pinned maps of probe sets no longer configured: {}", gone);
         }
         for (ProbeSetConfig config : sets) {
-            ProbeSlot slot = add(config);
+            ProbeSlot slot = add(config, ProbeSlot.fingerprint(config, disabled));
             if (!bringUp(slot) && slot.required()) {
                 RuntimeException failure = new ProbeSetException(slot.error + " (the probe set is required)");
                 close();
@@ -145,7 +145,7 @@ public final class Supervisor implements StatusSource, AutoCloseable {
             ProbeSlot slot = slots.get(config.name());
             String fingerprint = ProbeSlot.fingerprint(config, disabled);
             if (slot == null) {
-                slot = add(config);
+                slot = add(config, fingerprint);
                 added++;
                 if (!bringUp(slot)) failing.add(slot.name);
             } else if (slot.fingerprint.equals(fingerprint)) {
@@ -240,9 +240,9 @@ public final class Supervisor implements StatusSource, AutoCloseable {
         failed(slot, reason, message + "; detached");
     }
 
-    private ProbeSlot add(ProbeSetConfig config) {
+    private ProbeSlot add(ProbeSetConfig config, String fingerprint) {
         ProbeSlot slot = new ProbeSlot(config.name(), self.probe(config.name(), () -> isUp(config.name())));
-        slot.want(config, ProbeSlot.fingerprint(config, disabled));
+        slot.want(config, fingerprint);
         slots.put(slot.name, slot);
         publish();
         return slot;

@@ -52,10 +52,10 @@ public final class EventAggregate implements MapSource {
         for (Field f : labels) size += f.size();
         this.keySize = size + (buckets != null ? 8 : 0);
         this.tables = new EventTable[rings];
-        // a metric without labels has one series: its key is one zero byte (the tables take no empty keys)
-        this.scratch = new byte[rings][Math.max(1, keySize)];
+        int stored = Math.max(1, keySize); // a metric without labels has one series, keyed by one zero byte
+        this.scratch = new byte[rings][stored];
         AtomicInteger keys = new AtomicInteger(); // one bound for the metric, across its rings
-        for (int i = 0; i < rings; i++) tables[i] = new EventTable(Math.max(1, keySize), limit, keys);
+        for (int i = 0; i < rings; i++) tables[i] = new EventTable(stored, limit, keys);
         this.refusedSink = refused;
     }
 

@@ -45,7 +45,7 @@ final class EventsPath implements PathHandler {
         Map<String, List<EventStream>> events = streams.get();
         // each probe set once, however often a client names it
         Set<String> wanted = new LinkedHashSet<>(uri.parameters().getOrDefault("probe", List.copyOf(events.keySet())));
-        List<EventStream> streams = new ArrayList<>();
+        List<EventStream> following = new ArrayList<>();
         for (String probe : wanted) {
             List<EventStream> of = events.get(probe);
             if (of == null) {
@@ -58,7 +58,7 @@ final class EventsPath implements PathHandler {
                                         + String.join(", ", new TreeSet<>(events.keySet())) + ")\n"));
                 return;
             }
-            streams.addAll(of);
+            following.addAll(of);
         }
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
@@ -81,6 +81,6 @@ final class EventsPath implements PathHandler {
         ctx.channel().closeFuture().addListener(f -> clients.decrementAndGet());
         HttpUtil.setTransferEncodingChunked(response, true);
         ctx.writeAndFlush(response);
-        EventSubscriber.follow(ctx.channel(), streams);
+        EventSubscriber.follow(ctx.channel(), following);
     }
 }

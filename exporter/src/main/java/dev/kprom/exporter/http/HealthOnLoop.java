@@ -1,14 +1,10 @@
 package dev.kprom.exporter.http;
 
-import static dev.kprom.exporter.http.Responses.send;
-import static dev.kprom.exporter.http.Responses.text;
-
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * Answers {@code GET /healthz} on the I/O loop itself, ahead of the scrape executors: a liveness probe must not
@@ -17,20 +13,23 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 @Sharable
 final class HealthOnLoop extends ChannelInboundHandlerAdapter {
     static final HealthOnLoop INSTANCE = new HealthOnLoop();
+    private static final PathHandler HEALTH = StatusPaths.health(); // the router's own /healthz answer
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request
                 && request.decoderResult().isSuccess()
-                && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))
-                && (request.uri().equals("/healthz") || request.uri().startsWith("/healthz?"))) {
-            try {
-                RequestTimeouts.received(ctx.channel());
-                send(ctx, request, text(HttpResponseStatus.OK, "ok\n"));
-            } finally {
-                request.release();
+                && HEALTH.methods().contains(request.method())) {
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            if (uri.path().equals("/healthz")) {
+                try {
+                    RequestTimeouts.received(ctx.channel());
+                    HEALTH.handle(ctx, request, uri);
+                } finally {
+                    request.release();
+                }
+                return;
             }
-            return;
         }
         ctx.fireChannelRead(msg);
     }
