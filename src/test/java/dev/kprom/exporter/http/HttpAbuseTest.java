@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +154,83 @@ class HttpAbuseTest {
         } finally {
             gate.countDown();
         }
+    }
+
+    /** One request on its own connection from {@code from}: the status code, or 0 if the server hung up first. */
+    private int exchange(String from, String path, String authorization) throws IOException {
+        try (Socket s = connect(from)) {
+            send(
+                    s,
+                    "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                            + "\r\n");
+            String r = readToClose(s.getInputStream());
+            return r.startsWith("HTTP/1.1 ") ? Integer.parseInt(r.substring(9, 12)) : 0;
+        }
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPasswordFloodTakesNeitherHealthzNorAKnownUsersScrapes() throws Exception {
+        String hash = new String(BCrypt.withDefaults().hash(10, "s3cret".toCharArray()), StandardCharsets.UTF_8);
+        server = MetricsServer.builder(new PrometheusRegistry())
+                .options(new HttpOptions(HttpLimits.DEFAULT, null, new BasicAuth(Map.of("prometheus", hash))))
+                .start(new InetSocketAddress("127.0.0.1", 0));
+        String good = basic("prometheus", "s3cret");
+        assertThat(exchange("127.0.0.1", "/metrics", good)).isEqualTo(200); // verified once, then remembered
+
+        // 48 attackers on 48 addresses, each trying wrong passwords as fast as it is answered, for 4 s
+        Map<Integer, AtomicInteger> floodAnswers = new ConcurrentHashMap<>();
+        ExecutorService attackers = Executors.newFixedThreadPool(48);
+        long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        for (int i = 0; i < 48; i++) {
+            String from = "127.0.1." + (i + 1);
+            attackers.execute(() -> {
+                for (int n = 0; System.nanoTime() < end; n++) {
+                    try {
+                        int status = exchange(from, "/metrics", basic(n % 2 == 0 ? "prometheus" : "root", "guess" + n));
+                        floodAnswers
+                                .computeIfAbsent(status, k -> new AtomicInteger())
+                                .incrementAndGet();
+                    } catch (IOException e) {
+                        floodAnswers
+                                .computeIfAbsent(-1, k -> new AtomicInteger())
+                                .incrementAndGet();
+                    }
+                }
+            });
+        }
+        long worstHealthz = 0, worstScrape = 0;
+        int healthzOk = 0, scrapesOk = 0, rounds = 0;
+        Thread.sleep(300); // the bcrypt queue is full by now
+        while (System.nanoTime() < end) {
+            rounds++;
+            long t0 = System.nanoTime();
+            if (exchange("127.0.0.2", "/healthz", null) == 200) healthzOk++;
+            long t1 = System.nanoTime();
+            if (exchange("127.0.0.1", "/metrics", good) == 200) scrapesOk++;
+            long t2 = System.nanoTime();
+            worstHealthz = Math.max(worstHealthz, t1 - t0);
+            worstScrape = Math.max(worstScrape, t2 - t1);
+            Thread.sleep(100);
+        }
+        attackers.shutdown();
+        assertThat(attackers.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(healthzOk).isEqualTo(rounds);
+        assertThat(scrapesOk).isEqualTo(rounds);
+        // bcrypt at cost 10 is tens of milliseconds: waiting behind even a few checks would show here
+        assertThat(Duration.ofNanos(worstHealthz)).isLessThan(Duration.ofMillis(500));
+        assertThat(Duration.ofNanos(worstScrape)).isLessThan(Duration.ofMillis(500));
+        assertThat(floodAnswers.keySet())
+                .as("answers to the flood: %s", floodAnswers)
+                .containsOnly(401, 503);
+        assertThat(floodAnswers.get(503).get())
+                .as("checks refused with the pool full")
+                .isPositive();
     }
 
     @Test

@@ -49,6 +49,26 @@ public final class BasicAuth {
 
     private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
 
+    /** What can be told of a request's credentials without a bcrypt check. */
+    enum Precheck {
+        /** They verified before. */
+        ALLOWED,
+        /** No credentials, malformed ones, or an address that failed too often lately. */
+        REFUSED,
+        /** Only bcrypt can tell: {@link #allows(String, InetAddress)}. */
+        NEEDS_CHECK
+    }
+
+    /**
+     * The cheap part of {@link #allows(String, InetAddress)}, fit for the I/O loop: a hash lookup and the failed
+     * logins of {@code from} (null: not known).
+     */
+    Precheck precheck(String authorization, InetAddress from) {
+        if (credentials(authorization) == null) return Precheck.REFUSED;
+        if (remembered(authorization)) return Precheck.ALLOWED;
+        return from != null && failedLogins.blocked(from) ? Precheck.REFUSED : Precheck.NEEDS_CHECK;
+    }
+
     /**
      * Whether an {@code Authorization} header from {@code from} (null: not known) names a user with the right
      * password. An address that failed {@link FailedLogins#MAX_FAILURES} times within

@@ -6,8 +6,10 @@ import dev.kprom.exporter.status.StatusSource;
 import io.micrometer.core.instrument.Timer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -34,9 +36,18 @@ import org.slf4j.LoggerFactory;
 /** The HTTP server: Netty (native epoll where available), one accept thread, one I/O thread, two scrape threads. */
 public final class MetricsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+
+    /**
+     * Bytes a connection may have queued for writing before it stops being writable: the event stream waits
+     * (dropping lines past its bound) until a slow reader takes them; a whole response is written at once, and a
+     * client that does not read it is closed by the write timeout.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventExecutorGroup scrapeGroup;
+    private final AuthGate authGate;
     private final Channel channel;
     private final ChannelGroup connections;
     private final AtomicReference<HttpOptions> options;
@@ -45,12 +56,14 @@ public final class MetricsServer implements AutoCloseable {
             EventLoopGroup boss,
             EventLoopGroup workers,
             EventExecutorGroup scrapeGroup,
+            AuthGate authGate,
             Channel channel,
             ChannelGroup connections,
             AtomicReference<HttpOptions> options) {
         this.boss = boss;
         this.workers = workers;
         this.scrapeGroup = scrapeGroup;
+        this.authGate = authGate;
         this.channel = channel;
         this.connections = connections;
         this.options = options;
@@ -153,17 +166,23 @@ public final class MetricsServer implements AutoCloseable {
             paths.put("/probes", StatusPaths.probes(status));
             paths.put("/-/reload", new ReloadPath(reloader));
             if (eventsPath != null) paths.put(eventsPath, new EventsPath(events));
-            return new Router(
-                    paths, Set.of("/healthz", "/readyz"), () -> options.get().auth());
+            return new Router(paths);
+        }
+
+        /** Basic auth for every path but the health checks, with the users of the options now. */
+        AuthGate authGate() {
+            return new AuthGate(
+                    Set.of("/healthz", "/readyz"), () -> options.get().auth());
         }
 
         /** Binds and starts serving; port 0 picks a free port (see {@link #address()}). */
         public MetricsServer start(InetSocketAddress address) throws InterruptedException {
-            return MetricsServer.start(address, router(), options);
+            return MetricsServer.start(address, router(), authGate(), options);
         }
     }
 
-    private static MetricsServer start(InetSocketAddress address, Router router, AtomicReference<HttpOptions> options)
+    private static MetricsServer start(
+            InetSocketAddress address, Router router, AuthGate authGate, AtomicReference<HttpOptions> options)
             throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll
@@ -180,7 +199,8 @@ public final class MetricsServer implements AutoCloseable {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(channelClass)
-                    .childHandler(new MetricsServerInitializer(scrapeGroup, router, connections, options))
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new MetricsServerInitializer(scrapeGroup, authGate, router, connections, options))
                     .bind(address)
                     .sync()
                     .channel();
@@ -190,8 +210,9 @@ public final class MetricsServer implements AutoCloseable {
                     format((InetSocketAddress) channel.localAddress()),
                     epoll ? "epoll" : "nio",
                     options.get().auth() != null ? ", basic auth" : "");
-            return new MetricsServer(boss, workers, scrapeGroup, channel, connections, options);
+            return new MetricsServer(boss, workers, scrapeGroup, authGate, channel, connections, options);
         } catch (RuntimeException | InterruptedException e) {
+            authGate.close();
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             scrapeGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -229,5 +250,6 @@ public final class MetricsServer implements AutoCloseable {
                 workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS),
                 scrapeGroup.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS));
         stopping.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
+        authGate.close();
     }
 }

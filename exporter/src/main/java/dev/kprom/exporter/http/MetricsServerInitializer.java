@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The pipeline only: connection caps (in all and per client address), TLS, timeouts (first request, idle, writes),
- * the HTTP codec, a small aggregator (no request bodies here), one request at a time, /healthz on the I/O loop, and
- * the router off it.
+ * the HTTP codec, a small aggregator (no request bodies here), one request at a time, /healthz on the I/O loop, basic
+ * auth, and the router off the loop.
  */
 final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     static final int MAX_INITIAL_LINE = 4096;
@@ -25,6 +25,7 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     static final int MAX_BODY = 8192;
 
     private final EventExecutorGroup scrapeGroup;
+    private final AuthGate authGate;
     private final Router router;
     private final ChannelGroup connections;
     private final HttpLimits limits;
@@ -33,10 +34,12 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
 
     MetricsServerInitializer(
             EventExecutorGroup scrapeGroup,
+            AuthGate authGate,
             Router router,
             ChannelGroup connections,
             AtomicReference<HttpOptions> options) {
         this.scrapeGroup = scrapeGroup;
+        this.authGate = authGate;
         this.router = router;
         this.connections = connections;
         this.limits = options.get().limits();
@@ -70,6 +73,7 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(new HttpObjectAggregator(MAX_BODY))
                 .addLast(new OneAtATime(limits.maxPipelined()))
                 .addLast(HealthOnLoop.INSTANCE)
+                .addLast(authGate) // bcrypt on a small pool of its own, never on the loop or the scrape threads
                 .addLast(scrapeGroup, router); // scrapes read maps: keep them off the event loop
     }
 

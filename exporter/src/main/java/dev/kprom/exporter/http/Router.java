@@ -16,32 +16,23 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks each request and hands it to its path's {@link PathHandler}: a request the codec could not read gets
- * 414, 431 or 400 and the connection closes; with basic auth, every path but the {@code open} ones (health checks
- * for orchestrators) needs a user (401); an unknown path 404; a method the path does not take 405; a body 400.
+ * 414, 431 or 400 and the connection closes; an unknown path 404; a method the path does not take 405; a body 400.
+ * Users were checked before, by {@link AuthGate}.
  */
 @Sharable
 final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private final Map<String, PathHandler> paths;
-    private final Set<String> open;
-    private final Supplier<BasicAuth> auth;
 
-    /** {@code auth} gives the users now (null: no paths need a user); a reload of the web config changes them. */
-    Router(Map<String, PathHandler> paths, Set<String> open, Supplier<BasicAuth> auth) {
+    Router(Map<String, PathHandler> paths) {
         this.paths = Map.copyOf(paths);
-        this.open = Set.copyOf(open);
-        this.auth = auth;
     }
 
     @Override
@@ -62,14 +53,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         PathHandler handler = paths.get(path);
-        BasicAuth users = auth.get();
-        if (users != null
-                && !open.contains(path)
-                && !users.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION), remoteAddress(ctx))) {
-            FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
-            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"kprom\"");
-            send(ctx, request, response);
-        } else if (handler == null) {
+        if (handler == null) {
             send(ctx, request, text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics\n"));
         } else if (!handler.methods().contains(request.method())) {
             FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -86,10 +70,6 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             handler.handle(ctx, request, uri);
         }
-    }
-
-    private static InetAddress remoteAddress(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
     @Override
