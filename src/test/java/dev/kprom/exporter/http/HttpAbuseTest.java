@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -231,6 +233,75 @@ class HttpAbuseTest {
         assertThat(floodAnswers.get(503).get())
                 .as("checks refused with the pool full")
                 .isPositive();
+    }
+
+    @Test
+    void aThousandIdleSocketsFromFortyAddressesDoNotLockAScraperOut() throws Exception {
+        server = MetricsServer.builder(new PrometheusRegistry())
+                .options(new HttpOptions(HttpLimits.DEFAULT, null, null))
+                .start(new InetSocketAddress("127.0.0.1", 0));
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1000; i++) idle.add(connect("127.0.2." + (1 + i % 40))); // 25 from each address
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
+                assertThat(exchange("127.0.0.1", "/metrics", null))
+                        .as("scrape %d", i)
+                        .isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+                idle.add(connect("127.0.2." + (1 + i % 40))); // and more keep coming
+            }
+            long open = idle.stream().filter(HttpAbuseTest::stillOpen).count();
+            assertThat(open).as("idle sockets the server still holds").isLessThanOrEqualTo(256);
+        } finally {
+            for (Socket s : idle) s.close();
+        }
+    }
+
+    @Test
+    void whenEveryConnectionIsBeingServedOneMoreIsRefused() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new MultiCollector() {
+            @Override
+            public MetricSnapshots collect() {
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return MetricSnapshots.of();
+            }
+        });
+        start(registry);
+        List<Socket> scraping = new ArrayList<>();
+        try {
+            for (int i = 0; i < LIMITS.maxConnections(); i++) {
+                Socket s = connect("127.0.3." + (1 + i % 3));
+                send(s, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+                scraping.add(s);
+            }
+            Thread.sleep(200);
+            try (Socket late = connect("127.0.3.9")) {
+                assertThat(late.getInputStream().read()).isEqualTo(-1);
+            }
+            assertThat(scraping).noneMatch(s -> !stillOpen(s));
+        } finally {
+            gate.countDown();
+            for (Socket s : scraping) s.close();
+        }
+    }
+
+    /** Whether the server has not closed {@code s} (no end of stream within 20 ms). */
+    private static boolean stillOpen(Socket s) {
+        try {
+            s.setSoTimeout(20);
+            return s.getInputStream().read() != -1;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test

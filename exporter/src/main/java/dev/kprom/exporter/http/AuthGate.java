@@ -63,7 +63,6 @@ final class AuthGate extends ChannelInboundHandlerAdapter implements AutoCloseab
             case ALLOWED -> ctx.fireChannelRead(request);
             case REFUSED -> answer(ctx, request, unauthorized());
             case NEEDS_CHECK -> {
-                RequestTimeouts.received(ctx.channel()); // the whole request is here: waiting for bcrypt is not reading
                 try {
                     checks.execute(new Check(ctx, request, users, authorization, from));
                 } catch (RejectedExecutionException busy) {

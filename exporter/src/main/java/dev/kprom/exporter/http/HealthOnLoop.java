@@ -23,7 +23,6 @@ final class HealthOnLoop extends ChannelInboundHandlerAdapter {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             if (uri.path().equals("/healthz")) {
                 try {
-                    RequestTimeouts.received(ctx.channel());
                     HEALTH.handle(ctx, request, uri);
                 } finally {
                     request.release();

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The pipeline only: connection caps (in all and per client address), TLS, timeouts (first request, idle, writes),
+ * The pipeline only: connection caps (in all, where a new connection takes the place of the one that has waited
+ * longest for its request, and per client address), TLS, timeouts (first request, idle, writes),
  * the HTTP codec, a small aggregator (no request bodies here), one request at a time, /healthz on the I/O loop, basic
  * auth, and the router off the loop.
  */
@@ -31,6 +32,7 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpLimits limits;
     private final AtomicReference<HttpOptions> options;
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final WaitingConnections waiting = new WaitingConnections();
 
     MetricsServerInitializer(
             EventExecutorGroup scrapeGroup,
@@ -48,10 +50,6 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (connections.size() >= limits.maxConnections()) {
-            ch.close(); // over the cap: refuse at once rather than queue
-            return;
-        }
         InetAddress from =
                 ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
         if (from != null) {
@@ -63,12 +61,16 @@ final class MetricsServerInitializer extends ChannelInitializer<SocketChannel> {
             }
             ch.closeFuture().addListener(f -> release(from));
         }
+        if (connections.size() >= limits.maxConnections() && !waiting.closeLongestWaiting()) {
+            ch.close(); // every connection is being served: refuse at once rather than queue
+            return;
+        }
         connections.add(ch); // removed by the group itself when the channel closes
         HttpOptions now = options.get(); // TLS as configured when this connection came: a reload changes later ones
         if (now.tls() != null) ch.pipeline().addLast(now.tls().newHandler(ch.alloc()));
         ch.pipeline()
                 .addLast(new WriteTimeoutHandler(limits.writeTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .addLast(new RequestTimeouts(limits))
+                .addLast(new RequestTimeouts(limits, waiting))
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(MAX_BODY))
                 .addLast(new OneAtATime(limits.maxPipelined()))

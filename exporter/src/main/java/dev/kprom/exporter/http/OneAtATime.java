@@ -30,8 +30,7 @@ final class OneAtATime extends ChannelDuplexHandler {
             return;
         }
         if (!serving) {
-            serving = true;
-            ctx.fireChannelRead(request);
+            serve(ctx, request);
         } else if (waiting.size() >= maxWaiting) {
             request.release();
             ctx.close(); // far ahead of its answers: not a client that reads them
@@ -54,12 +53,19 @@ final class OneAtATime extends ChannelDuplexHandler {
         if (!ctx.channel().isActive()) return;
         FullHttpRequest request = waiting.poll();
         if (request != null) {
-            serving = true;
-            ctx.fireChannelRead(request);
+            serve(ctx, request);
         } else {
+            RequestTimeouts.answered(ctx.channel());
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
+    }
+
+    /** Hands on a whole request; the read and idle clocks stop until it is answered, however long it waits. */
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+        serving = true;
+        RequestTimeouts.received(ctx.channel());
+        ctx.fireChannelRead(request);
     }
 
     @Override

@@ -2,21 +2,22 @@ package dev.kprom.exporter.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Early in the pipeline: closes a connection whose first request has not fully arrived within the read timeout
  * of its opening (a socket that never sends a byte holds a connection for that long only), one idle for longer
  * than the idle timeout between requests, or one whose request has not fully arrived within the read timeout of
- * its first byte. The time a request spends being served does not
- * count: the handler tells this one when a whole request arrived ({@link #received}), and the clock restarts
- * (idle) when the response has been written.
+ * its first byte. The time a request spends waiting and being served does not count: {@link OneAtATime} says when
+ * a whole request is handed on ({@link #received}) and when its response, streamed or not, was written out
+ * ({@link #answered}). A
+ * connection not being served is also listed in {@link WaitingConnections}, which may close it to make room.
  */
-final class RequestTimeouts extends ChannelDuplexHandler {
+final class RequestTimeouts extends ChannelInboundHandlerAdapter {
     private enum State {
         IDLE,
         READING,
@@ -25,16 +26,20 @@ final class RequestTimeouts extends ChannelDuplexHandler {
 
     private final long readNanos;
     private final long idleNanos;
+    private final WaitingConnections waiting;
     private State state = State.IDLE;
     private ScheduledFuture<?> timer;
 
-    RequestTimeouts(HttpLimits limits) {
+    /** {@code waiting}: the server's connections not being served, which this one joins while it is not. */
+    RequestTimeouts(HttpLimits limits, WaitingConnections waiting) {
         this.readNanos = limits.readTimeout().toNanos();
         this.idleNanos = limits.idleTimeout().toNanos();
+        this.waiting = waiting;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        waiting.waiting(ctx.channel());
         arm(ctx, State.READING); // a new connection owes its first request within the read timeout
         super.channelActive(ctx);
     }
@@ -46,34 +51,36 @@ final class RequestTimeouts extends ChannelDuplexHandler {
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        // First in the pipeline, this sees responses already encoded to bytes: any write while serving is the
-        // response, and once written the connection is idle again.
-        if (state == State.SERVING || state == State.IDLE) {
-            promise.addListener(f -> {
-                if (ctx.channel().isActive() && state != State.READING) arm(ctx, State.IDLE);
-            });
-        }
-        super.write(ctx, msg, promise);
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancel();
+        waiting.serving(ctx.channel()); // gone: off the list
         super.channelInactive(ctx);
     }
 
     /** A whole request arrived: stop the clock while it is served. Safe from any thread. */
     static void received(Channel channel) {
-        RequestTimeouts t = channel.pipeline().get(RequestTimeouts.class);
-        if (t == null) return;
-        Runnable serving = () -> {
+        onLoop(channel, t -> {
             t.cancel();
             t.state = State.SERVING;
-        };
+            t.waiting.serving(channel);
+        });
+    }
+
+    /** The last of a response was written: the connection is idle until its next request. Safe from any thread. */
+    static void answered(Channel channel) {
+        onLoop(channel, t -> {
+            if (t.state != State.SERVING || !channel.isActive()) return;
+            t.waiting.waiting(channel);
+            t.arm(channel.pipeline().context(t), State.IDLE);
+        });
+    }
+
+    private static void onLoop(Channel channel, Consumer<RequestTimeouts> change) {
+        RequestTimeouts t = channel.pipeline().get(RequestTimeouts.class);
+        if (t == null) return;
         // on the loop (a request answered there), at once: its response is written right after
-        if (channel.eventLoop().inEventLoop()) serving.run();
-        else channel.eventLoop().execute(serving);
+        if (channel.eventLoop().inEventLoop()) change.accept(t);
+        else channel.eventLoop().execute(() -> change.accept(t));
     }
 
     private void arm(ChannelHandlerContext ctx, State next) {

@@ -37,7 +37,6 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        RequestTimeouts.received(ctx.channel());
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpLineException
