@@ -81,7 +81,12 @@ final class AuthGate extends ChannelInboundHandlerAdapter implements AutoCloseab
             implements Runnable {
         @Override
         public void run() {
-            boolean ok = users.allows(authorization, from);
+            boolean ok;
+            try {
+                ok = users.allows(authorization, from);
+            } catch (RuntimeException unreadableHash) { // refused, never left unanswered
+                ok = false;
+            }
             try {
                 ctx.executor().execute(() -> {
                     if (ok) ctx.fireChannelRead(request);
