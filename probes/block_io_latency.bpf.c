@@ -37,7 +37,7 @@ static __always_inline int issue(struct request *rq)
 {
 	__u64 key = (__u64)rq, now = bpf_ktime_get_ns();
 
-	bpf_map_update_elem(&issued_at, &key, &now, BPF_ANY);
+	kprom_update(issued_at, &key, &now, BPF_ANY);
 	return 0;
 }
 
@@ -53,7 +53,7 @@ static __always_inline int complete(struct request *rq)
 	bpf_map_delete_elem(&issued_at, &key);
 	k.op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
 	BPF_CORE_READ_STR_INTO(&k.disk, rq, q, disk, disk_name);
-	kprom_count(&block_io_latency_seconds, &k, 1);
+	kprom_count(block_io_latency_seconds, &k, 1);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "kprom.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -78,7 +79,7 @@ static __always_inline int enter(const void *uaddr)
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	e.duration_ns = bpf_ktime_get_ns();
-	bpf_map_update_elem(&inflight, &tid, &e, BPF_ANY);
+	kprom_update(inflight, &tid, &e, BPF_ANY);
 	return 0;
 }
 

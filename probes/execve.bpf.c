@@ -35,7 +35,7 @@ static __always_inline int count_execve(void)
 
 	key.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
-	kprom_count(&execve_total, &key, 1);
+	kprom_count(execve_total, &key, 1);
 	return 0;
 }
 

@@ -29,7 +29,7 @@ int tp_mark_victim(struct trace_event_raw_mark_victim *ctx)
 
 		bpf_probe_read_kernel_str(key.comm, sizeof(key.comm), (void *)ctx + (loc & 0xffff));
 	}
-	kprom_count(&oom_kills_total, &key, 1);
+	kprom_count(oom_kills_total, &key, 1);
 	return 0;
 }
 

@@ -52,7 +52,7 @@ static __always_inline int stamp(struct task_struct *t)
 	if (!pid || (target_tgid && BPF_CORE_READ(t, tgid) != target_tgid))
 		return 0;
 	now = bpf_ktime_get_ns();
-	bpf_map_update_elem(&runnable_since, &pid, &now, BPF_ANY);
+	kprom_update(runnable_since, &pid, &now, BPF_ANY);
 	return 0;
 }
 
@@ -68,7 +68,7 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 		return 0;
 	bucket = kprom_exp2_bucket(bpf_ktime_get_ns() - *since);
 	bpf_map_delete_elem(&runnable_since, &pid);
-	kprom_count(&runqueue_latency_seconds, &bucket, 1);
+	kprom_count(runqueue_latency_seconds, &bucket, 1);
 	return 0;
 }
 

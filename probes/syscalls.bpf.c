@@ -26,7 +26,7 @@ static __always_inline int count_syscall(__u64 nr)
 
 	key.nr = (__u32)nr;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
-	kprom_count(&syscalls_total, &key, 1);
+	kprom_count(syscalls_total, &key, 1);
 	return 0;
 }
 

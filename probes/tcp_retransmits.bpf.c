@@ -50,7 +50,7 @@ struct {
 			bpf_core_read(key.daddr, 4, &ctx->daddr);                    \
 		else                                                                 \
 			bpf_core_read(key.daddr, 16, &ctx->daddr_v6);                \
-		kprom_count(&tcp_retransmits_total, &key, 1);                        \
+		kprom_count(tcp_retransmits_total, &key, 1);                        \
 		0;                                                                   \
 	})
 

@@ -28,7 +28,7 @@ int tp_getppid(void *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
-	kprom_count(&getppid_total, &tid, 1);
+	kprom_count(getppid_total, &tid, 1);
 	return 0;
 }
 
@@ -37,7 +37,7 @@ int kprobe_getppid(void *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
-	kprom_count(&getppid_total, &tid, 1);
+	kprom_count(getppid_total, &tid, 1);
 	return 0;
 }
 
@@ -47,7 +47,7 @@ int BPF_PROG(fentry_getppid)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
-	kprom_count(&getppid_total, &tid, 1);
+	kprom_count(getppid_total, &tid, 1);
 	return 0;
 }
 

@@ -33,7 +33,7 @@ int tp_getppid(void *ctx)
 	void *inner = bpf_map_lookup_elem(&calls_by_parity, &parity);
 
 	if (inner)
-		kprom_count(inner, &key, 1);
+		kprom_count_in(inner, &key, 1, "calls_by_parity");
 	return 0;
 }
 

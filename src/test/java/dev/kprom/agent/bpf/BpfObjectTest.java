@@ -62,7 +62,8 @@ class BpfObjectTest {
             assertThatThrownBy(() -> obj.program("nope"))
                     .hasMessageContaining("fallback_test.bpf.o has no program nope (it has: ");
             assertThatThrownBy(() -> obj.map("nope"))
-                    .hasMessage("fallback_test.bpf.o has no map nope (it has: getppid_total)");
+                    .hasMessage(
+                            "fallback_test.bpf.o has no map nope (it has: getppid_total, kprom_update_errors, .rodata.str1.1)");
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.kprom.agent.probe.ProbeObjects;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetException;
 import dev.kprom.agent.probe.ProbeSetLoader;
+import dev.kprom.agent.probe.UpdateErrors;
 import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.exposition.ProbeCollectors;
 import dev.kprom.exporter.self.ProbeMeters;
@@ -278,6 +279,10 @@ public final class Supervisor implements StatusSource, AutoCloseable {
                             .orElse(0),
                     map.maxEntries());
         }
+        UpdateErrors.of(set.object()).ifPresent(errors -> {
+            for (String map : UpdateErrors.countedMaps(set.object()))
+                running.mapUpdateErrors(map, () -> errors.count(map));
+        });
         for (ProbeSet.Events e : set.events()) {
             EventReader reader = e.reader();
             List<EventReader.RingCounts> rings = reader.counts();

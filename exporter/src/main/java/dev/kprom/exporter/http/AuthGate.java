@@ -81,12 +81,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter implements AutoCloseab
             implements Runnable {
         @Override
         public void run() {
-            boolean ok;
-            try {
-                ok = users.allows(authorization, from);
-            } catch (RuntimeException unreadableHash) { // refused, never left unanswered
-                ok = false;
-            }
+            boolean ok = verified();
             try {
                 ctx.executor().execute(() -> {
                     if (ok) ctx.fireChannelRead(request);
@@ -94,6 +89,14 @@ final class AuthGate extends ChannelInboundHandlerAdapter implements AutoCloseab
                 });
             } catch (RejectedExecutionException stopping) {
                 request.release(); // the server is closing
+            }
+        }
+
+        private boolean verified() {
+            try {
+                return users.allows(authorization, from);
+            } catch (RuntimeException unreadableHash) { // refused, never left unanswered
+                return false;
             }
         }
     }

@@ -169,6 +169,21 @@ public final class ProbeMeters implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code kprom_map_update_errors_total{probe,map}}: updates of this map its programs saw refused (a full
+         * hash, no memory), as counted through probes/include/kprom.h.
+         */
+        public Running mapUpdateErrors(String map, LongSupplier errors) {
+            counter(
+                    "kprom.map.update.errors",
+                    "Updates of this BPF map that its programs saw refused (full, or out of memory): new keys go"
+                            + " uncounted.",
+                    errors,
+                    "map",
+                    map);
+            return this;
+        }
+
         /** {@code kprom_drain_restarts_total{probe,map}}: drain threads that failed and went on draining. */
         public Running drainRestarts(String map, LongSupplier restarts) {
             counter(
