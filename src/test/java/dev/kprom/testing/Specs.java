@@ -181,6 +181,7 @@ public final class Specs {
         private final List<FieldSpec> fields = new ArrayList<>();
         private final List<MetricSpec> counters = new ArrayList<>();
         private final List<MetricSpec> histograms = new ArrayList<>();
+        private Integer seriesIdleSeconds;
 
         private EventStreamBuilder(String map) {
             this.map = map;
@@ -201,8 +202,13 @@ public final class Specs {
             return this;
         }
 
+        public EventStreamBuilder seriesIdleSeconds(int seconds) {
+            this.seriesIdleSeconds = seconds;
+            return this;
+        }
+
         public EventStreamSpec build() {
-            return new EventStreamSpec(map, null, fields, null, null, counters, histograms);
+            return new EventStreamSpec(map, null, fields, null, null, seriesIdleSeconds, counters, histograms);
         }
     }
 }

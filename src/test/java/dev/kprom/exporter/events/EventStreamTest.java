@@ -119,6 +119,66 @@ class EventStreamTest {
         assertThat(dropped).containsExactly("requests_total=3"); // reported once, not at every scrape
     }
 
+    /** Records on ring 0 in one drain pass, as a drain thread would hand them over. */
+    private static void pass(EventStream stream, int... ports) {
+        stream.draining(0);
+        for (int port : ports) send(stream, 0, port, port == 443 ? 1000 : 1);
+    }
+
+    @Test
+    void seriesIdleLongerThanTheTimeoutAreDroppedAtAScrapeAndFreeTheirPlaceUnderTheLimit() throws Exception {
+        EventStreamSpec spec = events("events")
+                .field(field("port", 4, 4, "uint"))
+                .field(field("latency_ns", 8))
+                .counter(metric("requests_total").label(label("port")).maxSeries(2))
+                .histogram(metric("latency_seconds")
+                        .label(label("port"))
+                        .value(valueField("latency_ns"))
+                        .buckets(exp2(0, 12)))
+                .seriesIdleSeconds(1)
+                .build();
+        EventStream stream =
+                EventStreamBinder.bind(spec, "events[0]", Optional.empty(), 1, observer, new ArrayList<>());
+        pass(stream, 80, 443, 443);
+        pass(stream, 8080); // past the limit of 2
+        assertThat(render(stream))
+                .contains("kprom_requests_total{port=\"80\"} 1.0\n")
+                .doesNotContain("kprom_requests_total{port=\"8080\"}");
+
+        // port 443 keeps coming, each record into a bucket that was idle the longest; port 80 goes quiet
+        long start = System.nanoTime();
+        long t = 0;
+        for (int i = 0; t < 1_400_000_000L; i++, t = System.nanoTime() - start) {
+            stream.draining(0);
+            send(stream, 0, 443, i % 2 == 0 ? 1 : 1000); // alternating buckets: each stays idle 100 ms at a time
+            Thread.sleep(50);
+            if (t < 900_000_000L) { // before the timeout nothing goes, whatever the scrapes
+                assertThat(render(stream)).contains("kprom_requests_total{port=\"80\"} 1.0\n");
+            }
+        }
+        String text = render(stream);
+        assertThat(text).doesNotContain("port=\"80\"");
+        // 443's histogram keeps all its buckets, consistent: count = sum of the buckets it has seen
+        long count = (long) Double.parseDouble(text.lines()
+                .filter(l -> l.startsWith("kprom_latency_seconds_count{port=\"443\"}"))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1]);
+        assertThat(text).contains("kprom_latency_seconds_bucket{port=\"443\",le=\"+Inf\"} " + count + "\n");
+        assertThat(count).isGreaterThan(20);
+
+        pass(stream, 8080); // 80's place under the limit is free now
+        assertThat(render(stream)).contains("kprom_requests_total{port=\"8080\"} 1.0\n");
+        pass(stream, 80); // and 80 starts again from zero (in the histogram: the counter is at its limit again)
+        assertThat(render(stream)).contains("kprom_latency_seconds_count{port=\"80\"} 1\n");
+    }
+
+    @Test
+    void aSeriesIdleTimeoutOfZeroKeepsSeriesForEver() {
+        assertThat(events("e").seriesIdleSeconds(0).build().seriesIdle()).isNull();
+        assertThat(events("e").build().seriesIdle()).hasHours(1);
+    }
+
     @Test
     void labelsMustNameRecordFieldsThatHaveDecoders() {
         EventStreamSpec bad = events("events")

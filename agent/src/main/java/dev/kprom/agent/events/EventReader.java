@@ -155,6 +155,7 @@ public final class EventReader implements AutoCloseable {
             }
         }
         try {
+            handler.draining(ring.index());
             ring.drain(handler); // what was written before close
         } catch (RuntimeException | Error e) {
             LOG.error("{}: last drain failed: {}", Thread.currentThread().getName(), e.toString(), e);
@@ -168,6 +169,7 @@ public final class EventReader implements AutoCloseable {
                 waiter.watchesRing() ? (int) Math.min(Integer.MAX_VALUE, Math.max(16L * intervalMs, 100)) : intervalMs;
         DrainPace pace = new DrainPace(intervalMs, idleMs, ring.capacity(), System.nanoTime());
         while (!closing) {
+            handler.draining(ring.index());
             long bytes = ring.drain(handler);
             int timeout = pace.next(bytes, System.nanoTime());
             if (closing || bytes >= ring.capacity() / 2) continue; // half a ring or more: drain again at once

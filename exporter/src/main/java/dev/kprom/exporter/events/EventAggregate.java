@@ -7,6 +7,7 @@ import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.BucketSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,11 @@ import java.util.function.LongConsumer;
  * for a histogram, the 8-byte bucket index of the observed field), value = a u64 sum (records, or a field's
  * values). Each ring writes its own table, so drain threads never contend; a scrape reads it through
  * {@link MapSource} like any map, so decoding, series limits and rendering are the map collectors' own.
+ *
+ * <p>With an idle timeout, a series no record has added to for that long is dropped at the next scrape (and starts
+ * again from zero if it comes back, which {@code rate()} reads as a reset). Time is kept in epochs of a quarter of
+ * the timeout, read once per drain pass ({@link #draining}), never per record: a series goes between 1 and 1.25
+ * timeouts after its last record, at a scrape.
  */
 public final class EventAggregate implements MapSource {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
@@ -29,12 +35,20 @@ public final class EventAggregate implements MapSource {
     private final byte[][] scratch;
     private final LongConsumer refusedSink;
     private long refusedReported;
+    private final long epochNanos; // 0: series never expire
+    private final long start = System.nanoTime();
+    private final int[] epochs; // by ring: the epoch of its drain pass now, written by its thread
+    private long expired;
+    private int lastExpiry = -1;
+
+    /** Epochs a series may stay idle: with epochs of a quarter timeout, it goes when 5 epochs have begun since. */
+    private static final int IDLE_EPOCHS = 4;
 
     /**
      * {@code labels}: record fields cut into the key; {@code value}: the field summed (counters) or observed
      * (histograms), or null to count records; {@code buckets}: null for a counter; {@code limit}: keys of all rings;
-     * {@code rings}: ring numbers run 0..rings-1; {@code refused} is told how many new keys were refused since it
-     * was last told.
+     * {@code idleTimeout}: how long a series may go without records (null: for ever); {@code rings}: ring numbers
+     * run 0..rings-1; {@code refused} is told how many new keys were refused since it was last told.
      */
     public EventAggregate(
             String name,
@@ -42,6 +56,7 @@ public final class EventAggregate implements MapSource {
             Field value,
             BucketSpec buckets,
             int limit,
+            Duration idleTimeout,
             int rings,
             LongConsumer refused) {
         this.name = name;
@@ -57,6 +72,17 @@ public final class EventAggregate implements MapSource {
         AtomicInteger keys = new AtomicInteger(); // one bound for the metric, across its rings
         for (int i = 0; i < rings; i++) tables[i] = new EventTable(stored, limit, keys);
         this.refusedSink = refused;
+        this.epochNanos = idleTimeout == null ? 0 : Math.max(1, idleTimeout.toNanos() / IDLE_EPOCHS);
+        this.epochs = new int[rings];
+    }
+
+    private int epochAt(long nanos) {
+        return epochNanos == 0 ? 0 : (int) ((nanos - start) / epochNanos);
+    }
+
+    /** A drain pass of {@code ring} begins: its records are stamped with the time now. */
+    void draining(int ring) {
+        if (epochNanos != 0) epochs[ring] = epochAt(System.nanoTime());
     }
 
     /** Where labels, bucket index and value sit in this aggregate's keys and values. */
@@ -88,7 +114,7 @@ public final class EventAggregate implements MapSource {
         }
         EventTable table = tables[ring];
         synchronized (table) {
-            table.add(key, v);
+            table.add(key, v, epochs[ring]);
         }
     }
 
@@ -129,9 +155,18 @@ public final class EventAggregate implements MapSource {
     public long forEach(EntryVisitor visitor) {
         long visited = 0;
         long refused = 0;
+        int now = epochAt(System.nanoTime());
+        boolean expire;
+        synchronized (this) { // once per epoch: within one, no key can become older than the bound
+            expire = epochNanos != 0 && now != lastExpiry;
+            lastExpiry = now;
+        }
+        int oldestKept = now - IDLE_EPOCHS;
+        long dropped = 0;
         for (EventTable table : tables) {
             EventTable.Snapshot snapshot;
             synchronized (table) { // copy under the lock, decode outside it: a scrape never stalls a drain thread
+                if (expire) dropped += table.expire(oldestKept, buckets != null ? keySize - 8 : keySize);
                 snapshot = table.snapshot();
                 refused += table.refused();
             }
@@ -140,7 +175,13 @@ public final class EventAggregate implements MapSource {
         synchronized (this) {
             if (refused > refusedReported) refusedSink.accept(refused - refusedReported);
             refusedReported = refused;
+            expired += dropped;
         }
         return visited;
+    }
+
+    /** Series dropped for being idle longer than the timeout, since this aggregate was made. */
+    public synchronized long expired() {
+        return expired;
     }
 }

@@ -52,6 +52,11 @@ public final class EventStream implements RecordHandler {
         for (RecordHandler l : listeners) l.record(ring, buf, offset, length);
     }
 
+    @Override
+    public void draining(int ring) {
+        for (EventAggregate a : aggregates) a.draining(ring);
+    }
+
     /** The map the records come from. */
     public String map() {
         return map;

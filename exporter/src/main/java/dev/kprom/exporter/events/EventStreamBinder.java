@@ -10,6 +10,7 @@ import dev.kprom.exporter.spec.FieldSpec;
 import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.spec.MetricSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class EventStreamBinder {
                         specs,
                         at + "." + kind.yamlList(),
                         spec.map(),
+                        spec.seriesIdle(),
                         byName,
                         decoders,
                         rings,
@@ -111,6 +113,7 @@ public final class EventStreamBinder {
             List<MetricSpec> specs,
             String at,
             String map,
+            Duration idle,
             Map<String, Field> fields,
             Map<String, List<DecoderSpec>> decoders,
             int rings,
@@ -172,6 +175,7 @@ public final class EventStreamBinder {
                     value,
                     kind == MetricKind.HISTOGRAM ? spec.buckets() : null,
                     resolved.seriesLimit(),
+                    idle,
                     rings,
                     n -> observer.dropped(spec.name(), n));
             aggregates.add(aggregate);

@@ -4,13 +4,17 @@ import dev.kprom.exporter.source.EntryVisitor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A hash table from fixed-size byte keys to u64 sums, written by one drain thread and copied out by scrapes:
  * the user-space twin of a BPF hash map. The tables of one metric (one per ring) share one bound: together they
  * never hold more than {@code limit} keys (a key seen on two CPUs counts twice); adds for new keys past that are
- * refused and counted. Not thread-safe: {@link EventAggregate} locks around each table.
+ * refused and counted. Each key remembers the epoch (a coarse time the caller keeps) of its last add, so that keys
+ * idle since some epoch can be dropped ({@link #expire}). Not thread-safe: {@link EventAggregate} locks around
+ * each table.
  */
 final class EventTable {
     private final int keySize;
@@ -18,6 +22,7 @@ final class EventTable {
     private final AtomicInteger shared;
     private byte[] keys;
     private long[] values;
+    private int[] touched; // the epoch of each key's last add
     private int[] hashes; // 0: empty slot; else the key's hash with the low bit set
     private int size;
     private long refused;
@@ -33,11 +38,15 @@ final class EventTable {
     private void allocate(int capacity) {
         keys = new byte[capacity * keySize];
         values = new long[capacity];
+        touched = new int[capacity];
         hashes = new int[capacity];
     }
 
-    /** Adds {@code value} to the sum of {@code key} (its first keySize bytes); false if the key is new and the table full. */
-    boolean add(byte[] key, long value) {
+    /**
+     * Adds {@code value} to the sum of {@code key} (its first keySize bytes) in {@code epoch}; false if the key is
+     * new and the table full.
+     */
+    boolean add(byte[] key, long value, int epoch) {
         int h = hash(key);
         int mask = hashes.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
@@ -51,11 +60,13 @@ final class EventTable {
                 hashes[i] = h;
                 System.arraycopy(key, 0, keys, i * keySize, keySize);
                 values[i] = value;
+                touched[i] = epoch;
                 if (++size * 2 > hashes.length) grow();
                 return true;
             }
             if (slot == h && Arrays.equals(keys, i * keySize, i * keySize + keySize, key, 0, keySize)) {
                 values[i] += value;
+                touched[i] = epoch;
                 return true;
             }
         }
@@ -69,18 +80,57 @@ final class EventTable {
     }
 
     private void grow() {
+        rehash(hashes.length * 2, touched, Integer.MIN_VALUE);
+    }
+
+    /**
+     * Drops the series last added to before {@code oldestKept}; returns how many keys went. A series is the first
+     * {@code seriesBytes} of a key: a histogram's keys end in a bucket index, and its buckets go together, when the
+     * latest of them is too old (one bucket dropped alone would make the series' cumulative counts go down).
+     */
+    int expire(int oldestKept, int seriesBytes) {
+        int[] latest = touched;
+        if (seriesBytes < keySize) {
+            Map<ByteBuffer, Integer> bySeries = new HashMap<>();
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] != 0) bySeries.merge(series(i, seriesBytes), touched[i], Math::max);
+            }
+            latest = new int[hashes.length];
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] != 0) latest[i] = bySeries.get(series(i, seriesBytes));
+            }
+        }
+        boolean any = false;
+        for (int i = 0; i < hashes.length && !any; i++) any = hashes[i] != 0 && latest[i] < oldestKept;
+        if (!any) return 0;
+        int before = size;
+        rehash(hashes.length, latest, oldestKept);
+        shared.addAndGet(size - before);
+        return before - size;
+    }
+
+    private ByteBuffer series(int slot, int seriesBytes) {
+        return ByteBuffer.wrap(keys, slot * keySize, seriesBytes).slice();
+    }
+
+    /** Moves the keys whose {@code latest} epoch is {@code oldestKept} or later to fresh arrays of {@code capacity}. */
+    private void rehash(int capacity, int[] latest, int oldestKept) {
         byte[] oldKeys = keys;
         long[] oldValues = values;
+        int[] oldTouched = touched;
         int[] oldHashes = hashes;
-        allocate(oldHashes.length * 2);
+        allocate(capacity);
+        size = 0;
         int mask = hashes.length - 1;
         for (int j = 0; j < oldHashes.length; j++) {
-            if (oldHashes[j] == 0) continue;
+            if (oldHashes[j] == 0 || latest[j] < oldestKept) continue; // epochs count up from 0
             int i = oldHashes[j] & mask;
             while (hashes[i] != 0) i = (i + 1) & mask;
             hashes[i] = oldHashes[j];
             System.arraycopy(oldKeys, j * keySize, keys, i * keySize, keySize);
             values[i] = oldValues[j];
+            touched[i] = oldTouched[j];
+            size++;
         }
     }
 

@@ -15,6 +15,9 @@ public interface RecordHandler {
      */
     void record(int ring, ByteBuffer buf, int offset, int length);
 
+    /** A drain pass of {@code ring} begins: the records that follow arrived by now. */
+    default void draining(int ring) {}
+
     /** The kernel dropped {@code count} records because the ring was full. */
     default void lost(int ring, long count) {}
 

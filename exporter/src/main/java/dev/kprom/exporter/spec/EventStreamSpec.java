@@ -1,5 +1,6 @@
 package dev.kprom.exporter.spec;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Set;
  * A counter adds 1 per record (or a numeric field, with {@code value.field}); a histogram observes a numeric
  * field into its {@code buckets}. Labels name record fields ({@code field}, default: the label's name).
  * {@code perf_pages}: data pages per CPU ring (power of 2, default 64); {@code drain_interval_ms}: the longest a
- * record waits in its ring (default 10; a ring filling fast is drained sooner).
+ * record waits in its ring (default 10; a ring filling fast is drained sooner); {@code series_idle_seconds}: how long
+ * a series of the stream's metrics may go without a record before it is dropped (default 3600; 0: never).
  */
 public record EventStreamSpec(
         String map,
@@ -20,10 +22,12 @@ public record EventStreamSpec(
         List<FieldSpec> fields,
         Integer perfPages,
         Integer drainIntervalMs,
+        Integer seriesIdleSeconds,
         List<MetricSpec> counters,
         List<MetricSpec> histograms) {
     public static final int DEFAULT_PERF_PAGES = 64;
     public static final int DEFAULT_DRAIN_INTERVAL_MS = 10;
+    public static final int DEFAULT_SERIES_IDLE_SECONDS = 3600;
 
     public EventStreamSpec {
         fields = fields == null ? List.of() : List.copyOf(fields);
@@ -39,6 +43,12 @@ public record EventStreamSpec(
         return drainIntervalMs == null ? DEFAULT_DRAIN_INTERVAL_MS : drainIntervalMs;
     }
 
+    /** How long a series may go without a record before it is dropped; null: never. */
+    public Duration seriesIdle() {
+        int seconds = seriesIdleSeconds == null ? DEFAULT_SERIES_IDLE_SECONDS : seriesIdleSeconds;
+        return seconds == 0 ? null : Duration.ofSeconds(seconds);
+    }
+
     /** The stream at {@code at}; {@code maps} and {@code metricNames} are the probe set's event maps and metrics so far. */
     void check(String at, Set<String> maps, Set<String> metricNames, DecoderCatalog catalog, ProblemSink problems) {
         SpecNames.check(map, at + ".map", "event map", maps, problems);
@@ -47,6 +57,11 @@ public record EventStreamSpec(
         }
         if (drainIntervalMs != null && (drainIntervalMs < 1 || drainIntervalMs > 10_000)) {
             problems.add(at + ".drain_interval_ms", "must be 1 to 10000 (got " + drainIntervalMs + ")");
+        }
+        if (seriesIdleSeconds != null && (seriesIdleSeconds < 0 || seriesIdleSeconds > 30 * 86_400)) {
+            problems.add(
+                    at + ".series_idle_seconds",
+                    "must be 0 (never) to 2592000 (30 days) (got " + seriesIdleSeconds + ")");
         }
         Set<String> fieldNames = new HashSet<>();
         for (int j = 0; j < fields.size(); j++) {
