@@ -2,8 +2,10 @@
 # Abuse: kprom (bin/kprom, basic auth on, the default probe sets) under each attack of bench/java/AbuseBench.java
 # for ATTACK_SECONDS seconds (default 20) while a good client scrapes /metrics and probes /healthz every second: a client
 # pipelining thousands of scrapes without reading, 300 silent sockets and 200 slowloris sockets from 50 addresses,
-# and a flood of wrong passwords. Prints per attack the good client's scrape success and p99, /healthz p99, and
-# kprom's RSS before, at the end, and 10 s after. Target: every good scrape succeeds, RSS back within 10%.
+# a flood of wrong passwords from 48 addresses, and /events clients that never read. Prints per attack the good
+# client's scrape success and p99, /healthz p99, kprom's RSS before, at the end, and 10 s after, and connect()
+# calls made by a load thread against those kprom counted and lost. Target: every good scrape succeeds, RSS back
+# within 10%, every connect() counted.
 # Needs root and target/kprom.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,7 @@ PORT=${PORT:-19439}
 work=$(mktemp -d /tmp/kprom-abuse.XXXXXX)
 hash=$(java -cp target/kprom.jar bench/java/BcryptHash.java s3cret)
 printf 'basic_auth_users:\n  prometheus: %s\n' "$hash" > "$work/web.yml"
-printf 'listen: 127.0.0.1:%s\nprobe_sets: [execve, oomkill, tcp_retransmits]\nweb_config_file: web.yml\nwatch_config: false\nlog_level: warn\n' "$PORT" > "$work/kprom.yaml"
+printf 'listen: 127.0.0.1:%s\nprobe_sets: [execve, oomkill, tcp_retransmits, connect]\nevents_path: /events\nweb_config_file: web.yml\nwatch_config: false\nlog_level: warn\n' "$PORT" > "$work/kprom.yaml"
 bin/kprom --config "$work/kprom.yaml" > "$work/kprom.log" 2>&1 &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT

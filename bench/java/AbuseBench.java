@@ -17,12 +17,15 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Attacks a running kprom one at a time while a well-behaved client scrapes /metrics and probes /healthz every
- * second, as Prometheus and the kubelet would. Per attack: the good client's scrape success rate and p99 latency,
- * /healthz p99, and kprom's RSS before, at the end of the attack, and 10 s after it. Attackers use source
- * addresses 127.0.0.2 and up; the good client 127.0.0.1.
+ * second, as Prometheus and the kubelet would, and a load thread makes connect() calls that the connect probe set
+ * counts from its perf event stream. Per attack: the good client's scrape success rate and p99 latency, /healthz
+ * p99, kprom's RSS before, at the end of the attack, and 10 s after it, and the connect() calls made against those
+ * kprom counted (kprom_connect_results_total) and the records the kernel dropped (kprom_events_lost_total).
+ * Attackers use source addresses 127.0.0.2 and up; the good client 127.0.0.1.
  * Usage: java AbuseBench.java PORT PID USER PASSWORD SECONDS
  */
 public final class AbuseBench {
@@ -37,8 +40,10 @@ public final class AbuseBench {
         goodAuth = basic(args[2], args[3]);
         badAuth = basic(args[2], args[3] + "-wrong");
         int seconds = Integer.parseInt(args[4]);
-        System.out.println("# attack           good scrapes  scrape p99  healthz p99  RSS MiB before -> end -> +10 s");
+        System.out.println("# attack           good scrapes  scrape p99  healthz p99  RSS MiB before -> end -> +10 s"
+                + "   connect() made / counted / lost");
         attack("none", seconds, stop -> {});
+        attack("events-stalled", seconds, AbuseBench::stalledEventClients);
         attack("pipeline", seconds, AbuseBench::pipelineWithoutReading);
         attack("silent-300", seconds, stop -> silentSockets(stop, 300, false));
         attack("slowloris-200", seconds, stop -> silentSockets(stop, 200, true));
@@ -52,6 +57,12 @@ public final class AbuseBench {
     static void attack(String name, int seconds, Attack attack) throws Exception {
         double before = rss();
         AtomicBoolean stop = new AtomicBoolean();
+        double countedBefore = sum("kprom_connect_results_total{");
+        double lostBefore = sum("kprom_events_lost_total{map=\"connect_events\"");
+        AtomicLong made = new AtomicLong();
+        Thread load = new Thread(() -> connectLoad(stop, made));
+        load.setDaemon(true);
+        load.start();
         Thread attacker = new Thread(() -> {
             try {
                 attack.run(stop);
@@ -99,10 +110,88 @@ public final class AbuseBench {
         double end = rss();
         stop.set(true);
         attacker.join(15_000);
+        load.join(5_000);
         Thread.sleep(10_000);
         System.out.printf(
-                "%-18s %5d/%-6d %9.1f ms %10.1f ms %8.1f -> %.1f -> %.1f%n",
-                name, ok, seconds, p99(scrapes), p99(probes), before, end, rss());
+                "%-18s %5d/%-6d %9.1f ms %10.1f ms %8.1f -> %.1f -> %.1f %13d / %.0f / %.0f%n",
+                name,
+                ok,
+                seconds,
+                p99(scrapes),
+                p99(probes),
+                before,
+                end,
+                rss(),
+                made.get(),
+                sum("kprom_connect_results_total{") - countedBefore,
+                sum("kprom_events_lost_total{map=\"connect_events\"") - lostBefore);
+    }
+
+    /** connect() calls to a closed loopback port, about 2,000 a second, until stopped. */
+    static void connectLoad(AtomicBoolean stop, AtomicLong made) {
+        while (!stop.get()) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                try (Socket s = new Socket()) {
+                    made.incrementAndGet();
+                    s.connect(new InetSocketAddress("127.0.0.1", 9), 1000);
+                } catch (IOException refused) {
+                    // the point: one connect() call each
+                }
+            }
+            long slept = 10 - (System.nanoTime() - t0) / 1_000_000;
+            if (slept > 0) {
+                try {
+                    Thread.sleep(slept);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The sum of every series of /metrics whose line starts with {@code prefix}. */
+    static double sum(String prefix) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(uri("/metrics"))
+                                .header("Authorization", goodAuth)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return r.body()
+                .lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /**
+     * Eight /events clients (the most kprom takes; a ninth is refused) that subscribe to the connect stream, each
+     * naming it many times over, and never read a byte, again whenever they are cut off.
+     */
+    static void stalledEventClients(AtomicBoolean stop) throws Exception {
+        String path = "/events?" + "probe=connect&".repeat(200);
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + goodAuth + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        List<Socket> open = new ArrayList<>();
+        try {
+            while (!stop.get()) {
+                open.removeIf(Socket::isClosed);
+                for (int i = open.size(); i < 9 && !stop.get(); i++) {
+                    try {
+                        Socket s = connect("127.0.0." + (2 + i));
+                        s.getOutputStream().write(request);
+                        s.setReceiveBufferSize(4096);
+                        open.add(s);
+                    } catch (IOException refused) {
+                        break;
+                    }
+                }
+                Thread.sleep(1000);
+            }
+        } finally {
+            for (Socket s : open) s.close();
+        }
     }
 
     static URI uri(String path) {
@@ -178,16 +267,17 @@ public final class AbuseBench {
         }
     }
 
-    /** Four threads send wrong passwords as fast as they can, from one address. */
+    /** Sixteen threads send wrong passwords as fast as they are answered, from 48 addresses (past any per-address limit). */
     static void bcryptFlood(AtomicBoolean stop) throws Exception {
         List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < 16; t++) {
+            int first = t;
             Thread thread = new Thread(() -> {
                 byte[] request = ("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: " + badAuth + "\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1);
                 byte[] buf = new byte[4096];
-                while (!stop.get()) {
-                    try (Socket s = connect("127.0.0.3")) {
+                for (int n = 0; !stop.get(); n++) {
+                    try (Socket s = connect("127.0.1." + (1 + (first * 3 + n % 3)))) {
                         s.setSoTimeout(5000);
                         OutputStream out = s.getOutputStream();
                         InputStream in = s.getInputStream();

@@ -6,6 +6,7 @@ import dev.kprom.exporter.status.StatusSource;
 import io.micrometer.core.instrument.Timer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -196,14 +197,14 @@ public final class MetricsServer implements AutoCloseable {
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ChannelGroup connections = new DefaultChannelGroup("kprom-http", GlobalEventExecutor.INSTANCE);
         try {
-            Channel channel = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(channelClass)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new MetricsServerInitializer(scrapeGroup, authGate, router, connections, options))
-                    .bind(address)
-                    .sync()
-                    .channel();
+            Channel channel = bind(
+                    new ServerBootstrap()
+                            .group(boss, workers)
+                            .channel(channelClass)
+                            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                            .childHandler(
+                                    new MetricsServerInitializer(scrapeGroup, authGate, router, connections, options)),
+                    address);
             LOG.info(
                     "serving /metrics on {}://{} ({}{})",
                     options.get().tls() != null ? "https" : "http",
@@ -211,13 +212,24 @@ public final class MetricsServer implements AutoCloseable {
                     epoll ? "epoll" : "nio",
                     options.get().auth() != null ? ", basic auth" : "");
             return new MetricsServer(boss, workers, scrapeGroup, authGate, channel, connections, options);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException | InterruptedException e) { // nothing of a server that did not start stays
             authGate.close();
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             scrapeGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * Binds, or says which address could not be bound and why (in use, not an address of this host, no permission
+     * for a port below 1024) as an IllegalStateException: Netty rethrows the kernel's error unchecked.
+     */
+    private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) throws InterruptedException {
+        ChannelFuture bound = bootstrap.bind(address).await();
+        if (bound.isSuccess()) return bound.channel();
+        Throwable cause = bound.cause();
+        throw new IllegalStateException("cannot listen on " + format(address) + ": " + cause.getMessage(), cause);
     }
 
     /**
