@@ -5,7 +5,7 @@
 # a flood of wrong passwords from 48 addresses, and /events clients that never read. Prints per attack the good
 # client's scrape success and p99, /healthz p99, kprom's RSS before, at the end, and 10 s after, and connect()
 # calls made by a load thread against those kprom counted and lost. Target: every good scrape succeeds, RSS back
-# within 10%, every connect() counted.
+# within 10%, every connect() counted. ATTACKS=a,b runs only those attacks (after the baseline).
 # Needs root and target/kprom.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +25,4 @@ until curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz"; do
     sleep 0.1
 done
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, $(uname -r); ${ATTACK_SECONDS}s per attack, bin/kprom with basic auth"
-java -cp target/kprom.jar bench/java/AbuseBench.java "$PORT" "$pid" prometheus s3cret "$ATTACK_SECONDS"
+java -cp target/kprom.jar bench/java/AbuseBench.java "$PORT" "$pid" prometheus s3cret "$ATTACK_SECONDS" "${ATTACKS:-}"

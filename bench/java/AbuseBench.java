@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,13 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * p99, kprom's RSS before, at the end of the attack, and 10 s after it, and the connect() calls made against those
  * kprom counted (kprom_connect_results_total) and the records the kernel dropped (kprom_events_lost_total).
  * Attackers use source addresses 127.0.0.2 and up; the good client 127.0.0.1.
- * Usage: java AbuseBench.java PORT PID USER PASSWORD SECONDS
+ * Usage: java AbuseBench.java PORT PID USER PASSWORD SECONDS [ATTACK,...] (default: all; "none" always runs first)
  */
 public final class AbuseBench {
     static int port;
     static long pid;
     static String goodAuth;
     static String badAuth;
+    static Set<String> only;
 
     public static void main(String[] args) throws Exception {
         port = Integer.parseInt(args[0]);
@@ -40,6 +42,7 @@ public final class AbuseBench {
         goodAuth = basic(args[2], args[3]);
         badAuth = basic(args[2], args[3] + "-wrong");
         int seconds = Integer.parseInt(args[4]);
+        only = args.length > 5 && !args[5].isBlank() ? Set.of(args[5].split(",")) : null;
         System.out.println("# attack           good scrapes  scrape p99  healthz p99  RSS MiB before -> end -> +10 s"
                 + "   connect() made / counted / lost");
         attack("none", seconds, stop -> {});
@@ -55,6 +58,7 @@ public final class AbuseBench {
     }
 
     static void attack(String name, int seconds, Attack attack) throws Exception {
+        if (only != null && !name.equals("none") && !only.contains(name)) return;
         double before = rss();
         AtomicBoolean stop = new AtomicBoolean();
         double countedBefore = sum("kprom_connect_results_total{");

@@ -73,4 +73,19 @@ class EventSubscriberTest {
         assertThat(written(channel))
                 .isEqualTo("{\"map\":\"events\",\"cpu\":0,\"port\":\"1\"}\n"); // caught up: nothing dropped
     }
+
+    @Test
+    void aBacklogIsFormattedAChunkAtATimeNeverAllAtOnce() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        EventSubscriber s = new EventSubscriber(channel, stream());
+        for (int i = 0; i < 2000; i++) send(s, i);
+        channel.runPendingTasks();
+        int writes = 0;
+        for (Object m; (m = channel.readOutbound()) != null; writes++) {
+            HttpContent c = (HttpContent) m;
+            assertThat(c.content().readableBytes()).isLessThan(EventSubscriber.CHUNK_CHARS + 100);
+            c.release();
+        }
+        assertThat(writes).isGreaterThan(1);
+    }
 }

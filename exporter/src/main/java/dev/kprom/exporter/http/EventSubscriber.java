@@ -23,14 +23,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * channel's event loop. A drain thread only copies the record's bytes into a queue bounded in bytes
  * ({@link #MAX_QUEUED_BYTES}; it never formats, waits or takes a lock a client can hold), so a slow client cannot
  * slow the drain; past the bound records are dropped for that client (never for the metrics) and a
- * {@code {"map":"...","dropped":N}} line says how many. A blank line every {@link #HEARTBEAT_SECONDS} keeps quiet
- * connections open and finds clients that left.
+ * {@code {"map":"...","dropped":N}} line says how many. Lines are formatted only as the client takes them: at most
+ * {@link #CHUNK_CHARS} at a time, and only while the connection is writable (below its write watermark), so a
+ * client that stops reading holds its queue's bytes and one chunk, not the whole queue formatted. A blank line
+ * every {@link #HEARTBEAT_SECONDS} keeps quiet connections open and finds clients that left.
  */
 final class EventSubscriber implements RecordHandler {
     /** Bytes of records (each counted with {@link #RECORD_OVERHEAD}) that may wait for one client. */
-    static final int MAX_QUEUED_BYTES = 1 << 20;
+    static final int MAX_QUEUED_BYTES = 256 << 10;
 
-    static final int RECORD_OVERHEAD = 32;
+    /** What a waiting record costs beyond its bytes: its array's header, its holder and its queue node. */
+    static final int RECORD_OVERHEAD = 80;
+
+    /** The most characters formatted into one write. */
+    static final int CHUNK_CHARS = 32 << 10;
+
     static final int HEARTBEAT_SECONDS = 30;
 
     private final Channel channel;
@@ -38,6 +45,9 @@ final class EventSubscriber implements RecordHandler {
     private final RecordJson json;
 
     private record Waiting(int ring, byte[] bytes) {}
+
+    /** Where records were dropped, in the queue: its line says how many. */
+    private static final Waiting DROPS = new Waiting(-1, null);
 
     private final ConcurrentLinkedQueue<Waiting> records = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedBytes = new AtomicInteger();
@@ -74,7 +84,8 @@ final class EventSubscriber implements RecordHandler {
         int cost = length + RECORD_OVERHEAD;
         if (queuedBytes.addAndGet(cost) > MAX_QUEUED_BYTES) {
             queuedBytes.addAndGet(-cost);
-            dropped.incrementAndGet();
+            // the first of a run of drops leaves a mark where they happened: the client is told there, in order
+            if (dropped.getAndIncrement() == 0) records.add(DROPS);
             return;
         }
         byte[] bytes = new byte[length];
@@ -92,18 +103,22 @@ final class EventSubscriber implements RecordHandler {
             return;
         }
         StringBuilder chunk = new StringBuilder();
-        for (Waiting r; (r = records.poll()) != null; ) {
+        for (Waiting r; chunk.length() < CHUNK_CHARS && (r = records.poll()) != null; ) {
+            if (r == DROPS) {
+                chunk.append("{\"map\":\"")
+                        .append(stream.map())
+                        .append("\",\"dropped\":")
+                        .append(dropped.getAndSet(0))
+                        .append("}\n");
+                continue;
+            }
             queuedBytes.addAndGet(-(r.bytes().length + RECORD_OVERHEAD));
             ByteBuffer b = ByteBuffer.wrap(r.bytes()).order(ByteOrder.nativeOrder());
             chunk.append(json.format(r.ring(), b, 0, r.bytes().length)).append('\n');
         }
-        long lost = dropped.getAndSet(0);
-        if (lost > 0)
-            chunk.append("{\"map\":\"")
-                    .append(stream.map())
-                    .append("\",\"dropped\":")
-                    .append(lost)
-                    .append("}\n");
+        if (!records.isEmpty() && flushScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::flush); // the rest after this chunk, if the client keeps up
+        }
         if (chunk.length() > 0) write(channel, chunk.toString());
     }
 
