@@ -21,6 +21,7 @@ import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
 import dev.kprom.exporter.self.SelfMetrics;
 import dev.kprom.exporter.status.ProbeStatus;
+import dev.kprom.exporter.status.ReloadStatus;
 import dev.kprom.exporter.status.StatusSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
     private MetricsServer server;
     private ConfigWatcher watcher;
     private volatile boolean closed;
+    private volatile ReloadStatus lastReload;
 
     private Daemon(
             KpromConfig config,
@@ -123,7 +125,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         Daemon daemon = new Daemon(config, listenOverride, webConfigOverride, http, self, supervisor);
         try {
             supervisor.start(config.probeSets(), config.daemon().disabledAttachKinds());
-            self.configLoaded(true, Instant.now());
+            daemon.loaded(null);
             daemon.server = daemon.server(registry, collectors, version).start(listen);
             daemon.startLifecycle();
             return daemon;
@@ -176,8 +178,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         if (eventsPath != null) LOG.info("serving event records as NDJSON at {}", eventsPath);
         return MetricsServer.builder(registry)
                 .tables(collectors::tables)
-                .landing(() -> new LandingPage(
-                        version, supervisor.names(), http.tls() != null, http.auth() != null, eventsPath))
+                .landing(() -> new LandingPage(version, http.tls() != null, http.auth() != null, eventsPath))
                 .status(this)
                 .scrapeDuration(self.scrapeDuration())
                 .events(eventsPath, supervisor::events)
@@ -214,6 +215,23 @@ public final class Daemon implements AutoCloseable, StatusSource {
         }
     }
 
+    /** Records a load or reload: applied ({@code error} null) or refused, in the self-metrics and for the status page. */
+    private void loaded(String error) {
+        Instant now = Instant.now();
+        self.configLoaded(error == null, now);
+        ReloadStatus last = lastReload;
+        lastReload = new ReloadStatus(
+                error == null,
+                now.toString(),
+                error,
+                error == null ? now.toString() : last == null ? null : last.lastSuccessAt());
+    }
+
+    @Override
+    public ReloadStatus lastReload() {
+        return lastReload;
+    }
+
     /** {@code POST /-/reload}: only when enable_lifecycle is on in the running config. */
     private CompletableFuture<String> reloadRequested() {
         if (!config.daemon().enableLifecycle()) return null;
@@ -242,7 +260,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
                     .filter(set -> !supervisor.unchanged(set, disabled))
                     .toList());
         } catch (ConfigException | ProbeSetException | IllegalArgumentException e) {
-            self.configLoaded(false, Instant.now());
+            loaded(e.getMessage());
             LOG.error("reload refused, the running configuration stays:\n{}", e.getMessage());
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -255,7 +273,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         http = nextHttp;
         String summary = supervisor.apply(next.probeSets(), next.daemon().disabledAttachKinds());
         config = next;
-        self.configLoaded(true, Instant.now());
+        loaded(null);
         LOG.info("configuration reloaded from {}: {}", configFile, summary);
         return summary;
     }

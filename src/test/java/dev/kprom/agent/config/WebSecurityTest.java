@@ -25,7 +25,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -109,7 +108,7 @@ class WebSecurityTest {
                 .register(registry)
                 .inc();
         return MetricsServer.builder(registry)
-                .landing(new LandingPage("t", List.of(), options.tls() != null, options.auth() != null))
+                .landing(new LandingPage("t", options.tls() != null, options.auth() != null))
                 .options(options)
                 .start(new InetSocketAddress("127.0.0.1", 0));
     }

@@ -76,12 +76,13 @@ class RouterTest {
                                         "tracepoint syscalls/sys_enter_execve",
                                         List.of(
                                                 "kprobe sys_execve (program kprobe_execve): this kernel has no kprobe support"))),
-                        List.of(new MapStatus("kprom_execve", "execve_total", "2026-11-24T09:00:00Z", 12, null))));
+                        List.of(new MapStatus("kprom_execve", "execve_total", "2026-11-24T09:00:00Z", 12, null)),
+                        List.of()));
             }
         };
         channel = new EmbeddedChannel(MetricsServer.builder(registry)
                 .tables(List.of(execve))
-                .landing(new LandingPage("1.2.3", List.of("execve")))
+                .landing(new LandingPage("1.2.3"))
                 .status(status)
                 .scrapeDuration(new SimpleMeterRegistry().timer("t"))
                 .router());
@@ -197,7 +198,7 @@ class RouterTest {
         FullHttpResponse r = send(HttpMethod.GET, "/", null);
         assertThat(r.headers().get("Content-Type")).isEqualTo("text/html; charset=utf-8");
         assertThat(r.content().toString(StandardCharsets.UTF_8))
-                .contains("kprom 1.2.3", "<li>execve</li>", "href=\"/metrics\"");
+                .contains("kprom 1.2.3", "<section id=\"probe-execve\"><h2>execve", "href=\"/metrics\"");
     }
 
     @Test

@@ -321,29 +321,18 @@ public final class Supervisor implements StatusSource, AutoCloseable {
         List<ProbeStatus> all = new ArrayList<>();
         for (View v : view) {
             if (v.running() != null) {
-                ProbeStatus r = v.running().status();
                 String error = v.current() ? null : "the configured version is not running: " + v.error();
-                all.add(new ProbeStatus(
-                        r.name(),
-                        r.source(),
-                        r.object(),
-                        r.up(),
-                        r.programs(),
-                        r.maps(),
-                        v.required(),
-                        error,
-                        v.failures()));
+                all.add(v.running().status().supervised(v.required(), error, v.failures()));
             } else {
                 all.add(new ProbeStatus(
-                        v.name(),
-                        v.config().source(),
-                        ProbeObjects.fileName(v.config()),
-                        false,
-                        List.of(),
-                        List.of(),
-                        v.required(),
-                        v.error(),
-                        v.failures()));
+                                v.name(),
+                                v.config().source(),
+                                ProbeObjects.fileName(v.config()),
+                                false,
+                                List.of(),
+                                List.of(),
+                                List.of())
+                        .supervised(v.required(), v.error(), v.failures()));
             }
         }
         return all;

@@ -6,6 +6,7 @@ import dev.kprom.agent.bpf.BpfProgram;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.events.EventStream;
+import dev.kprom.exporter.status.EventStatus;
 import dev.kprom.exporter.status.MapStatus;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.ProgramStatus;
@@ -83,7 +84,18 @@ public final class ProbeSet implements AutoCloseable {
                 .toList();
         List<MapStatus> maps =
                 collectors().stream().map(MapMetricCollector::status).toList();
-        return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps);
+        List<EventStatus> streams = events.stream()
+                .map(e -> {
+                    long received = 0, lost = 0, corrupt = 0;
+                    for (EventReader.RingCounts c : e.reader().counts()) {
+                        received += c.received();
+                        lost += c.lost();
+                        corrupt += c.corrupt();
+                    }
+                    return new EventStatus(e.stream().map(), received, lost, corrupt);
+                })
+                .toList();
+        return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps, streams);
     }
 
     /** Stops the event readers, detaches every link (in reverse order), then closes the object, unloading its programs. */

@@ -83,7 +83,7 @@ public final class MetricsServer implements AutoCloseable {
     public static final class Builder {
         private final PrometheusRegistry registry;
         private Supplier<List<TableCollector>> tables = List::of;
-        private Supplier<LandingPage> landing = () -> new LandingPage("unknown", List.of());
+        private Supplier<LandingPage> landing = () -> new LandingPage("unknown");
         private StatusSource status = StatusSource.ALWAYS_READY;
         private Timer scrapeDuration;
         private String eventsPath;
@@ -161,7 +161,7 @@ public final class MetricsServer implements AutoCloseable {
         Router router() {
             Map<String, PathHandler> paths = new HashMap<>();
             paths.put("/metrics", new MetricsPath(registry, tables, scrapeDuration));
-            paths.put("/", (ctx, request, uri) -> landing.get().handle(ctx, request, uri));
+            paths.put("/", new StatusPage(landing, status, System::nanoTime));
             paths.put("/healthz", StatusPaths.health());
             paths.put("/readyz", StatusPaths.ready(status));
             paths.put("/probes", StatusPaths.probes(status));

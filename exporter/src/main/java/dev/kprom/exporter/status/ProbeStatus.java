@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A probe set as {@code /probes} shows it: {@code up} while attached; {@code required} ones must be up for
  * {@code /readyz}; {@code error} says why it is down, or why its configured version is not the one running
- * (null when all is well), and {@code failures} how often it failed so far.
+ * (null when all is well), and {@code failures} how often it failed so far; {@code events}: its event maps.
  */
 public record ProbeStatus(
         String name,
@@ -14,17 +14,30 @@ public record ProbeStatus(
         boolean up,
         List<ProgramStatus> programs,
         List<MapStatus> maps,
+        List<EventStatus> events,
         boolean required,
         String error,
         long failures) {
     public ProbeStatus {
         programs = List.copyOf(programs);
         maps = List.copyOf(maps);
+        events = List.copyOf(events);
     }
 
     /** A running probe set with nothing to report. */
     public ProbeStatus(
-            String name, String source, String object, boolean up, List<ProgramStatus> programs, List<MapStatus> maps) {
-        this(name, source, object, up, programs, maps, false, null, 0);
+            String name,
+            String source,
+            String object,
+            boolean up,
+            List<ProgramStatus> programs,
+            List<MapStatus> maps,
+            List<EventStatus> events) {
+        this(name, source, object, up, programs, maps, events, false, null, 0);
+    }
+
+    /** The same probe set as the supervisor sees it: required or not, why it is down, failures so far. */
+    public ProbeStatus supervised(boolean required, String error, long failures) {
+        return new ProbeStatus(name, source, object, up, programs, maps, events, required, error, failures);
     }
 }

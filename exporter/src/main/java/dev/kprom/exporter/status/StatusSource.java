@@ -21,4 +21,9 @@ public interface StatusSource {
     boolean ready();
 
     List<ProbeStatus> probes();
+
+    /** The configuration's last load or reload (null: not known here). */
+    default ReloadStatus lastReload() {
+        return null;
+    }
 }
