@@ -123,6 +123,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
                 bpfStatsEnabled(),
                 config.daemon().pinPath());
         Daemon daemon = new Daemon(config, listenOverride, webConfigOverride, http, self, supervisor);
+        self.ready(daemon::ready);
         try {
             supervisor.start(config.probeSets(), config.daemon().disabledAttachKinds());
             daemon.loaded(null);

@@ -2,6 +2,7 @@ package dev.kprom.exporter.self;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -29,6 +30,7 @@ public final class SelfMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final AtomicLong lastReloadSuccessful = new AtomicLong();
     private final AtomicLong lastReloadSuccess = new AtomicLong();
+    private final ThreadCpu threadCpu;
 
     public SelfMetrics(PrometheusRegistry registry, String version) {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
@@ -54,6 +56,20 @@ public final class SelfMetrics implements AutoCloseable {
         Gauge.builder("kprom.config.last.reload.success.timestamp", lastReloadSuccess, AtomicLong::get)
                 .description("When the configuration in use was loaded, in seconds since the epoch.")
                 .baseUnit("seconds")
+                .register(meters);
+        ThreadCpu cpu = new ThreadCpu(System::nanoTime);
+        for (int g = 0; g < ThreadCpu.GROUPS.length; g++) {
+            int group = g;
+            FunctionCounter.builder("kprom.thread.cpu", cpu, c -> c.seconds(group))
+                    .description("CPU time used by kprom's threads, by what they do (drain: the event readers).")
+                    .baseUnit("seconds")
+                    .tag("threads", ThreadCpu.GROUPS[g])
+                    .register(meters);
+        }
+        threadCpu = cpu; // function counters hold their state weakly
+        Gauge.builder("process.resident.memory", ResidentMemory::bytes)
+                .description("Resident set size of the kprom process (VmRSS).")
+                .baseUnit("bytes")
                 .register(meters);
         Gauge.builder("kprom.build.info", () -> 1)
                 .description("kprom's version and the Java runtime it runs on; always 1.")
@@ -83,6 +99,14 @@ public final class SelfMetrics implements AutoCloseable {
      */
     public ProbeMeters probe(String probe, BooleanSupplier up) {
         return new ProbeMeters(meters, probe, up);
+    }
+
+    /** {@code kprom_ready}: 1 while {@code /readyz} says ready (every required probe set attached), else 0. */
+    public void ready(BooleanSupplier ready) {
+        Gauge.builder("kprom.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while kprom is ready: its configuration loaded and every required probe set attached.")
+                .strongReference(true)
+                .register(meters);
     }
 
     /** {@code kprom_scrape_duration_seconds}: whole /metrics requests, as the HTTP server times them. */
