@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -155,4 +155,21 @@ test("a NetworkPolicy without peers admits nobody; with peers, only them on the 
 test("TLS without a secret name fails with a clear message", () => {
   assert.throws(() => helm("template", "kprom", chart, "--set", "web.tls.enabled=true"),
     (e) => /web\.tls\.secretName: name the kubernetes\.io\/tls Secret/.test(e.stderr));
+});
+
+test("the PrometheusRule carries the repository's alert rules unchanged, their templates left for Prometheus", () => {
+  const rule = render(null, "--set", "prometheusRule.enabled=true").find((m) => m.kind === "PrometheusRule");
+  const file = parseAllDocuments(readFileSync(join(chart, "files", "kprom-alerts.yaml"), "utf8"))[0].toJS();
+  assert.deepEqual(rule.spec.groups, file.groups);
+  assert.match(rule.spec.groups[0].rules[0].annotations.summary, /\{\{ \$labels\.instance \}\}/);
+  assert.equal(render(null).find((m) => m.kind === "PrometheusRule"), undefined, "off by default");
+});
+
+test("the dashboard ConfigMap holds the repository's dashboard for Grafana's sidecar", () => {
+  const cm = render(null, "--set", "grafanaDashboard.enabled=true")
+    .find((m) => m.kind === "ConfigMap" && m.metadata.name.endsWith("-dashboard"));
+  assert.equal(cm.metadata.labels.grafana_dashboard, "1");
+  const file = JSON.parse(readFileSync(join(chart, "files", "kprom-dashboard.json"), "utf8"));
+  assert.deepEqual(JSON.parse(cm.data["kprom-dashboard.json"]), file);
+  assert.equal(file.uid, "kprom-overview");
 });

@@ -9,21 +9,16 @@ import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProbeSetSpec;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.TestLibC;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -135,108 +130,43 @@ class BuiltinProbeSetsTest {
 
     @Test
     void oomkillCountsAVictimByItsComm(@TempDir Path dir) throws Exception {
-        Path memory = Path.of("/sys/fs/cgroup/memory");
-        boolean v1 = Files.isDirectory(memory) && Files.exists(memory.resolve("memory.limit_in_bytes"));
-        Path root = v1 ? memory : Path.of("/sys/fs/cgroup");
-        assertThat(v1 || Files.readString(root.resolve("cgroup.controllers")).contains("memory"))
-                .as("a memory cgroup controller to make an OOM kill in")
-                .isTrue();
         String comm = comm("kpo");
-        Path hog = Files.copy(
-                Path.of("/usr/bin/tail"), dir.resolve(comm)); // tail /dev/zero: memory grows, no newline ever
-        Path cgroup = Files.createDirectory(root.resolve("kprom-test-" + comm));
         try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("oomkill", PROBES))) {
-            Files.writeString(cgroup.resolve(v1 ? "memory.limit_in_bytes" : "memory.max"), Long.toString(32L << 20));
-            if (!v1) Files.writeString(cgroup.resolve("memory.swap.max"), "0");
-            else if (Files.exists(cgroup.resolve("memory.memsw.limit_in_bytes"))) {
-                Files.writeString(cgroup.resolve("memory.memsw.limit_in_bytes"), Long.toString(32L << 20));
-            }
-            Process p = new ProcessBuilder(
-                            "sh",
-                            "-c",
-                            "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + hog + " /dev/zero")
-                    .redirectErrorStream(true)
-                    .start();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS))
-                    .as("the hog was not OOM-killed within 60 s")
-                    .isTrue();
-            assertThat(p.exitValue()).isEqualTo(128 + 9); // SIGKILL from the OOM killer
+            KernelEvents.oomKill(dir, comm);
             assertThat(value(scrape(set), "kprom_oom_kills_total{comm=\"" + comm + "\"}"))
                     .isEqualTo(1);
-        } finally {
-            for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
-                try {
-                    Files.delete(cgroup);
-                } catch (IOException busy) {
-                    Thread.sleep(100);
-                }
-            }
         }
-    }
-
-    private static void sh(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command)
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
     }
 
     @Test
     void tcpRetransmitsCountsSynRetransmissionsToAnUnansweringPeer() throws Exception {
-        // A veth into a network namespace, with a static neighbour entry whose MAC nobody has: SYNs leave and
-        // vanish, so TCP retransmits them (at about 1 s and 3 s) until connect() gives up after 3.5 s.
-        String ns = "kpt" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 20), 36);
         String peer = "10.201.7.2";
         int port = 40000 + ThreadLocalRandom.current().nextInt(20000);
         try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("tcp_retransmits", PROBES))) {
-            sh("ip netns add " + ns + " && ip link add " + ns + "a type veth peer name " + ns + "b"
-                    + " && ip link set " + ns + "b netns " + ns + " && ip addr add 10.201.7.1/30 dev " + ns + "a"
-                    + " && ip link set " + ns + "a up && ip -n " + ns + " link set " + ns + "b up"
-                    + " && ip neigh replace " + peer + " lladdr 02:00:00:00:00:99 dev " + ns + "a nud permanent");
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(peer, port), 3500);
-                throw new AssertionError("connected to a peer that cannot answer");
-            } catch (SocketTimeoutException expected) {
-                // the SYNs were dropped, as intended
-            }
+            KernelEvents.synRetransmits(peer, port); // SYNs at about 1 s and 3 s, then connect() gives up
             String text = scrape(set);
             // Java's sockets are dual-stack AF_INET6 ones: the kernel reports family 10 and the IPv4-mapped
             // address ::ffff:10.201.7.2, which inet_ip prints as the IPv4 address it is.
             double n = value(
                     text, "kprom_tcp_retransmits_total{daddr=\"" + peer + "\",dport=\"" + port + "\",family=\"ipv6\"}");
             assertThat(n).as("%s\n%s", set.choices(), text).isBetween(1.0, 3.0);
-        } finally {
-            new ProcessBuilder("sh", "-c", "ip link del " + ns + "a; ip netns del " + ns)
-                    .start()
-                    .waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void blockIoLatencyCountsEveryDirectReadOfALoopDevice(@TempDir Path dir) throws Exception {
-        Path backing = dir.resolve("disk.img");
-        try (var f = new RandomAccessFile(backing.toFile(), "rw")) {
-            f.setLength(8L << 20);
-        }
-        Process attach = new ProcessBuilder("losetup", "--find", "--show", backing.toString()).start();
-        String device = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(attach.waitFor()).isZero();
-        String disk = Path.of(device).getFileName().toString();
-        try (ProbeSet set = loader().load(ConfigLoader.loadProbeSet("block_io_latency", PROBES))) {
+        try (KernelEvents.LoopDevice loop = new KernelEvents.LoopDevice(dir);
+                ProbeSet set = loader().load(ConfigLoader.loadProbeSet("block_io_latency", PROBES))) {
             assertThat(set.choices())
                     .extracting(c -> c.chosen().program())
                     .containsExactly("btf_block_rq_issue", "btf_block_rq_complete");
-            String count = "kprom_block_io_latency_seconds_count{disk=\"" + disk + "\",op=\"read\"}";
+            String count = "kprom_block_io_latency_seconds_count{disk=\"" + loop.disk() + "\",op=\"read\"}";
             double before = value(scrape(set), count);
             int reads = 300;
-            sh("dd if=" + device + " of=/dev/null bs=4096 count=" + reads + " iflag=direct status=none");
+            loop.read(reads);
             double n = value(scrape(set), count) - before;
             // each O_DIRECT read is one request; udev or blkid probing the new device may add a few
             assertThat(n).isBetween((double) reads, reads + 64.0);
-        } finally {
-            new ProcessBuilder("losetup", "-d", device).start().waitFor(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -21,6 +21,7 @@ final class ProbeSetMetrics implements CollectObserver, AutoCloseable {
     private final MeterRegistry meters;
     private final AtomicLong consecutiveReadFailures = new AtomicLong();
     private final Set<Meter> dropped = ConcurrentHashMap.newKeySet();
+    private final Set<String> readOnce = ConcurrentHashMap.newKeySet();
     private final String probe;
     private final Timer readDuration;
     private final Counter readErrors;
@@ -56,6 +57,7 @@ final class ProbeSetMetrics implements CollectObserver, AutoCloseable {
 
     @Override
     public void read(String metric, long nanos, long entries) {
+        if (readOnce.add(metric)) dropped(metric, 0); // a zero series from the start: increase() sees the first drop
         consecutiveReadFailures.set(0);
         readDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
