@@ -23,8 +23,11 @@ struct {
 struct io_key {
 	char disk[32];
 	__u32 op;     /* REQ_OP_*: 0 read, 1 write, 2 flush, 3 discard, ... */
-	__u32 bucket; /* exp2 bucket of the latency in ns */
+	__u32 bucket; /* exp2 bucket of the latency in ns; MAX_BUCKET + 1: the sum of latencies */
 };
+
+/* buckets.max in config/probes/block_io_latency.yaml: 2^36 ns, about 69 s */
+#define MAX_BUCKET 36
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -43,17 +46,17 @@ static __always_inline int issue(struct request *rq)
 
 static __always_inline int complete(struct request *rq)
 {
-	__u64 key = (__u64)rq, *at;
+	__u64 key = (__u64)rq, *at, latency;
 	struct io_key k = {};
 
 	at = bpf_map_lookup_elem(&issued_at, &key);
 	if (!at)
 		return 0;
-	k.bucket = kprom_exp2_bucket(bpf_ktime_get_ns() - *at);
+	latency = bpf_ktime_get_ns() - *at;
 	bpf_map_delete_elem(&issued_at, &key);
 	k.op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
 	BPF_CORE_READ_STR_INTO(&k.disk, rq, q, disk, disk_name);
-	kprom_count(block_io_latency_seconds, &k, 1);
+	kprom_observe_exp2(block_io_latency_seconds, &k, k.bucket, latency, MAX_BUCKET);
 	return 0;
 }
 

@@ -24,7 +24,10 @@ struct {
 	__type(value, __u64); /* ktime when it became runnable */
 } runnable_since SEC(".maps");
 
-/* key: the exp2 bucket index of the wait in ns */
+/* buckets.max in config/probes/runqueue_latency.yaml: 2^36 ns, about 69 s */
+#define MAX_BUCKET 36
+
+/* key: the exp2 bucket index of the wait in ns; MAX_BUCKET + 1: the sum of waits */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 64);
@@ -59,16 +62,16 @@ static __always_inline int stamp(struct task_struct *t)
 static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
 {
 	__u32 pid = BPF_CORE_READ(next, pid), bucket;
-	__u64 *since;
+	__u64 *since, wait;
 
 	if (task_state(prev) == TASK_RUNNING)
 		stamp(prev); /* preempted: back on the runqueue */
 	since = bpf_map_lookup_elem(&runnable_since, &pid);
 	if (!since)
 		return 0;
-	bucket = kprom_exp2_bucket(bpf_ktime_get_ns() - *since);
+	wait = bpf_ktime_get_ns() - *since;
 	bpf_map_delete_elem(&runnable_since, &pid);
-	kprom_count(runqueue_latency_seconds, &bucket, 1);
+	kprom_observe_exp2(runqueue_latency_seconds, &bucket, bucket, wait, MAX_BUCKET);
 	return 0;
 }
 

@@ -51,6 +51,7 @@ public final class HttpBench {
                 null,
                 null,
                 2 * series,
+                null,
                 null);
         List<LayoutError> errors = new ArrayList<>();
         MapMetricCollector collector = new MapMetricCollector(

@@ -45,6 +45,7 @@ public final class ScrapeBench {
                     null,
                     null,
                     200_000,
+                    null,
                     null);
             List<LayoutError> errors = new ArrayList<>();
             MapMetricCollector collector = new MapMetricCollector(

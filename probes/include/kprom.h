@@ -117,4 +117,20 @@ static __always_inline __u32 kprom_exp2_bucket(__u64 v)
 	return r + 1;
 }
 
+/* Observes value (raw units, ns say) in the exp2 histogram map at key, whose
+ * bucket index is the key member bucket (an lvalue such as k.bucket): counts 1
+ * in the value's bucket and adds the value in bucket max + 1, the sum slot
+ * (`sum: {slot: past_max}` in the probe set's YAML, ebpf_exporter's convention).
+ * A value past bucket max counts at max + 2, exported in +Inf only, never in
+ * the sum slot. max is the YAML's buckets.max. */
+#define kprom_observe_exp2(map, key, bucket, value, max)                            \
+	({                                                                          \
+		__u64 __obs = (value);                                              \
+		__u32 __idx = kprom_exp2_bucket(__obs);                             \
+		(bucket) = __idx > (max) ? (max) + 2 : __idx;                       \
+		kprom_count(map, key, 1);                                           \
+		(bucket) = (max) + 1;                                               \
+		kprom_count(map, key, __obs);                                       \
+	})
+
 #endif

@@ -6,6 +6,7 @@ import dev.kprom.exporter.spec.EventStreamSpec;
 import dev.kprom.exporter.spec.FieldSpec;
 import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricSpec;
+import dev.kprom.exporter.spec.SumSpec;
 import dev.kprom.exporter.spec.ValueSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +80,7 @@ public final class Specs {
         private String perCpu;
         private Integer maxSeries;
         private BucketSpec buckets;
+        private SumSpec sum;
 
         private MetricBuilder(String name) {
             this.name = name;
@@ -129,8 +131,20 @@ public final class Specs {
             return this;
         }
 
+        /** The sum in the bucket slot past max (ebpf_exporter's convention). */
+        public MetricBuilder sumPastMax() {
+            this.sum = new SumSpec(SumSpec.PAST_MAX, null);
+            return this;
+        }
+
+        /** The sum in a field of the map's struct values. */
+        public MetricBuilder sumField(String field) {
+            this.sum = new SumSpec(null, field);
+            return this;
+        }
+
         public MetricSpec build() {
-            return new MetricSpec(name, help, map, labels, value, perCpu, maxSeries, buckets);
+            return new MetricSpec(name, help, map, labels, value, perCpu, maxSeries, buckets, sum);
         }
     }
 

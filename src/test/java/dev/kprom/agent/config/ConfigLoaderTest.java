@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                         b
                                 + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, errno, hex, inet_ip, ksym, kube_container, kube_pod, port, regexp, static_map, string, syscall, uid, uint)",
                         b
-                                + ":7:89: metrics.counters[0].extra: unknown key (known keys: buckets, help, labels, map, max_series, name, per_cpu, value)",
+                                + ":7:89: metrics.counters[0].extra: unknown key (known keys: buckets, help, labels, map, max_series, name, per_cpu, sum, value)",
                         dir.resolve("probes/missing.yaml")
                                 + ": probe set \"missing\" not found (no such file, and no built-in probe set of that name)");
         assertThat(e.getMessage().lines()).hasSize(11);

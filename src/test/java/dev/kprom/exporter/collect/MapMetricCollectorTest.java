@@ -11,6 +11,7 @@ import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.layout.MetricLayout;
 import dev.kprom.exporter.source.EntryVisitor;
 import dev.kprom.exporter.source.MapSource;
+import dev.kprom.exporter.spec.BucketSpec;
 import dev.kprom.exporter.spec.MetricKind;
 import dev.kprom.exporter.spec.MetricSpec;
 import dev.kprom.testing.FakeMap;
@@ -124,6 +125,29 @@ class MapMetricCollectorTest {
                 kprom_latency_seconds_bucket{comm="make",le="+Inf"} 5
                 kprom_latency_seconds_count{comm="make"} 5
                 """);
+    }
+
+    @Test
+    void aSumInTheSlotPastMaxIsTheSumNotABucket() throws Exception {
+        // ebpf_exporter's convention: bucket max + 1 holds the running sum of the observed values (here in ns)
+        FakeMap map = new FakeMap("latency", 20, 2)
+                .put(FakeMap.key().string("bash", 16).u32(0), 1, 0)
+                .put(FakeMap.key().string("bash", 16).u32(2), 1, 2)
+                .put(FakeMap.key().string("bash", 16).u32(4), 9_000, 3_500) // the sum slot: 12,500 ns
+                .put(FakeMap.key().string("bash", 16).u32(5), 1, 0); // beyond it: +Inf only
+        MetricSpec spec = metric("latency_seconds")
+                .label("comm", 16, "string")
+                .label(label("slot").size(4))
+                .buckets(new BucketSpec("exp2", 0, 3, 0.000000001, null))
+                .sumPastMax()
+                .build();
+        String text = text(collector(MetricKind.HISTOGRAM, spec, map).collect());
+        assertThat(text)
+                .contains(
+                        "kprom_latency_seconds_bucket{comm=\"bash\",le=\"8.0E-9\"} 4\n",
+                        "kprom_latency_seconds_bucket{comm=\"bash\",le=\"+Inf\"} 5\n",
+                        "kprom_latency_seconds_count{comm=\"bash\"} 5\n",
+                        "kprom_latency_seconds_sum{comm=\"bash\"} 1.25E-5\n");
     }
 
     @Test

@@ -80,7 +80,9 @@ class EventStreamTest {
                         "kprom_latency_seconds_bucket{le=\"1.0\"} 1\n",
                         "kprom_latency_seconds_bucket{le=\"4.0\"} 2\n",
                         "kprom_latency_seconds_bucket{le=\"16.0\"} 3\n",
-                        "kprom_latency_seconds_bucket{le=\"+Inf\"} 4\n");
+                        "kprom_latency_seconds_bucket{le=\"+Inf\"} 4\n",
+                        "kprom_latency_seconds_count 4\n",
+                        "kprom_latency_seconds_sum 1020.0\n"); // 1 + 3 + 16 + 1000, across both rings
         assertThat(stream.decodeErrors()).isZero();
     }
 

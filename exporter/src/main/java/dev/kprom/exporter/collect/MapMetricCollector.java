@@ -32,7 +32,8 @@ import java.util.stream.IntStream;
  * # TYPE kprom_execve_total counter
  * kprom_execve_total{comm="bash",uid="0"} 42.0
  * </pre>
- * A histogram's last key field is the bucket index; counts per index become cumulative {@code le} buckets.
+ * A histogram's last key field is the bucket index; counts per index become cumulative {@code le} buckets, and its
+ * sum (from the bucket slot or the value field its layout names, times the buckets' multiplier) becomes {@code _sum}.
  * What each raw key decoded to is remembered (see {@link KeyCache}); every value is read afresh.
  */
 public final class MapMetricCollector implements TableCollector {
@@ -58,6 +59,9 @@ public final class MapMetricCollector implements TableCollector {
     private final Field value;
     private final double[] upperBounds;
     private final int firstBucket;
+    private final Long sumBucket;
+    private final Field sumField;
+    private final double multiplier;
     private KeyCache keys;
     private SeriesIndex series;
     /** With a cpu label: each key's series ids, by CPU. */
@@ -88,14 +92,18 @@ public final class MapMetricCollector implements TableCollector {
                 .toArray(LabelDecoder[]::new);
         bucket = layout.bucket();
         value = layout.value();
+        sumBucket = layout.sumBucket();
+        sumField = layout.sumField();
         BucketSpec b = spec.buckets();
         if (kind == MetricKind.HISTOGRAM) {
             firstBucket = b.first();
+            multiplier = b.multiplier() == null ? 1 : b.multiplier();
             upperBounds = new double[b.last() - b.first() + 2];
             for (int i = 0; i < upperBounds.length - 1; i++) upperBounds[i] = b.upperBound(firstBucket + i);
             upperBounds[upperBounds.length - 1] = Double.POSITIVE_INFINITY;
         } else {
             firstBucket = 0;
+            multiplier = 1;
             upperBounds = null;
         }
         keys = new KeyCache(source.keySize(), keyCacheBound());
@@ -168,7 +176,9 @@ public final class MapMetricCollector implements TableCollector {
         int cpus = source.cpus();
         int stride = source.cpuStride();
         boolean split = spec.splitCpus() && cpus > 1;
-        SeriesTable.Builder table = new SeriesTable.Builder(upperBounds, spec.seriesLimit(), series, lastSize);
+        SeriesTable.Builder table = new SeriesTable.Builder(
+                upperBounds, sumBucket != null || sumField != null, spec.seriesLimit(), series, lastSize);
+        int sumSlot = upperBounds == null ? -1 : table.sumSlot();
         long[] dropped = {0};
         long[] undecodable = {0};
         long start = System.nanoTime();
@@ -197,7 +207,14 @@ public final class MapMetricCollector implements TableCollector {
                     for (int c = 0; c < cpus; c++)
                         v += unsigned(
                                 Field.readUnsigned(values, valueOffset + c * stride + value.offset(), value.size()));
-                    table.add(row, slot, v);
+                    table.add(row, slot, slot == sumSlot ? v * multiplier : v);
+                    if (sumField != null) {
+                        double sum = 0;
+                        for (int c = 0; c < cpus; c++)
+                            sum += unsigned(Field.readUnsigned(
+                                    values, valueOffset + c * stride + sumField.offset(), sumField.size()));
+                        table.add(row, sumSlot, sum * multiplier);
+                    }
                     return;
                 }
                 int[] ids = splitIds.get(ref);
@@ -207,11 +224,19 @@ public final class MapMetricCollector implements TableCollector {
                         dropped[0]++;
                         continue;
                     }
-                    table.add(
-                            row,
-                            slot,
-                            unsigned(Field.readUnsigned(
-                                    values, valueOffset + cpu * stride + value.offset(), value.size())));
+                    double v = unsigned(
+                            Field.readUnsigned(values, valueOffset + cpu * stride + value.offset(), value.size()));
+                    table.add(row, slot, slot == sumSlot ? v * multiplier : v);
+                    if (sumField != null) {
+                        table.add(
+                                row,
+                                sumSlot,
+                                multiplier
+                                        * unsigned(Field.readUnsigned(
+                                                values,
+                                                valueOffset + cpu * stride + sumField.offset(),
+                                                sumField.size())));
+                    }
                 }
             });
         } catch (RuntimeException e) {
@@ -255,7 +280,10 @@ public final class MapMetricCollector implements TableCollector {
         long slot = 0;
         if (kind == MetricKind.HISTOGRAM) {
             long index = Field.readUnsigned(keyBytes, keyOffset + bucket.offset(), bucket.size());
-            slot = index < firstBucket ? 0 : Math.min(index - firstBucket, upperBounds.length - 1);
+            int inf = upperBounds.length - 1;
+            if (sumBucket != null && index == sumBucket) slot = upperBounds.length; // the sum, past the buckets
+            else if (Long.compareUnsigned(index, firstBucket) < 0) slot = 0;
+            else slot = Long.compareUnsigned(index - firstBucket, inf) >= 0 ? inf : index - firstBucket;
         }
         if (!(spec.splitCpus() && source.cpus() > 1)) {
             int id = series.id(sorted(decoded));

@@ -16,7 +16,8 @@ import java.util.function.LongConsumer;
 /**
  * One metric computed from event records, kept as a BPF map would keep it: key = the label fields' bytes (then,
  * for a histogram, the 8-byte bucket index of the observed field), value = a u64 sum (records, or a field's
- * values). Each ring writes its own table, so drain threads never contend; a scrape reads it through
+ * values). A histogram also keeps, per series, the sum of the values it observed under bucket index
+ * {@link #SUM_BUCKET}, which its layout names as the sum's slot. Each ring writes its own table, so drain threads never contend; a scrape reads it through
  * {@link MapSource} like any map, so decoding, series limits and rendering are the map collectors' own.
  *
  * <p>With an idle timeout, a series no record has added to for that long is dropped at the next scrape (and starts
@@ -26,6 +27,9 @@ import java.util.function.LongConsumer;
  */
 public final class EventAggregate implements MapSource {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    /** A histogram's sum is kept under this bucket index (all ones: no bucket type yields it). */
+    static final long SUM_BUCKET = -1L;
+
     private final String name;
     private final Field[] labels;
     private final Field value;
@@ -93,8 +97,10 @@ public final class EventAggregate implements MapSource {
             keyFields.add(new Field(f.name(), offset, f.size()));
             offset += f.size();
         }
-        return new MetricLayout(
-                keyFields, buckets != null ? new Field("bucket", offset, 8) : null, new Field("value", 0, 8));
+        return buckets == null
+                ? new MetricLayout(keyFields, null, new Field("value", 0, 8))
+                : new MetricLayout(
+                        keyFields, new Field("bucket", offset, 8), new Field("value", 0, 8), SUM_BUCKET, null);
     }
 
     /** Adds one record of at least {@link #minLength()} bytes. */
@@ -106,16 +112,23 @@ public final class EventAggregate implements MapSource {
             k += f.size();
         }
         long v = value == null ? 1 : value.readUnsigned(buf, offset);
-        if (buckets != null) {
-            long index = buckets.indexOf(v);
-            for (int i = 0; i < 8; i++)
-                key[k + i] = (byte) (LITTLE_ENDIAN ? index >>> (8 * i) : index >>> (56 - 8 * i));
-            v = 1;
-        }
         EventTable table = tables[ring];
-        synchronized (table) {
-            table.add(key, v, epochs[ring]);
+        if (buckets == null) {
+            synchronized (table) {
+                table.add(key, v, epochs[ring]);
+            }
+            return;
         }
+        bucketIndex(key, k, buckets.indexOf(v));
+        synchronized (table) {
+            table.add(key, 1, epochs[ring]);
+            bucketIndex(key, k, SUM_BUCKET);
+            table.add(key, v, epochs[ring]); // the observed value's running sum, in the series' sum slot
+        }
+    }
+
+    private static void bucketIndex(byte[] key, int at, long index) {
+        for (int i = 0; i < 8; i++) key[at + i] = (byte) (LITTLE_ENDIAN ? index >>> (8 * i) : index >>> (56 - 8 * i));
     }
 
     /** The bytes a record needs for every field this metric reads. */

@@ -168,7 +168,7 @@ public final class EventStreamBinder {
             }
             if (errors.size() > before) continue;
             MetricSpec resolved = new MetricSpec(
-                    spec.name(), spec.help(), null, labels, spec.value(), null, spec.maxSeries(), spec.buckets());
+                    spec.name(), spec.help(), null, labels, spec.value(), null, spec.maxSeries(), spec.buckets(), null);
             EventAggregate aggregate = new EventAggregate(
                     map,
                     labelFields,

@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * One metric family as read at one scrape: its series and, per series, one value (counter, gauge) or one count
- * per histogram bucket (not cumulative; the last bucket is +Inf). Immutable once built. {@link TextExposition}
+ * per histogram bucket (not cumulative; the last bucket is +Inf) followed by the histogram's sum (when it has one,
+ * else 0 and not exported). Immutable once built. {@link TextExposition}
  * writes it as text; {@link #snapshot()} makes the client_java snapshot for every other format. Its arrays may be
  * longer than its size.
  */
@@ -29,6 +30,7 @@ public final class SeriesTable {
     private final List<String> labelNames;
     private final String sample;
     private final double[] upperBounds;
+    private final boolean sums;
     private final Series[] series;
     private final int size;
     private final double[] values;
@@ -39,6 +41,7 @@ public final class SeriesTable {
             String help,
             SeriesIndex index,
             double[] upperBounds,
+            boolean sums,
             Series[] series,
             int size,
             double[] values) {
@@ -48,6 +51,7 @@ public final class SeriesTable {
         this.labelNames = index.labelNames();
         this.sample = index.sample();
         this.upperBounds = upperBounds;
+        this.sums = sums;
         this.series = series;
         this.size = size;
         this.values = values;
@@ -79,9 +83,23 @@ public final class SeriesTable {
         return sample;
     }
 
-    /** Values per series: 1, or a histogram's bucket count. */
+    /** Values per series: 1, or a histogram's bucket count and its sum. */
     int slots() {
-        return upperBounds == null ? 1 : upperBounds.length;
+        return slotsFor(upperBounds);
+    }
+
+    private static int slotsFor(double[] upperBounds) {
+        return upperBounds == null ? 1 : upperBounds.length + 1;
+    }
+
+    /** Whether this histogram has a sum ({@link #sum}). */
+    boolean hasSum() {
+        return sums;
+    }
+
+    /** A histogram series' sum of observed values (0 when it has none). */
+    double sum(int row) {
+        return values[row * slots() + upperBounds.length];
     }
 
     double value(int row, int slot) {
@@ -111,11 +129,11 @@ public final class SeriesTable {
             default -> {
                 List<HistogramDataPointSnapshot> points = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
-                    long[] counts = new long[slots()];
+                    long[] counts = new long[upperBounds.length];
                     for (int b = 0; b < counts.length; b++) counts[b] = (long) value(i, b);
                     points.add(new HistogramDataPointSnapshot(
                             ClassicHistogramBuckets.of(upperBounds, counts),
-                            Double.NaN,
+                            sums ? sum(i) : Double.NaN,
                             labels(i),
                             Exemplars.EMPTY,
                             0L));
@@ -135,6 +153,7 @@ public final class SeriesTable {
      */
     public static final class Builder {
         private final double[] upperBounds;
+        private final boolean sums;
         private final int slots;
         private final int limit;
         private final SeriesIndex index;
@@ -145,11 +164,17 @@ public final class SeriesTable {
 
         /**
          * {@code upperBounds}: a histogram's bucket bounds, null for counters and gauges. {@code expected}: how many
-         * series to make room for (the last read's count, say).
+         * series to make room for (the last read's count, say). A histogram without a sum.
          */
         public Builder(double[] upperBounds, int limit, SeriesIndex index, int expected) {
+            this(upperBounds, false, limit, index, expected);
+        }
+
+        /** As above; {@code sums}: the histogram has a sum, added at {@link #sumSlot()}. */
+        public Builder(double[] upperBounds, boolean sums, int limit, SeriesIndex index, int expected) {
             this.upperBounds = upperBounds;
-            this.slots = upperBounds == null ? 1 : upperBounds.length;
+            this.sums = sums;
+            this.slots = slotsFor(upperBounds);
             this.limit = limit;
             this.index = index;
             this.series = new Series[Math.max(expected, 16)];
@@ -175,8 +200,13 @@ public final class SeriesTable {
             values[row * slots + slot] += value;
         }
 
+        /** The slot a histogram's sum is added at: just past its buckets. */
+        public int sumSlot() {
+            return slots - 1;
+        }
+
         public SeriesTable build(MetricKind kind, String name, String help) {
-            SeriesTable table = new SeriesTable(kind, name, help, index, upperBounds, series, count, values);
+            SeriesTable table = new SeriesTable(kind, name, help, index, upperBounds, sums, series, count, values);
             series = null; // the table owns them now
             values = null;
             return table;

@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
  * kprom_execve_total{comm="bash",uid="0"} 42.0
  * </pre>
  * OpenMetrics puts TYPE first, names the family without {@code _total}, and leaves it to the caller to end the
- * exposition with {@code # EOF}. Histograms carry no sum (a map holds none): text 0.0.4 gets {@code _count},
- * OpenMetrics, which wants count and sum together, buckets only.
+ * exposition with {@code # EOF}. A histogram with a sum gets {@code _sum} and {@code _count} in both formats; one
+ * without (a map histogram whose program keeps none) gets {@code _count} in text 0.0.4 and buckets only in
+ * OpenMetrics, which wants count and sum together.
  */
 public final class TextExposition {
     private static final byte[] PLUS_INF = ascii("+Inf");
@@ -71,6 +72,7 @@ public final class TextExposition {
     private void writeHistogram(SeriesTable table) throws IOException {
         byte[] bucket = ascii(table.name() + "_bucket");
         byte[] count = ascii(table.name() + "_count");
+        byte[] sum = ascii(table.name() + "_sum");
         double[] bounds = table.upperBounds();
         byte[][] le = new byte[bounds.length][];
         for (int b = 0; b < bounds.length; b++) {
@@ -88,11 +90,18 @@ public final class TextExposition {
                 putLong(cumulative);
                 put((byte) '\n');
             }
-            if (!openMetrics) {
+            if (table.hasSum() || !openMetrics) {
                 put(count);
                 labels(labels, null);
                 put((byte) ' ');
                 putLong(cumulative);
+                put((byte) '\n');
+            }
+            if (table.hasSum()) {
+                put(sum);
+                labels(labels, null);
+                put((byte) ' ');
+                putDouble(table.sum(row));
                 put((byte) '\n');
             }
         }

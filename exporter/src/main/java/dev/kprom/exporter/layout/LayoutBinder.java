@@ -4,6 +4,7 @@ import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.LabelSpec;
 import dev.kprom.exporter.spec.MetricSpec;
+import dev.kprom.exporter.spec.SumSpec;
 import dev.kprom.exporter.spec.ValueSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class LayoutBinder {
     public static MetricLayout bind(MetricSpec spec, String at, MapSource map, List<LayoutError> errors) {
         int before = errors.size();
         List<Field> key = keyLayout(spec, at, map, errors);
-        Field value = valueField(spec.value(), at, map, errors);
+        Field value = valueField(spec.value(), at, at + ".value", map, errors);
         if (errors.size() > before) return null;
         Field bucket = null;
         if (spec.buckets() != null) {
@@ -32,7 +33,15 @@ public final class LayoutBinder {
                 return null;
             }
         }
-        return new MetricLayout(key, bucket, value);
+        Long sumBucket = null;
+        Field sumField = null;
+        SumSpec sum = spec.sum();
+        if (sum != null && sum.pastMax()) sumBucket = (long) spec.buckets().last() + 1;
+        if (sum != null && sum.field() != null) {
+            sumField = valueField(new ValueSpec(sum.field(), null, null), at, at + ".sum", map, errors);
+            if (sumField == null) return null;
+        }
+        return new MetricLayout(key, bucket, value, sumBucket, sumField);
     }
 
     private static List<Field> keyLayout(MetricSpec spec, String at, MapSource map, List<LayoutError> errors) {
@@ -92,10 +101,10 @@ public final class LayoutBinder {
         return fields;
     }
 
-    private static Field valueField(ValueSpec v, String at, MapSource map, List<LayoutError> errors) {
+    /** The value field {@code v} names (at YAML path {@code vat}; {@code at}: the metric's path). */
+    private static Field valueField(ValueSpec v, String at, String vat, MapSource map, List<LayoutError> errors) {
         int size = map.valueSize();
         Field f;
-        String vat = at + ".value";
         if (v == null) {
             if (Field.isIntegerSize(size)) return new Field("value", 0, size);
             errors.add(new LayoutError(

@@ -10,7 +10,8 @@ import java.util.Set;
  * {@code name: execve_total} reads map {@code execve_total} and serves {@code kprom_execve_total}.
  * Histograms add {@code buckets}; the last label is then the bucket index and is not exported.
  * {@code per_cpu}: {@code sum} (default) adds up per-CPU values, {@code split} adds a {@code cpu} label.
- * {@code max_series} bounds the series kept per scrape; the rest are dropped and counted.
+ * {@code max_series} bounds the series kept per scrape; the rest are dropped and counted. A map histogram's
+ * {@code sum} says where its program keeps the sum of what it observed ({@link SumSpec}).
  */
 public record MetricSpec(
         String name,
@@ -20,7 +21,8 @@ public record MetricSpec(
         ValueSpec value,
         String perCpu,
         Integer maxSeries,
-        BucketSpec buckets) {
+        BucketSpec buckets,
+        SumSpec sum) {
     public static final int DEFAULT_MAX_SERIES = 10_000;
 
     public MetricSpec {
@@ -28,7 +30,7 @@ public record MetricSpec(
     }
 
     public MetricSpec(String name, String help, List<LabelSpec> labels) {
-        this(name, help, null, labels, null, null, null, null);
+        this(name, help, null, labels, null, null, null, null, null);
     }
 
     public String mapName() {
@@ -54,6 +56,10 @@ public record MetricSpec(
         }
         if (value != null) value.check(at + ".value", problems);
         boolean histogram = kind == MetricKind.HISTOGRAM;
+        if (sum != null) {
+            if (histogram) sum.check(at + ".sum", buckets, problems);
+            else problems.add(at + ".sum", "only histograms have a sum");
+        }
         if (histogram && labels.isEmpty())
             problems.add(at + ".labels", "a histogram needs at least its bucket label, last");
         Set<String> labelNames = new HashSet<>();
@@ -69,6 +75,8 @@ public record MetricSpec(
         if (map != null) problems.add(at + ".map", "event metrics read their stream's records, not a map");
         if (perCpu != null) problems.add(at + ".per_cpu", "event metrics have no per-CPU values");
         if (value != null) value.checkForEvents(at + ".value", problems);
+        if (sum != null)
+            problems.add(at + ".sum", "an event histogram sums the field it observes: no sum to configure");
         Set<String> labelNames = new HashSet<>();
         for (int i = 0; i < labels.size(); i++) checkLabel(i, at, LabelSpec.Role.EVENT, labelNames, catalog, problems);
     }

@@ -1,0 +1,110 @@
+package dev.kprom.agent.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kprom.agent.Daemon;
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.Scrape;
+import dev.kprom.testing.TestLibC;
+import dev.kprom.testing.TestObjects;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Histogram sums from a real BPF program: the n-th getppid() call observes n, for n = 1..20, in two exp2
+ * histograms (buckets 0..4, so 17..20 fall past the last bucket): one keeps the sum in the slot past max
+ * (ebpf_exporter's convention), one in a {count, sum} value. Both give exact buckets, _count 20 and _sum 210, with
+ * nothing of the sum leaking into +Inf, in text and in OpenMetrics, and promtool finds nothing to report.
+ */
+@BpfTest
+class HistogramSumTest {
+    @Test
+    void sumsInTheSlotPastMaxAndInAValueFieldAreExact(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("probes"));
+        Files.writeString(
+                dir.resolve("probes/hist.yaml"),
+                """
+                object: %s
+                constants: {target_tgid: %d}
+                programs:
+                  - name: getppid
+                    attach:
+                      - {program: tp_getppid, tracepoint: syscalls/sys_enter_getppid}
+                metrics:
+                  histograms:
+                    - name: past_max_seconds
+                      help: n, observed at the n-th call; the sum in the slot past max.
+                      buckets: {type: exp2, min: 0, max: 4}
+                      sum: {slot: past_max}
+                      labels:
+                        - {name: kind, size: 4, decoders: [{name: uint}]}
+                        - {name: bucket, size: 4}
+                    - name: struct_sum_seconds
+                      help: n, observed at the n-th call; the sum in each bucket's value.
+                      buckets: {type: exp2, min: 0, max: 4}
+                      value: {field: count}
+                      sum: {field: sum}
+                      labels:
+                        - {name: bucket, size: 4}
+                """
+                        .formatted(
+                                TestObjects.path("hist_test.bpf.o"),
+                                ProcessHandle.current().pid()));
+        Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [hist]\nwatch_config: false\n");
+        try (Daemon d =
+                Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+            for (int i = 0; i < 20; i++) TestLibC.getppid();
+            String text = Scrape.get(d.address(), "/metrics").body();
+            assertThat(text)
+                    .contains(
+                            """
+                            kprom_past_max_seconds_bucket{kind="7",le="1.0"} 1
+                            kprom_past_max_seconds_bucket{kind="7",le="2.0"} 2
+                            kprom_past_max_seconds_bucket{kind="7",le="4.0"} 4
+                            kprom_past_max_seconds_bucket{kind="7",le="8.0"} 8
+                            kprom_past_max_seconds_bucket{kind="7",le="16.0"} 16
+                            kprom_past_max_seconds_bucket{kind="7",le="+Inf"} 20
+                            kprom_past_max_seconds_count{kind="7"} 20
+                            kprom_past_max_seconds_sum{kind="7"} 210.0
+                            """,
+                            """
+                            kprom_struct_sum_seconds_bucket{le="16.0"} 16
+                            kprom_struct_sum_seconds_bucket{le="+Inf"} 20
+                            kprom_struct_sum_seconds_count 20
+                            kprom_struct_sum_seconds_sum 210.0
+                            """);
+
+            String om = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://127.0.0.1:" + d.address().getPort() + "/metrics"))
+                                    .header("Accept", "application/openmetrics-text; version=1.0.0")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(om)
+                    .contains(
+                            "kprom_past_max_seconds_count{kind=\"7\"} 20\nkprom_past_max_seconds_sum{kind=\"7\"} 210.0\n",
+                            "kprom_struct_sum_seconds_count 20\nkprom_struct_sum_seconds_sum 210.0\n");
+
+            Path scrape = Files.writeString(dir.resolve("scrape.txt"), text);
+            Process promtool = new ProcessBuilder("promtool", "check", "metrics")
+                    .redirectInput(scrape.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String findings = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(findings).isEmpty();
+        }
+    }
+}
