@@ -37,7 +37,7 @@ RUN jlink --add-modules java.base,java.logging,java.management,jdk.management,ja
 
 FROM ${RUNTIME_IMAGE}
 RUN apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libbpf1 \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libbpf1 pci.ids \
     && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 COPY --from=build /opt/java /opt/java
 COPY --from=build /src/target/kprom.jar /src/target/kprom.jsa /opt/kprom/

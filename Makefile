@@ -12,10 +12,10 @@ MVN        ?= mvn -B -q
 CONFIG     ?= config/kprom.yaml
 
 # Debian packages, by what needs them: building and running kprom (BPF toolchain, libbpf, a JDK, Maven, curl
-# for the class-data archive's training run), its tests (a real Prometheus, TLS certificates, network
-# namespaces, the helm binary's zip, a headless browser for the status page; Node.js for the chart tests), and
-# the benchmarks (wrk).
-BUILD_PKGS := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven curl
+# for the class-data archive's training run, the PCI ID database for the pci_* decoders), its tests (a real
+# Prometheus, TLS certificates, network namespaces, the helm binary's zip, a headless browser for the status
+# page; Node.js for the chart tests), and the benchmarks (wrk).
+BUILD_PKGS := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven curl pci.ids
 TEST_PKGS  := prometheus openssl iproute2 util-linux unzip chromium
 BENCH_PKGS := wrk
 

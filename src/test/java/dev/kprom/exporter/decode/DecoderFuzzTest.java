@@ -35,6 +35,16 @@ class DecoderFuzzTest {
             new DecoderSpec("static_map", Map.of("1", "one"), true, null, null, null, null),
             new DecoderSpec("regexp", null, null, List.of("^a", "(b|c)+$"), null, null, null),
             new DecoderSpec("kube_pod"),
+            new DecoderSpec("kstack"),
+            new DecoderSpec("majorminor"),
+            new DecoderSpec("ifname"),
+            new DecoderSpec("dname"),
+            new DecoderSpec("pci_vendor"),
+            new DecoderSpec("pci_device"),
+            new DecoderSpec("pci_class"),
+            new DecoderSpec("pci_subclass"),
+            new DecoderSpec("static_map", Map.of("1", "one"), null, null, null, null, null, "unknown:"),
+            new DecoderSpec("regexp", null, null, List.of("^(.)"), null, null, null),
             new DecoderSpec("kube_container"));
 
     private static final Map<DecoderSpec, LabelDecoder> DECODERS = new ConcurrentHashMap<>();

@@ -139,6 +139,25 @@ class DecoderTableTest {
     }
 
     @Test
+    void staticMapCanKeepUnknownValuesBehindAPrefix() {
+        StaticMapDecoder d = new StaticMapDecoder(Map.of("1", "read"), false, "unknown:");
+        assertThat(text(d, "1")).isEqualTo("read");
+        assertThat(text(d, "9")).isEqualTo("unknown:9");
+        assertThatThrownBy(() -> new StaticMapDecoder(Map.of("1", "read"), true, "unknown:"))
+                .hasMessage("unknown_prefix: give allow_unknown or unknown_prefix, not both");
+    }
+
+    @Test
+    void regexpWithAGroupKeepsWhatTheGroupCaught() {
+        RegexpDecoder d = new RegexpDecoder(List.of("^kworker/(\\d+):", "^(ssh)d$", "^java$"));
+        assertThat(text(d, "kworker/3:1")).isEqualTo("3");
+        assertThat(text(d, "sshd")).isEqualTo("ssh");
+        assertThat(text(d, "java")).isEqualTo("java"); // no group: as it came
+        assertThat(text(d, "bash")).isNull();
+        assertThat(text(new RegexpDecoder(List.of("^a(b)?")), "ac")).isEmpty(); // an optional group that caught nothing
+    }
+
+    @Test
     void regexpDropsWhatMatchesNothing() {
         RegexpDecoder d = new RegexpDecoder(List.of("^kworker", "sh$"));
         assertThat(text(d, "kworker/0:1")).isEqualTo("kworker/0:1");

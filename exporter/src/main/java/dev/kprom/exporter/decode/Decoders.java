@@ -41,11 +41,21 @@ public final class Decoders {
             Map.entry("inet_ip", s -> new InetIpDecoder(s.familyLabel())),
             Map.entry("port", s -> new PortDecoder()),
             Map.entry("uid", s -> new UidDecoder(Path.of("/etc/passwd"))),
-            Map.entry("static_map", s -> new StaticMapDecoder(s.map(), Boolean.TRUE.equals(s.allowUnknown()))),
+            Map.entry(
+                    "static_map",
+                    s -> new StaticMapDecoder(s.map(), Boolean.TRUE.equals(s.allowUnknown()), s.unknownPrefix())),
             Map.entry("regexp", s -> new RegexpDecoder(s.regexps())),
             Map.entry("cgroup", s -> new CgroupDecoder(Path.of(s.root() != null ? s.root() : "/sys/fs/cgroup"))),
             Map.entry("kube_pod", s -> new KubePodDecoder()),
-            Map.entry("kube_container", s -> new KubeContainerDecoder()));
+            Map.entry("kube_container", s -> new KubeContainerDecoder()),
+            Map.entry("kstack", s -> new KstackDecoder(new KsymDecoder(Path.of("/proc/kallsyms")))),
+            Map.entry("majorminor", s -> new MajorMinorDecoder(Path.of("/proc/partitions"))),
+            Map.entry("ifname", s -> new IfnameDecoder()),
+            Map.entry("dname", s -> new DnameDecoder()),
+            Map.entry("pci_vendor", s -> new PciVendorDecoder()),
+            Map.entry("pci_device", s -> new PciDeviceDecoder()),
+            Map.entry("pci_class", s -> new PciClassDecoder()),
+            Map.entry("pci_subclass", s -> new PciSubclassDecoder()));
 
     private Decoders() {}
 

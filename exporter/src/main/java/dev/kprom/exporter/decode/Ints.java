@@ -21,6 +21,16 @@ final class Ints {
         return bits == 64 ? v : (v << (64 - bits)) >> (64 - bits);
     }
 
+    /** Decimal text, as {@code uint} gives it, as a number. */
+    static long number(byte[] in) {
+        String s = new String(in, StandardCharsets.US_ASCII);
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a decimal number, as uint gives (got \"" + s + "\")");
+        }
+    }
+
     static byte[] text(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

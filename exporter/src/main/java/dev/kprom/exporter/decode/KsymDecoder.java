@@ -47,9 +47,13 @@ public final class KsymDecoder implements Decoder {
 
     @Override
     public byte[] decode(byte[] in, KeyContext key) {
-        long address = Ints.unsigned(in);
+        return Ints.text(symbol(Ints.unsigned(in)));
+    }
+
+    /** The function containing {@code address}, or {@code 0x<address>} below every symbol. */
+    String symbol(long address) {
         int i = floor(address);
-        return Ints.text(i < 0 ? "0x" + Long.toHexString(address) : names[i]);
+        return i < 0 ? "0x" + Long.toHexString(address) : names[i];
     }
 
     /** Index of the last symbol at or below {@code address} (unsigned), or -1. */

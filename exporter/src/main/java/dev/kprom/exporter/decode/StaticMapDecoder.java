@@ -1,17 +1,28 @@
 package dev.kprom.exporter.decode;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
  * {@code static_map}: the input text (usually from {@code uint}) looked up in {@code map}. A value not in the map
- * drops the series, unless {@code allow_unknown: true}, which keeps it as it came.
+ * drops the series, unless {@code allow_unknown: true}, which keeps it as it came, or {@code unknown_prefix}, which
+ * keeps it behind that prefix ({@code unknown_prefix: "unknown:"} makes 7 {@code unknown:7}, as ebpf_exporter's
+ * static_map does).
  */
 public final class StaticMapDecoder implements Decoder {
     private final Map<String, String> map;
     private final boolean allowUnknown;
+    private final byte[] unknownPrefix;
 
     public StaticMapDecoder(Map<String, String> map, boolean allowUnknown) {
+        this(map, allowUnknown, null);
+    }
+
+    /** {@code unknownPrefix}: null to drop (or keep, with {@code allowUnknown}) values not in the map. */
+    public StaticMapDecoder(Map<String, String> map, boolean allowUnknown, String unknownPrefix) {
+        if (allowUnknown && unknownPrefix != null)
+            throw new IllegalArgumentException("unknown_prefix: give allow_unknown or unknown_prefix, not both");
         if (map == null || map.isEmpty()) throw new IllegalArgumentException("map: static_map needs a non-empty map");
         map.forEach((k, v) -> {
             if (k == null || v == null) {
@@ -21,12 +32,18 @@ public final class StaticMapDecoder implements Decoder {
         });
         this.map = Map.copyOf(map);
         this.allowUnknown = allowUnknown;
+        this.unknownPrefix = unknownPrefix == null ? null : Ints.text(unknownPrefix);
     }
 
     @Override
     public byte[] decode(byte[] in, KeyContext key) {
         String mapped = map.get(new String(in, StandardCharsets.UTF_8));
         if (mapped != null) return Ints.text(mapped);
+        if (unknownPrefix != null) {
+            byte[] out = Arrays.copyOf(unknownPrefix, unknownPrefix.length + in.length);
+            System.arraycopy(in, 0, out, unknownPrefix.length, in.length);
+            return out;
+        }
         return allowUnknown ? in : null;
     }
 }

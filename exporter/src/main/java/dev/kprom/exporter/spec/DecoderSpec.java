@@ -7,7 +7,7 @@ import java.util.Map;
  * One decoder in a label's chain, by its YAML name, with the options some decoders take:
  * {@code {name: static_map, map: {"1": read}, allow_unknown: true}}, {@code {name: regexp, regexps: ["^sys_"]}},
  * {@code {name: syscall, arch: arm64}}, {@code {name: inet_ip, family_label: family}},
- * {@code {name: cgroup, root: /sys/fs/cgroup}}.
+ * {@code {name: cgroup, root: /sys/fs/cgroup}}, {@code {name: static_map, map: {...}, unknown_prefix: "unknown:"}}.
  */
 public record DecoderSpec(
         String name,
@@ -16,9 +16,22 @@ public record DecoderSpec(
         List<String> regexps,
         String arch,
         String familyLabel,
-        String root) {
+        String root,
+        String unknownPrefix) {
     public DecoderSpec(String name) {
-        this(name, null, null, null, null, null, null);
+        this(name, null, null, null, null, null, null, null);
+    }
+
+    /** Without {@code unknown_prefix}: as the decoders were before it came. */
+    public DecoderSpec(
+            String name,
+            Map<String, String> map,
+            Boolean allowUnknown,
+            List<String> regexps,
+            String arch,
+            String familyLabel,
+            String root) {
+        this(name, map, allowUnknown, regexps, arch, familyLabel, root, null);
     }
 
     /** Each decoder of a chain at {@code at}: known, with the options it needs. */
