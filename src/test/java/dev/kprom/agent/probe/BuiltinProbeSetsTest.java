@@ -51,7 +51,8 @@ class BuiltinProbeSetsTest {
                 c.name(),
                 c.source(),
                 c.baseDir(),
-                new ProbeSetSpec(s.object(), constants, s.programs(), s.metrics(), s.events(), s.required()),
+                new ProbeSetSpec(
+                        s.object(), constants, s.kaddrs(), s.programs(), s.metrics(), s.events(), s.required()),
                 c.text());
     }
 

@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -74,5 +76,29 @@ public final class Kallsyms {
             throw new UncheckedIOException("read " + file, e);
         }
         return candidates.stream().filter(found::contains).findFirst();
+    }
+
+    /**
+     * The addresses of {@code symbols} (any symbol type: functions, data), the first of each name in the file; a
+     * symbol the kernel does not have is left out. Addresses read as 0 without CAP_SYSLOG or with kptr_restrict.
+     */
+    public Map<String, Long> addresses(Set<String> symbols) {
+        Map<String, Long> found = new HashMap<>();
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            String line;
+            while ((line = in.readLine()) != null && found.size() < symbols.size()) {
+                int a = line.indexOf(' ');
+                int b = line.indexOf(' ', a + 1);
+                if (a < 0 || b < 0) continue;
+                int end = line.indexOf('\t', b + 1);
+                String name = end < 0 ? line.substring(b + 1) : line.substring(b + 1, end);
+                if (symbols.contains(name) && !found.containsKey(name)) {
+                    found.put(name, Long.parseUnsignedLong(line.substring(0, a), 16));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + file, e);
+        }
+        return found;
     }
 }

@@ -9,7 +9,9 @@ import java.util.Map;
  * {@code config/probes/<name>.yaml}: a BPF object, load-time constants, its programs with ordered attach
  * alternatives, and the metrics read from its maps. {@code object} is a {@code .bpf.o} bundled in the jar (a bare
  * file name) or a path on disk (relative to the YAML file). {@code constants} set the object's
- * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays.
+ * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays;
+ * {@code kaddrs} names kernel symbols whose addresses (from /proc/kallsyms, at each load) go into the object's
+ * {@code const volatile u64 kaddr_<symbol>}, as ebpf_exporter's {@code kaddrs} do.
  * {@code events} are streams of records from perf or ring buffer maps, turned into metrics as they arrive.
  * {@code required}: a probe set that cannot come up at start stops kprom (exit 1, nothing left attached), as
  * does one with a required program slot; any other is reported down and retried, and the rest keep serving.
@@ -17,12 +19,14 @@ import java.util.Map;
 public record ProbeSetSpec(
         String object,
         Map<String, Object> constants,
+        List<String> kaddrs,
         List<ProgramSpec> programs,
         MetricsSpec metrics,
         List<EventStreamSpec> events,
         Boolean required) {
     public ProbeSetSpec {
         constants = constants == null ? Map.of() : Map.copyOf(constants);
+        kaddrs = kaddrs == null ? List.of() : List.copyOf(kaddrs);
         programs = programs == null ? List.of() : List.copyOf(programs);
         metrics = metrics == null ? MetricsSpec.none() : metrics;
         events = events == null ? List.of() : List.copyOf(events);

@@ -18,6 +18,14 @@ final class ProbeSetValidation {
     static void check(ProbeSetSpec spec, Problems problems) {
         if (spec.object() == null || spec.object().isBlank()) problems.add("object", "is required");
         checkConstants(spec.constants(), problems);
+        for (int i = 0; i < spec.kaddrs().size(); i++) {
+            String symbol = spec.kaddrs().get(i);
+            if (symbol == null || !symbol.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+                problems.add("kaddrs[" + i + "]", "must be a kernel symbol name (got " + describe(symbol) + ")");
+            } else if (spec.constants().containsKey("kaddr_" + symbol)) {
+                problems.add("kaddrs[" + i + "]", "constant kaddr_" + symbol + " is set in constants too");
+            }
+        }
         checkPrograms(spec, problems);
         MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
     }

@@ -22,7 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Fits a probe set's config to its opened (not yet loaded) object: programs named exist, constants fit their
@@ -34,10 +36,15 @@ public final class ProbeSetBinder {
     public record Bound(List<MapMetricCollector> collectors, List<EventSource> eventSources) {}
 
     private final CollectObserver observer;
+    private final Function<Set<String>, Map<String, Long>> kernelAddresses;
 
-    /** {@code observer}: where this probe set's collectors and streams report reads, drops and timeouts. */
-    public ProbeSetBinder(CollectObserver observer) {
+    /**
+     * {@code observer}: where this probe set's collectors and streams report reads, drops and timeouts;
+     * {@code kernelAddresses}: the addresses of kernel symbols (for {@code kaddrs}), those it finds.
+     */
+    public ProbeSetBinder(CollectObserver observer, Function<Set<String>, Map<String, Long>> kernelAddresses) {
         this.observer = observer;
+        this.kernelAddresses = kernelAddresses;
     }
 
     /**
@@ -47,7 +54,13 @@ public final class ProbeSetBinder {
      */
     public static void check(ProbeSetConfig config) {
         try (BpfObject object = BpfObject.openMemory(ProbeObjects.fileName(config), ProbeObjects.bytes(config))) {
-            new ProbeSetBinder(CollectObserver.IGNORE).bind(config, object);
+            // no load, no addresses: a placeholder checks that each kaddr_ variable is there
+            new ProbeSetBinder(CollectObserver.IGNORE, symbols -> {
+                        Map<String, Long> zeros = new HashMap<>();
+                        symbols.forEach(name -> zeros.put(name, 0L));
+                        return zeros;
+                    })
+                    .bind(config, object);
         } catch (IllegalArgumentException e) {
             throw new ProbeSetException(ProbeObjects.describe(config) + ": " + e.getMessage(), e);
         }
@@ -59,6 +72,7 @@ public final class ProbeSetBinder {
         checkPrograms(config, object, errors);
         object.setConstants(config.spec().constants())
                 .forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
+        setKernelAddresses(config, object, errors);
         Map<String, BpfMap> maps = namedMaps(object);
         List<MapMetricCollector> collectors = collectors(config, object, maps, errors);
         List<EventSource> sources = eventSources(config, object, maps, errors);
@@ -68,6 +82,27 @@ public final class ProbeSetBinder {
                     .toList());
         }
         return new Bound(collectors, sources);
+    }
+
+    /** Each {@code kaddrs} symbol's address into the object's {@code kaddr_<symbol>}. */
+    private void setKernelAddresses(ProbeSetConfig config, BpfObject object, List<LayoutError> errors) {
+        List<String> symbols = config.spec().kaddrs();
+        if (symbols.isEmpty()) return;
+        Map<String, Long> found = kernelAddresses.apply(new TreeSet<>(symbols));
+        Map<String, Object> constants = new HashMap<>();
+        for (int i = 0; i < symbols.size(); i++) {
+            String symbol = symbols.get(i);
+            Long address = found.get(symbol);
+            if (address == null) {
+                errors.add(new LayoutError(
+                        "kaddrs[" + i + "]", "the kernel has no symbol " + symbol + " (/proc/kallsyms)"));
+            } else {
+                constants.put("kaddr_" + symbol, address);
+            }
+        }
+        object.setConstants(constants)
+                .forEach((k, why) -> errors.add(new LayoutError(
+                        "kaddrs[" + symbols.indexOf(k.substring("kaddr_".length())) + "]", k + ": " + why)));
     }
 
     private static void checkPrograms(ProbeSetConfig config, BpfObject object, List<LayoutError> errors) {

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ProbeSetLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeSetLoader.class);
     private final Preflight preflight;
+    private final Kallsyms kallsyms;
     private final Function<String, CollectObserver> observers;
 
     /** {@code observers} gives each probe set (by name) the observer its collectors report reads to. */
@@ -47,6 +48,7 @@ public final class ProbeSetLoader {
             Function<String, CollectObserver> observers,
             Set<AttachSpec.Kind> disabled) {
         this.preflight = new Preflight(tracefs, kallsyms, disabled);
+        this.kallsyms = kallsyms;
         this.observers = observers;
     }
 
@@ -60,7 +62,7 @@ public final class ProbeSetLoader {
     public ProbeSet load(ProbeSetConfig config, MapCarryOver carry) {
         String what = ProbeObjects.describe(config);
         byte[] elf = ProbeObjects.bytes(config);
-        ProbeSetBinder binder = new ProbeSetBinder(observers.apply(config.name()));
+        ProbeSetBinder binder = new ProbeSetBinder(observers.apply(config.name()), kallsyms::addresses);
         Set<AttachSpec> struck = new HashSet<>();
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         while (true) {
