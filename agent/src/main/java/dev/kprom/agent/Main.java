@@ -1,6 +1,7 @@
 package dev.kprom.agent;
 
 import dev.kprom.agent.config.ConfigException;
+import dev.kprom.agent.convert.ConvertCommand;
 import dev.kprom.agent.probe.ProbeSetException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ import sun.misc.Signal;
         name = "kprom",
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
-        subcommands = {CheckConfigCommand.class, TraceCommand.class},
+        subcommands = {CheckConfigCommand.class, TraceCommand.class, ConvertCommand.class},
         description = "Loads eBPF programs, reads what they count, and serves it as Prometheus metrics.")
 public final class Main implements Callable<Integer> {
     static final int EXIT_CONFIG = 2;
