@@ -8,17 +8,10 @@ import dev.kprom.agent.Daemon;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.KernelEvents;
+import dev.kprom.testing.PrometheusServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +36,6 @@ class DashboardQueriesTest {
     static final Path DASHBOARD = Path.of("helm/kprom/files/kprom-dashboard.json");
     private static final List<String> BUILT_INS = List.of(
             "execve", "connect", "syscalls", "oomkill", "tcp_retransmits", "runqueue_latency", "block_io_latency");
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Each target's expression, keyed by panel title and refId. */
     static Map<String, String> queries(JsonNode dashboard) {
@@ -104,26 +94,9 @@ class DashboardQueriesTest {
         try (Daemon kprom = Daemon.start(
                         ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0));
                 KernelEvents.LoopDevice loop = new KernelEvents.LoopDevice(dir)) {
-            int port = freePort();
-            Files.writeString(
-                    dir.resolve("prometheus.yml"),
-                    """
-                    global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
-                    scrape_configs:
-                      - job_name: kprom
-                        static_configs: [{targets: ["127.0.0.1:%d"]}]
-                    """
-                            .formatted(kprom.address().getPort()));
-            Process prometheus = new ProcessBuilder(
-                            "prometheus",
-                            "--config.file=" + dir.resolve("prometheus.yml"),
-                            "--storage.tsdb.path=" + dir.resolve("data"),
-                            "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("prometheus.log").toFile())
-                    .start();
-            try {
-                awaitData(port, "up{job=\"kprom\"} == 1", Duration.ofSeconds(60));
+            try (PrometheusServer prometheus = PrometheusServer.scraping(kprom.address(), dir)) {
+                assertThat(prometheus.query("up{job=\"kprom\"} == 1", Duration.ofSeconds(60)))
+                        .isNull();
                 Thread.sleep(2000); // a first sample of every series, before the events
                 String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36);
                 new ProcessBuilder("/bin/true").start().waitFor();
@@ -148,49 +121,11 @@ class DashboardQueriesTest {
                             .replace("$probe", ".*")
                             .replace("$__rate_interval", "1m")
                             .replace("$__range", "5m");
-                    String answer = query(port, promql, Duration.ofSeconds(15));
+                    String answer = prometheus.query(promql, Duration.ofSeconds(15));
                     if (answer != null) failed.put(q.getKey(), promql + "\n  -> " + answer);
                 }
                 assertThat(failed).as("dashboard queries without data").isEmpty();
-            } finally {
-                prometheus.destroy();
-                prometheus.waitFor(20, TimeUnit.SECONDS);
-                prometheus.destroyForcibly();
             }
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitData(int port, String promql, Duration timeout) throws Exception {
-        String answer = query(port, promql, timeout);
-        if (answer != null) throw new AssertionError(promql + ": " + answer);
-    }
-
-    /** Null once {@code promql} returns a non-empty result within {@code timeout}; else Prometheus' last answer. */
-    private static String query(int port, String promql, Duration timeout) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        String last = "";
-        for (long deadline = System.nanoTime() + timeout.toNanos(); System.nanoTime() < deadline; Thread.sleep(250)) {
-            try {
-                last = HTTP.send(
-                                HttpRequest.newBuilder(uri)
-                                        .timeout(Duration.ofSeconds(5))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body();
-                JsonNode json = new ObjectMapper().readTree(last);
-                if (json.path("status").asText().equals("error")) return last; // a bad query: no point waiting
-                if (json.at("/data/result").size() > 0) return null;
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-        }
-        return last;
     }
 }

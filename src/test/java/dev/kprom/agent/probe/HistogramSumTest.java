@@ -3,20 +3,17 @@ package dev.kprom.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.agent.Daemon;
-import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.Promtool;
 import dev.kprom.testing.Scrape;
+import dev.kprom.testing.TestDaemons;
 import dev.kprom.testing.TestLibC;
 import dev.kprom.testing.TestObjects;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HistogramSumTest {
     @Test
     void sumsInTheSlotPastMaxAndInAValueFieldAreExact(@TempDir Path dir) throws Exception {
-        Files.createDirectories(dir.resolve("probes"));
-        Files.writeString(
-                dir.resolve("probes/hist.yaml"),
+        String probeSet =
                 """
                 object: %s
                 constants: {target_tgid: %d}
@@ -59,10 +54,8 @@ class HistogramSumTest {
                 """
                         .formatted(
                                 TestObjects.path("hist_test.bpf.o"),
-                                ProcessHandle.current().pid()));
-        Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [hist]\nwatch_config: false\n");
-        try (Daemon d =
-                Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+                                ProcessHandle.current().pid());
+        try (Daemon d = TestDaemons.withProbeSet(dir, "hist", probeSet)) {
             for (int i = 0; i < 20; i++) TestLibC.getppid();
             String text = Scrape.get(d.address(), "/metrics").body();
             assertThat(text)
@@ -97,14 +90,7 @@ class HistogramSumTest {
                             "kprom_past_max_seconds_count{kind=\"7\"} 20\nkprom_past_max_seconds_sum{kind=\"7\"} 210.0\n",
                             "kprom_struct_sum_seconds_count 20\nkprom_struct_sum_seconds_sum 210.0\n");
 
-            Path scrape = Files.writeString(dir.resolve("scrape.txt"), text);
-            Process promtool = new ProcessBuilder("promtool", "check", "metrics")
-                    .redirectInput(scrape.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            String findings = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(findings).isEmpty();
+            assertThat(Promtool.checkMetrics(text, dir)).isEmpty();
         }
     }
 }

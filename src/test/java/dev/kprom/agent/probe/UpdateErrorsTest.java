@@ -3,13 +3,11 @@ package dev.kprom.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.agent.Daemon;
-import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.Scrape;
+import dev.kprom.testing.TestDaemons;
 import dev.kprom.testing.TestLibC;
 import dev.kprom.testing.TestObjects;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UpdateErrorsTest {
     @Test
     void refusedInsertsIntoAFullMapAreCountedAndExported(@TempDir Path dir) throws Exception {
-        Files.createDirectories(dir.resolve("probes"));
-        Files.writeString(
-                dir.resolve("probes/full.yaml"),
+        String probeSet =
                 """
                 object: %s
                 constants: {target_tgid: %d}
@@ -41,10 +37,8 @@ class UpdateErrorsTest {
                 """
                         .formatted(
                                 TestObjects.path("full_map_test.bpf.o"),
-                                ProcessHandle.current().pid()));
-        Files.writeString(dir.resolve("kprom.yaml"), "listen: 127.0.0.1:0\nprobe_sets: [full]\nwatch_config: false\n");
-        try (Daemon d =
-                Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+                                ProcessHandle.current().pid());
+        try (Daemon d = TestDaemons.withProbeSet(dir, "full", probeSet)) {
             String before = Scrape.get(d.address(), "/metrics").body();
             assertThat(Scrape.value(
                             before, "kprom_map_update_errors_total{map=\"getppid_calls_total\",probe=\"full\"}"))

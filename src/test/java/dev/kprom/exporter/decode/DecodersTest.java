@@ -52,6 +52,7 @@ class DecodersTest {
         assertThat(new LabelDecoder(List.of(new DecoderSpec("uint"))).decode(hex("0700"), KeyContext.NONE))
                 .isEqualTo("7");
         assertThatThrownBy(() -> Decoders.of(new DecoderSpec("hexx")))
-                .hasMessageStartingWith("unknown decoder \"hexx\" (known: cgroup, errno, hex, inet_ip, ksym,");
+                .hasMessageStartingWith(
+                        "unknown decoder \"hexx\" (known: cgroup, dname, errno, hex, ifname, inet_ip, kstack, ksym,");
     }
 }

@@ -33,19 +33,25 @@ class PciDecodersTest {
                 \t06  SATA controller
                 """);
         PciIds ids = PciIds.read(file);
-        assertThat(text(new PciVendorDecoder(ids), "32902")).isEqualTo("Intel Corporation"); // 0x8086
-        assertThat(text(new PciVendorDecoder(ids), "4660")).isEqualTo("unknown:0x1234");
-        assertThat(text(new PciDeviceDecoder(ids), Long.toString(0x8086100eL)))
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.VENDOR), "32902")).isEqualTo("Intel Corporation"); // 0x8086
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.VENDOR), "4660")).isEqualTo("unknown:0x1234");
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.DEVICE), Long.toString(0x8086100eL)))
                 .isEqualTo("82540EM Gigabit Ethernet Controller");
-        assertThat(text(new PciDeviceDecoder(ids), Long.toString(0x1af41000L))).isEqualTo("Virtio network device");
-        assertThat(text(new PciDeviceDecoder(ids), Long.toString(0x1af40001L))).isEqualTo("unknown:0x1af40001");
-        assertThat(text(new PciClassDecoder(ids), "2")).isEqualTo("Network controller");
-        assertThat(text(new PciClassDecoder(ids), "255")).isEqualTo("unknown:0xff");
-        assertThat(text(new PciSubclassDecoder(ids), Integer.toString(0x0200))).isEqualTo("Ethernet controller");
-        assertThat(text(new PciSubclassDecoder(ids), Integer.toString(0x0106))).isEqualTo("SATA controller");
-        assertThat(text(new PciSubclassDecoder(ids), Integer.toString(0x0201))).isEqualTo("unknown:0x0201");
-        assertThatThrownBy(() -> text(new PciVendorDecoder(ids), "x")).hasMessageContaining("decimal number");
-        assertThat(text(new PciVendorDecoder(PciIds.read(dir.resolve("none"))), "32902"))
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.DEVICE), Long.toString(0x1af41000L)))
+                .isEqualTo("Virtio network device");
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.DEVICE), Long.toString(0x1af40001L)))
+                .isEqualTo("unknown:0x1af40001");
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.CLASS), "2")).isEqualTo("Network controller");
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.CLASS), "255")).isEqualTo("unknown:0xff");
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.SUBCLASS), Integer.toString(0x0200)))
+                .isEqualTo("Ethernet controller");
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.SUBCLASS), Integer.toString(0x0106)))
+                .isEqualTo("SATA controller");
+        assertThat(text(new PciDecoder(ids, PciDecoder.Kind.SUBCLASS), Integer.toString(0x0201)))
+                .isEqualTo("unknown:0x0201");
+        assertThatThrownBy(() -> text(new PciDecoder(ids, PciDecoder.Kind.VENDOR), "x"))
+                .hasMessageContaining("decimal number");
+        assertThat(text(new PciDecoder(PciIds.read(dir.resolve("none")), PciDecoder.Kind.VENDOR), "32902"))
                 .isEqualTo("unknown:0x8086");
     }
 
@@ -53,7 +59,8 @@ class PciDecodersTest {
     void debiansDatabaseNamesCommonDevices() {
         PciIds system = PciIds.system();
         assertThat(system.vendors).as("pci.ids installed (make deps)").hasSizeGreaterThan(1000);
-        assertThat(text(new PciVendorDecoder(system), "32902")).isEqualTo("Intel Corporation");
-        assertThat(text(new PciClassDecoder(system), "2")).isEqualTo("Network controller");
+        assertThat(text(new PciDecoder(system, PciDecoder.Kind.VENDOR), "32902"))
+                .isEqualTo("Intel Corporation");
+        assertThat(text(new PciDecoder(system, PciDecoder.Kind.CLASS), "2")).isEqualTo("Network controller");
     }
 }

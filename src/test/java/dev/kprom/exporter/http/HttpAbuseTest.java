@@ -126,23 +126,27 @@ class HttpAbuseTest {
         }
     }
 
+    /** A registry whose one collector is stuck in a read until {@code gate} opens, as a wedged map would be. */
+    private static PrometheusRegistry stuckUntil(CountDownLatch gate) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new MultiCollector() {
+            @Override
+            public MetricSnapshots collect() {
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return MetricSnapshots.of();
+            }
+        });
+        return registry;
+    }
+
     @Test
     void healthzAnswersWhileEveryScrapeThreadIsBusy() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(
-                new MultiCollector() { // a collector stuck in a read, as a wedged map would be
-                    @Override
-                    public MetricSnapshots collect() {
-                        try {
-                            gate.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return MetricSnapshots.of();
-                    }
-                });
-        start(registry);
+        start(stuckUntil(gate));
         try (Socket s1 = connect("127.0.0.1");
                 Socket s2 = connect("127.0.0.2");
                 Socket probe = connect("127.0.0.3")) {
@@ -227,9 +231,12 @@ class HttpAbuseTest {
         // bcrypt at cost 10 is tens of milliseconds: waiting behind even a few checks would show here
         assertThat(Duration.ofNanos(worstHealthz)).isLessThan(Duration.ofMillis(500));
         assertThat(Duration.ofNanos(worstScrape)).isLessThan(Duration.ofMillis(500));
+        // 401s, 503s past the bcrypt queue, and on a busy machine a few connections reset before kprom accepted
+        // them (0): never a 200 or a 500
         assertThat(floodAnswers.keySet())
                 .as("answers to the flood: %s", floodAnswers)
-                .containsOnly(401, 503);
+                .isSubsetOf(0, 401, 503)
+                .contains(401, 503);
         assertThat(floodAnswers.get(503).get())
                 .as("checks refused with the pool full")
                 .isPositive();
@@ -261,19 +268,7 @@ class HttpAbuseTest {
     @Test
     void whenEveryConnectionIsBeingServedOneMoreIsRefused() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new MultiCollector() {
-            @Override
-            public MetricSnapshots collect() {
-                try {
-                    gate.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return MetricSnapshots.of();
-            }
-        });
-        start(registry);
+        start(stuckUntil(gate));
         List<Socket> scraping = new ArrayList<>();
         try {
             for (int i = 0; i < LIMITS.maxConnections(); i++) {

@@ -52,10 +52,10 @@ public final class Decoders {
             Map.entry("majorminor", s -> new MajorMinorDecoder(Path.of("/proc/partitions"))),
             Map.entry("ifname", s -> new IfnameDecoder()),
             Map.entry("dname", s -> new DnameDecoder()),
-            Map.entry("pci_vendor", s -> new PciVendorDecoder()),
-            Map.entry("pci_device", s -> new PciDeviceDecoder()),
-            Map.entry("pci_class", s -> new PciClassDecoder()),
-            Map.entry("pci_subclass", s -> new PciSubclassDecoder()));
+            Map.entry("pci_vendor", s -> new PciDecoder(PciDecoder.Kind.VENDOR)),
+            Map.entry("pci_device", s -> new PciDecoder(PciDecoder.Kind.DEVICE)),
+            Map.entry("pci_class", s -> new PciDecoder(PciDecoder.Kind.CLASS)),
+            Map.entry("pci_subclass", s -> new PciDecoder(PciDecoder.Kind.SUBCLASS)));
 
     private Decoders() {}
 
