@@ -42,7 +42,6 @@ public final class EventAggregate implements MapSource {
     private final long epochNanos; // 0: series never expire
     private final long start = System.nanoTime();
     private final int[] epochs; // by ring: the epoch of its drain pass now, written by its thread
-    private long expired;
     private int lastExpiry = -1;
 
     /** Epochs a series may stay idle: with epochs of a quarter timeout, it goes when 5 epochs have begun since. */
@@ -175,11 +174,10 @@ public final class EventAggregate implements MapSource {
             lastExpiry = now;
         }
         int oldestKept = now - IDLE_EPOCHS;
-        long dropped = 0;
         for (EventTable table : tables) {
             EventTable.Snapshot snapshot;
             synchronized (table) { // copy under the lock, decode outside it: a scrape never stalls a drain thread
-                if (expire) dropped += table.expire(oldestKept, buckets != null ? keySize - 8 : keySize);
+                if (expire) table.expire(oldestKept, buckets != null ? keySize - 8 : keySize);
                 snapshot = table.snapshot();
                 refused += table.refused();
             }
@@ -188,13 +186,7 @@ public final class EventAggregate implements MapSource {
         synchronized (this) {
             if (refused > refusedReported) refusedSink.accept(refused - refusedReported);
             refusedReported = refused;
-            expired += dropped;
         }
         return visited;
-    }
-
-    /** Series dropped for being idle longer than the timeout, since this aggregate was made. */
-    public synchronized long expired() {
-        return expired;
     }
 }

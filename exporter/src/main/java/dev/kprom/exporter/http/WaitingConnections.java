@@ -35,8 +35,4 @@ final class WaitingConnections {
             }
         }
     }
-
-    int size() {
-        return since.size();
-    }
 }
