@@ -15,6 +15,9 @@ public final class TestLibC {
 
     public static native int gettid();
 
+    /** open(path, flags): glibc makes it an openat(); returns -1 (errno set) for a path that does not exist. */
+    public static native int open(String path, int flags);
+
     /** prctl(PR_SET_NAME, name): sets this thread's comm, as the kernel reports it. */
     public static native int prctl(int option, String arg2, long arg3, long arg4, long arg5);
 

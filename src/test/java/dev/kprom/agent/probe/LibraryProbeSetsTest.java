@@ -1,0 +1,151 @@
+package dev.kprom.agent.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kprom.agent.attach.Kallsyms;
+import dev.kprom.agent.attach.Tracefs;
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.TestLibC;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The library's probe sets against the real kernel: each made to see something exact, then read back. */
+@BpfTest
+class LibraryProbeSetsTest {
+    private static final Path PROBES = Path.of("config/probes");
+
+    private static ProbeSet load(String name) {
+        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), n -> CollectObserver.IGNORE)
+                .load(ConfigLoader.loadProbeSet(name, PROBES));
+    }
+
+    private static String scrape(ProbeSet set) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (MultiCollector c : set.collectors())
+            PrometheusTextFormatWriter.create().write(out, c.collect());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static double value(String text, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static String comm(String prefix) {
+        return prefix + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36);
+    }
+
+    /** Runs {@code body} on a new thread named {@code comm} (as the kernel sees it), and waits for it. */
+    private static void asThread(String comm, Runnable body) throws InterruptedException {
+        Thread t = new Thread(() -> {
+            TestLibC.prctl(TestLibC.PR_SET_NAME, comm, 0, 0, 0);
+            body.run();
+        });
+        t.start();
+        t.join();
+    }
+
+    @Test
+    void syscallErrorsCountsEachFailedCallByErrno() throws Exception {
+        String comm = comm("kse");
+        try (ProbeSet set = load("syscall_errors")) {
+            asThread(comm, () -> {
+                for (int i = 0; i < 5; i++) TestLibC.open("/nonexistent/kprom-" + i, 0);
+                TestLibC.getppid(); // succeeds: not counted
+            });
+            String text = scrape(set);
+            assertThat(value(
+                            text,
+                            "kprom_syscall_errors_total{comm=\"" + comm + "\",errno=\"ENOENT\",syscall=\"openat\"}"))
+                    .isEqualTo(5);
+            assertThat(text).doesNotContain("comm=\"" + comm + "\",errno=\"ENOENT\",syscall=\"getppid\"");
+        }
+    }
+
+    @Test
+    void signalsCountsEachSignalByReceiver(@TempDir Path dir) throws Exception {
+        String comm = comm("ksg");
+        Path sleeper = Files.copy(Path.of("/bin/sleep"), dir.resolve(comm));
+        try (ProbeSet set = load("signals")) {
+            Process p = new ProcessBuilder(sleeper.toString(), "30").start();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    assertThat(new ProcessBuilder("kill", "-CONT", Long.toString(p.pid()))
+                                    .start()
+                                    .waitFor())
+                            .isZero();
+                }
+            } finally {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
+            }
+            String text = scrape(set);
+            assertThat(value(text, "kprom_signals_total{comm=\"" + comm + "\",signal=\"SIGCONT\"}"))
+                    .isEqualTo(4);
+            assertThat(value(text, "kprom_signals_total{comm=\"" + comm + "\",signal=\"SIGKILL\"}"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void fsyncLatencyObservesEachCallByOpAndComm(@TempDir Path dir) throws Exception {
+        String comm = comm("kfs");
+        try (ProbeSet set = load("fsync_latency");
+                RandomAccessFile file = new RandomAccessFile(dir.resolve("data").toFile(), "rw")) {
+            asThread(comm, () -> {
+                try {
+                    for (int i = 0; i < 3; i++) {
+                        file.write(i);
+                        file.getChannel().force(true); // fsync
+                    }
+                    file.write(9);
+                    file.getChannel().force(false); // fdatasync
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String text = scrape(set);
+            assertThat(value(text, "kprom_fsync_latency_seconds_count{comm=\"" + comm + "\",op=\"fsync\"}"))
+                    .isEqualTo(3);
+            assertThat(value(text, "kprom_fsync_latency_seconds_count{comm=\"" + comm + "\",op=\"fdatasync\"}"))
+                    .isEqualTo(1);
+            assertThat(value(text, "kprom_fsync_latency_seconds_sum{comm=\"" + comm + "\",op=\"fsync\"}"))
+                    .isPositive();
+        }
+    }
+
+    @Test
+    void softirqLatencySeesTimerAndNetworkSoftirqs() throws Exception {
+        try (ProbeSet set = load("softirq_latency")) {
+            // loopback traffic raises NET_RX; the tick raises TIMER on every CPU
+            for (int i = 0; i < 50; i++) {
+                try (var s = new java.net.Socket()) {
+                    s.connect(new java.net.InetSocketAddress("127.0.0.1", 9), 200);
+                } catch (java.io.IOException refused) {
+                    // each attempt is a loopback round trip
+                }
+            }
+            Thread.sleep(200);
+            String text = scrape(set);
+            assertThat(value(text, "kprom_softirq_wait_seconds_count{softirq=\"net_rx\"}"))
+                    .isPositive();
+            assertThat(value(text, "kprom_softirq_run_seconds_count{softirq=\"timer\"}"))
+                    .isPositive();
+            assertThat(value(text, "kprom_softirq_run_seconds_sum{softirq=\"timer\"}"))
+                    .isPositive();
+        }
+    }
+}
