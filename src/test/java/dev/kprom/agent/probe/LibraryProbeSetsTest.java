@@ -7,11 +7,15 @@ import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.TestLibC;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +150,80 @@ class LibraryProbeSetsTest {
                     .isPositive();
             assertThat(value(text, "kprom_softirq_run_seconds_sum{softirq=\"timer\"}"))
                     .isPositive();
+        }
+    }
+
+    private static double sumOf(String text, String prefix) {
+        return text.lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static double sumWith(String text, String labels) {
+        return text.lines()
+                .filter(l -> l.startsWith("kprom_") && l.contains(labels))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
+    void tcpStatesCountsOpensAndAccepts() throws Exception {
+        try (ProbeSet set = load("tcp_states");
+                ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // either family: Java's sockets are dual-stack AF_INET6 ones, IPv4-mapped on loopback
+            String opened = "new_state=\"ESTABLISHED\",old_state=\"SYN_SENT\"";
+            String accepted = "new_state=\"ESTABLISHED\",old_state=\"SYN_RECV\"";
+            String before = scrape(set);
+            for (int i = 0; i < 6; i++) {
+                try (Socket c = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                        Socket s = server.accept()) {
+                    assertThat(s.isConnected()).isTrue();
+                }
+            }
+            String after = scrape(set);
+            // other connections on the host may change state meanwhile: bounded, not exact
+            assertThat(sumWith(after, opened) - sumWith(before, opened)).isBetween(6.0, 6.0 + 10);
+            assertThat(sumWith(after, accepted) - sumWith(before, accepted)).isBetween(6.0, 6.0 + 10);
+        }
+    }
+
+    @Test
+    void icmpCountsPortUnreachableForUdpToAClosedPort() throws Exception {
+        String ns = "kpi" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 20), 36);
+        try (ProbeSet set = load("icmp")) {
+            String series = "kprom_icmp_sent_total{code=\"3\",type=\"dest_unreachable\"}";
+            double before = value(scrape(set), series);
+            // a namespace of its own: no ICMP rate limit, nobody else's traffic
+            KernelEvents.sh("ip netns add " + ns + " && ip -n " + ns + " link set lo up"
+                    + " && ip netns exec " + ns + " sysctl -qw net.ipv4.icmp_ratelimit=0"
+                    + " && ip netns exec " + ns + " bash -c 'for i in 1 2 3 4 5; do echo x > /dev/udp/127.0.0.1/9;"
+                    + " sleep 0.05; done'");
+            assertThat(value(scrape(set), series) - before).isEqualTo(5);
+        } finally {
+            new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void hrtimersCountsSleepsWakeups() throws Exception {
+        try (ProbeSet set = load("hrtimers")) {
+            String series = "kprom_hrtimer_expiries_total{function=\"hrtimer_wakeup\"}";
+            double before = value(scrape(set), series);
+            for (int i = 0; i < 20; i++) Thread.sleep(2); // each a nanosleep whose hrtimer wakes this thread
+            assertThat(value(scrape(set), series) - before).isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
+    void shrinkerLatencyObservesShrinkersWhenCachesAreDropped() throws Exception {
+        try (ProbeSet set = load("shrinker_latency")) {
+            double before = sumOf(scrape(set), "kprom_shrinker_latency_seconds_count");
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2"); // slab caches: every shrinker runs
+            String text = scrape(set);
+            assertThat(sumOf(text, "kprom_shrinker_latency_seconds_count") - before)
+                    .isPositive();
+            assertThat(text).containsPattern("kprom_shrinker_latency_seconds_sum\\{function=\"[a-z_0-9.]+\"\\}");
         }
     }
 }
