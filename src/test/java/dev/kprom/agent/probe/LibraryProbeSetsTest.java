@@ -13,7 +13,10 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -224,6 +227,92 @@ class LibraryProbeSetsTest {
             assertThat(sumOf(text, "kprom_shrinker_latency_seconds_count") - before)
                     .isPositive();
             assertThat(text).containsPattern("kprom_shrinker_latency_seconds_sum\\{function=\"[a-z_0-9.]+\"\\}");
+        }
+    }
+
+    @Test
+    void pageCacheAddsCountsTheMissesOfAColdRead(@TempDir Path dir) throws Exception {
+        String comm = comm("kpc");
+        Path data = Path.of("target", "page-cache-" + comm); // the project's disk: a real block device
+        Files.write(data, new byte[64 * 1024]); // 16 pages
+        Path dd = Files.copy(Path.of("/bin/dd"), dir.resolve(comm));
+        try (ProbeSet set = load("page_cache_adds")) {
+            // cold: this file's pages dropped (POSIX_FADV_DONTNEED), nothing else's; the dd copy itself was just
+            // written, so its own pages are cached and only the data's 16 are added
+            KernelEvents.sh("sync " + data + " && dd if=" + data + " iflag=nocache count=0 status=none");
+            KernelEvents.sh(dd + " if=" + data + " of=/dev/null bs=64k status=none");
+            assertThat(sumWith(scrape(set), "comm=\"" + comm + "\"")).isEqualTo(16);
+            assertThat(scrape(set))
+                    .containsPattern("kprom_page_cache_adds_total\\{comm=\"" + comm
+                            + "\",device=\"(?!unknown)[a-z0-9]+\"\\} 16.0");
+        } finally {
+            Files.deleteIfExists(data);
+        }
+    }
+
+    @Test
+    void udpDropsCountsWhatAFullQueueRefused() throws Exception {
+        try (ProbeSet set = load("udp_drops");
+                DatagramSocket receiver = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket sender = new DatagramSocket()) {
+            receiver.setReceiveBufferSize(4096); // a few datagrams fill it
+            int port = receiver.getLocalPort();
+            byte[] payload = new byte[1000];
+            for (int i = 0; i < 200; i++) {
+                sender.send(new DatagramPacket(payload, payload.length, receiver.getLocalSocketAddress()));
+            }
+            int received = 0;
+            receiver.setSoTimeout(200);
+            try {
+                while (true) {
+                    receiver.receive(new DatagramPacket(new byte[2000], 2000));
+                    received++;
+                }
+            } catch (java.net.SocketTimeoutException drained) {
+                // every datagram that got in is read
+            }
+            assertThat(received).isLessThan(200);
+            assertThat(sumWith(scrape(set), "port=\"" + port + "\"")).isEqualTo(200 - received);
+        }
+    }
+
+    @Test
+    void processExitsCountsStatusesAndSignals(@TempDir Path dir) throws Exception {
+        String comm = comm("kpx");
+        Path shell = Files.copy(Path.of("/bin/sh"), dir.resolve(comm));
+        try (ProbeSet set = load("process_exits")) {
+            for (int i = 0; i < 2; i++)
+                assertThat(new ProcessBuilder(shell.toString(), "-c", "exit 3")
+                                .start()
+                                .waitFor())
+                        .isEqualTo(3);
+            Process killed = new ProcessBuilder(shell.toString(), "-c", "sleep 30").start();
+            Thread.sleep(100);
+            killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
+            String text = scrape(set);
+            assertThat(value(text, "kprom_process_exits_total{comm=\"" + comm + "\",signal=\"0\",status=\"3\"}"))
+                    .isEqualTo(2);
+            assertThat(value(text, "kprom_process_exits_total{comm=\"" + comm + "\",signal=\"9\",status=\"0\"}"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void contextSwitchesCountsEachSleepAsVoluntary() throws Exception {
+        String comm = comm("kcw");
+        try (ProbeSet set = load("context_switches")) {
+            asThread(comm, () -> {
+                for (int i = 0; i < 10; i++) {
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            double voluntary =
+                    value(scrape(set), "kprom_context_switches_total{comm=\"" + comm + "\",kind=\"voluntary\"}");
+            assertThat(voluntary).isBetween(10.0, 10.0 + 10); // each sleep, and the thread's own start and end
         }
     }
 }
