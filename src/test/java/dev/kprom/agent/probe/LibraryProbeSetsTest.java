@@ -315,4 +315,19 @@ class LibraryProbeSetsTest {
             assertThat(voluntary).isBetween(10.0, 10.0 + 10); // each sleep, and the thread's own start and end
         }
     }
+
+    @Test
+    void cpuMigrationsCountsATaskMovedByItsAffinity() throws Exception {
+        String comm = comm("kcm");
+        try (ProbeSet set = load("cpu_migrations")) {
+            asThread(comm, () -> {
+                for (int i = 0; i < 3; i++) {
+                    TestLibC.onCpu(0, TestLibC::getppid); // each a move to CPU 0 and back to anywhere
+                    TestLibC.onCpu(1, TestLibC::getppid);
+                }
+            });
+            assertThat(value(scrape(set), "kprom_cpu_migrations_total{comm=\"" + comm + "\"}"))
+                    .isBetween(3.0, 3.0 + 12);
+        }
+    }
 }
