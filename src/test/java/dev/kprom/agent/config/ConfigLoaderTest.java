@@ -66,7 +66,7 @@ class ConfigLoaderTest {
                                 + ":4:14: programs[0].attach[0]: needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got 2)",
                         b + ":7:51: metrics.counters[0].labels[0].size: must be > 0 (got -1)",
                         b
-                                + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, dname, errno, hex, ifname, inet_ip, kstack, ksym, kube_container, kube_pod, majorminor, pci_class, pci_device, pci_subclass, pci_vendor, port, regexp, static_map, string, syscall, uid, uint)",
+                                + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, dname, errno, hex, ifname, inet_ip, kernel_enum, kstack, ksym, kube_container, kube_pod, majorminor, pci_class, pci_device, pci_subclass, pci_vendor, port, regexp, static_map, string, syscall, uid, uint)",
                         b
                                 + ":7:89: metrics.counters[0].extra: unknown key (known keys: buckets, help, labels, map, max_series, name, per_cpu, sum, value)",
                         dir.resolve("probes/missing.yaml")

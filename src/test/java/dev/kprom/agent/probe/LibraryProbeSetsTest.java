@@ -330,4 +330,20 @@ class LibraryProbeSetsTest {
                     .isBetween(3.0, 3.0 + 12);
         }
     }
+
+    @Test
+    void packetDropsNamesTheReasonFromTheKernelsEnum() throws Exception {
+        String ns = "kpd" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 20), 36);
+        try (ProbeSet set = load("packet_drops")) {
+            String series = "kprom_packet_drops_total{protocol=\"ipv4\",reason=\"NO_SOCKET\"}";
+            double before = value(scrape(set), series);
+            // UDP to a port nobody listens on, in a namespace of its own: each datagram dropped for NO_SOCKET
+            KernelEvents.sh("ip netns add " + ns + " && ip -n " + ns + " link set lo up"
+                    + " && ip netns exec " + ns + " bash -c 'for i in 1 2 3 4 5; do echo x > /dev/udp/127.0.0.1/9;"
+                    + " done'");
+            assertThat(value(scrape(set), series) - before).isBetween(5.0, 5.0 + 10);
+        } finally {
+            new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -53,6 +53,6 @@ class DecodersTest {
                 .isEqualTo("7");
         assertThatThrownBy(() -> Decoders.of(new DecoderSpec("hexx")))
                 .hasMessageStartingWith(
-                        "unknown decoder \"hexx\" (known: cgroup, dname, errno, hex, ifname, inet_ip, kstack, ksym,");
+                        "unknown decoder \"hexx\" (known: cgroup, dname, errno, hex, ifname, inet_ip, kernel_enum, kstack, ksym,");
     }
 }

@@ -48,6 +48,7 @@ public final class Decoders {
             Map.entry("cgroup", s -> new CgroupDecoder(Path.of(s.root() != null ? s.root() : "/sys/fs/cgroup"))),
             Map.entry("kube_pod", s -> new KubePodDecoder()),
             Map.entry("kube_container", s -> new KubeContainerDecoder()),
+            Map.entry("kernel_enum", s -> new KernelEnumDecoder(Path.of("/sys/kernel/btf/vmlinux"), s.type())),
             Map.entry("kstack", s -> new KstackDecoder(new KsymDecoder(Path.of("/proc/kallsyms")))),
             Map.entry("majorminor", s -> new MajorMinorDecoder(Path.of("/proc/partitions"))),
             Map.entry("ifname", s -> new IfnameDecoder()),

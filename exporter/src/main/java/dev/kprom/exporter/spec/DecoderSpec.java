@@ -7,7 +7,8 @@ import java.util.Map;
  * One decoder in a label's chain, by its YAML name, with the options some decoders take:
  * {@code {name: static_map, map: {"1": read}, allow_unknown: true}}, {@code {name: regexp, regexps: ["^sys_"]}},
  * {@code {name: syscall, arch: arm64}}, {@code {name: inet_ip, family_label: family}},
- * {@code {name: cgroup, root: /sys/fs/cgroup}}, {@code {name: static_map, map: {...}, unknown_prefix: "unknown:"}}.
+ * {@code {name: cgroup, root: /sys/fs/cgroup}}, {@code {name: static_map, map: {...}, unknown_prefix: "unknown:"}},
+ * {@code {name: kernel_enum, type: skb_drop_reason}}.
  */
 public record DecoderSpec(
         String name,
@@ -17,9 +18,10 @@ public record DecoderSpec(
         String arch,
         String familyLabel,
         String root,
-        String unknownPrefix) {
+        String unknownPrefix,
+        String type) {
     public DecoderSpec(String name) {
-        this(name, null, null, null, null, null, null, null);
+        this(name, null, null, null, null, null, null, null, null);
     }
 
     /** Without {@code unknown_prefix}: as the decoders were before it came. */
@@ -31,7 +33,7 @@ public record DecoderSpec(
             String arch,
             String familyLabel,
             String root) {
-        this(name, map, allowUnknown, regexps, arch, familyLabel, root, null);
+        this(name, map, allowUnknown, regexps, arch, familyLabel, root, null, null);
     }
 
     /** Each decoder of a chain at {@code at}: known, with the options it needs. */
