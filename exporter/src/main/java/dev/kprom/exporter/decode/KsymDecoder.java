@@ -14,8 +14,26 @@ import java.util.List;
  * zero without root), give {@code 0x<address>}.
  */
 public final class KsymDecoder implements Decoder {
+    private static final long SHARED_FOR_NANOS = 300_000_000_000L;
+    private static KsymDecoder shared;
+    private static long sharedAt;
+
     private final long[] addresses;
     private final String[] names;
+
+    /**
+     * The running kernel's symbols, read once and shared by every label that decodes kernel addresses (the table
+     * holds every function: several MiB); read again for decoders built more than five minutes later, so that
+     * modules loaded since are found after a reload.
+     */
+    public static synchronized KsymDecoder system() {
+        long now = System.nanoTime();
+        if (shared == null || now - sharedAt > SHARED_FOR_NANOS) {
+            shared = new KsymDecoder(Path.of("/proc/kallsyms"));
+            sharedAt = now;
+        }
+        return shared;
+    }
 
     public KsymDecoder(Path kallsyms) {
         List<long[]> entries = new ArrayList<>();
