@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,28 @@ class PrometheusEndToEndTest {
             new ProcessBuilder("/bin/true").start().waitFor(); // at least one execve series
             String body = Scrape.get(kprom.address(), "/metrics").body();
             assertThat(body).contains("kprom_execve_total{", "kprom_build_info{", "kprom_probe_up{");
+            assertThat(Promtool.checkMetrics(body, dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void promtoolFindsNothingToLintWithEveryProbeSetOn(@TempDir Path dir) throws Exception {
+        List<String> all;
+        try (var files = Files.list(Path.of("config/probes"))) {
+            all = files.map(f -> f.getFileName().toString().replaceFirst("\\.yaml$", ""))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(all).hasSizeGreaterThanOrEqualTo(20);
+        Files.writeString(
+                dir.resolve("kprom.yaml"),
+                "probe_sets: [" + String.join(", ", all) + "]\nevents_path: /events\nwatch_config: false\n");
+        try (Daemon kprom =
+                Daemon.start(ConfigLoader.load(dir.resolve("kprom.yaml")), new InetSocketAddress("127.0.0.1", 0))) {
+            assertThat(kprom.probeSets()).hasSize(all.size()); // every one attached on this kernel
+            new ProcessBuilder("/bin/true").start().waitFor();
+            Thread.sleep(500);
+            String body = Scrape.get(kprom.address(), "/metrics").body();
             assertThat(Promtool.checkMetrics(body, dir)).isEmpty();
         }
     }
