@@ -8,6 +8,7 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(ARCH) -I$(BPF_O
 PROBES     := $(patsubst probes/%.bpf.c,$(BPF_OUT)/%.bpf.o,$(wildcard probes/*.bpf.c))
 TEST_OUT   := target/test-bpf
 TEST_PROBES:= $(patsubst src/test/bpf/%.bpf.c,$(TEST_OUT)/%.bpf.o,$(wildcard src/test/bpf/*.bpf.c))
+TEST_BINS  := $(patsubst src/test/bin/%.c,target/test-bin/%,$(wildcard src/test/bin/*.c))
 MVN        ?= mvn -B -q
 CONFIG     ?= config/kprom.yaml
 
@@ -53,8 +54,12 @@ bench-deps: test-deps
 	$(call install-missing,$(BENCH_PKGS))
 
 ## probes: compile every probes/*.bpf.c into target/bpf/*.bpf.o (the jar packs them),
-## and the test-only objects of src/test/bpf into target/test-bpf.
-probes: $(PROBES) $(TEST_PROBES)
+## the test-only objects of src/test/bpf into target/test-bpf, and the programs tests probe into target/test-bin.
+probes: $(PROBES) $(TEST_PROBES) $(TEST_BINS)
+
+target/test-bin/%: src/test/bin/%.c
+	@mkdir -p target/test-bin
+	$(CLANG) -O1 -g -Wall -Werror -o $@ $<
 
 $(BPF_OUT)/vmlinux.h:
 	@command -v $(BPFTOOL) >/dev/null || { echo "bpftool not found: run 'make deps' or 'apt-get install bpftool'" >&2; exit 1; }

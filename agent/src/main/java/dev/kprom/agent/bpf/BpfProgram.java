@@ -87,6 +87,18 @@ public final class BpfProgram {
         return link(Libbpf.bpf_program__attach_raw_tracepoint(prog, event), "raw_tracepoint " + event);
     }
 
+    /**
+     * Attaches an uprobe (or uretprobe) to {@code symbol} in {@code binary} (null: by {@code offset} alone), plus
+     * {@code offset} into it; {@code pid} -1 for every process running the binary.
+     */
+    public BpfLink attachUprobe(
+            String binary, String symbol, long offset, int pid, boolean retprobe, String description) {
+        Libbpf.bpf_uprobe_opts opts = new Libbpf.bpf_uprobe_opts();
+        opts.retprobe = (byte) (retprobe ? 1 : 0);
+        opts.func_name = symbol;
+        return link(Libbpf.bpf_program__attach_uprobe_opts(prog, pid, binary, offset, opts), description);
+    }
+
     /** Attaches as its section name says (fentry/fexit, tp_btf, lsm, and everything else libbpf knows). */
     public BpfLink attachAuto() {
         return link(Libbpf.bpf_program__attach(prog), "SEC(\"" + sectionName() + "\")");

@@ -13,6 +13,8 @@ import java.util.List;
  *   kprobe: sys_execve                    # resolved via /proc/kallsyms
  * - program: tp_execve
  *   tracepoint: syscalls/sys_enter_execve
+ * - program: uprobe_readline
+ *   uprobe: {binary: /usr/bin/bash, symbol: readline}     # or uretprobe; see {@link UprobeSpec}
  * </pre>
  */
 public record AttachSpec(
@@ -23,6 +25,8 @@ public record AttachSpec(
         String kretprobe,
         String tracepoint,
         @JsonProperty("raw_tracepoint") String rawTracepoint,
+        UprobeSpec uprobe,
+        UprobeSpec uretprobe,
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
@@ -33,6 +37,8 @@ public record AttachSpec(
         KRETPROBE,
         TRACEPOINT,
         RAW_TRACEPOINT,
+        UPROBE,
+        URETPROBE,
         AUTO;
 
         /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
@@ -48,7 +54,14 @@ public record AttachSpec(
         if (kretprobe != null) return Kind.KRETPROBE;
         if (tracepoint != null) return Kind.TRACEPOINT;
         if (rawTracepoint != null) return Kind.RAW_TRACEPOINT;
+        if (uprobe != null) return Kind.UPROBE;
+        if (uretprobe != null) return Kind.URETPROBE;
         return Kind.AUTO;
+    }
+
+    /** The user-space target of an uprobe or uretprobe; null for other kinds. */
+    public UprobeSpec userTarget() {
+        return uprobe != null ? uprobe : uretprobe;
     }
 
     /** The target as written: "sys_execve", "syscalls/sys_enter_execve"; "SEC" for auto. */
@@ -60,6 +73,8 @@ public record AttachSpec(
             case KRETPROBE -> kretprobe;
             case TRACEPOINT -> tracepoint;
             case RAW_TRACEPOINT -> rawTracepoint;
+            case UPROBE -> uprobe.describe();
+            case URETPROBE -> uretprobe.describe();
             case AUTO -> "SEC";
         };
     }
@@ -79,12 +94,15 @@ public record AttachSpec(
                 + (kretprobe != null ? 1 : 0)
                 + (tracepoint != null ? 1 : 0)
                 + (rawTracepoint != null ? 1 : 0)
+                + (uprobe != null ? 1 : 0)
+                + (uretprobe != null ? 1 : 0)
                 + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
-            problems.add(
-                    "needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, auto: true (got "
-                            + targets + ")");
+            problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,"
+                    + " uretprobe, auto: true (got " + targets + ")");
         }
+        if (uprobe != null) problems.addAll(uprobe.problems("uprobe"));
+        if (uretprobe != null) problems.addAll(uretprobe.problems("uretprobe"));
         if (tracepoint != null && !tracepoint.matches("[\\w.-]+/[\\w.-]+")) {
             problems.add("tracepoint: must be category/event (got \"" + tracepoint + "\")");
         }

@@ -4,6 +4,7 @@ import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 
 /**
  * libbpf 1.x, bound with JNA direct mapping. Each method is the C function of the same name; no logic
@@ -78,6 +79,23 @@ public final class Libbpf {
     public static native Pointer bpf_program__attach_raw_tracepoint(Pointer prog, String tp_name);
 
     public static native Pointer bpf_program__attach_trace(Pointer prog);
+
+    /** {@code struct bpf_uprobe_opts} as libbpf 1.1 has it (later versions accept this size). */
+    @Structure.FieldOrder({"sz", "ref_ctr_offset", "bpf_cookie", "retprobe", "func_name"})
+    public static final class bpf_uprobe_opts extends Structure {
+        public long sz;
+        public long ref_ctr_offset;
+        public long bpf_cookie;
+        public byte retprobe;
+        public String func_name;
+
+        public bpf_uprobe_opts() {
+            sz = size();
+        }
+    }
+
+    public static native Pointer bpf_program__attach_uprobe_opts(
+            Pointer prog, int pid, String binary_path, long func_offset, bpf_uprobe_opts opts);
 
     public static native int bpf_program__set_attach_target(Pointer prog, int attach_prog_fd, String attach_func_name);
 

@@ -3,6 +3,7 @@ package dev.kprom.agent.probe;
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.KprobeSupport;
 import dev.kprom.agent.config.AttachSpec;
+import dev.kprom.agent.config.UprobeSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -46,8 +47,28 @@ final class Preflight {
             case FENTRY, FEXIT -> fentry(alt.target());
             case KPROBE, KRETPROBE -> kprobe(alt.target());
             case TRACEPOINT -> tracepoint(alt.target());
+            case UPROBE, URETPROBE -> uprobe(alt.userTarget());
             case RAW_TRACEPOINT, AUTO -> Result.ok(alt.target());
         };
+    }
+
+    static final Path UPROBE_PMU = Path.of("/sys/bus/event_source/devices/uprobe");
+
+    /** The kernel must have uprobes; the binary must exist, on the host or in the given process's root. */
+    private Result uprobe(UprobeSpec u) {
+        if (!Files.exists(UPROBE_PMU) && !Files.exists(tracefs.resolve("uprobe_events"))) {
+            return Result.skip("this kernel has no uprobe support (neither " + UPROBE_PMU + " nor "
+                    + tracefs.resolve("uprobe_events") + " exists; CONFIG_UPROBE_EVENTS is off)");
+        }
+        Path binary = Path.of(u.binary());
+        if (Files.isRegularFile(binary)) return Result.ok(binary.toString());
+        if (u.pid() != null) {
+            Path inProcess = Path.of("/proc", Integer.toString(u.pid()), "root")
+                    .resolve(u.binary().substring(1));
+            if (Files.isRegularFile(inProcess)) return Result.ok(inProcess.toString());
+            return Result.skip("binary " + u.binary() + " does not exist, on the host or as " + inProcess);
+        }
+        return Result.skip("binary " + u.binary() + " does not exist");
     }
 
     /** fentry and fexit attach by BTF function: the kernel must have BTF and the function must exist now. */

@@ -9,6 +9,7 @@ import dev.kprom.agent.config.AttachSpec;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
+import dev.kprom.agent.config.UprobeSpec;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
@@ -200,6 +201,16 @@ public final class ProbeSetLoader {
                         c.target().substring(0, slash), c.target().substring(slash + 1));
             }
             case RAW_TRACEPOINT -> program.attachRawTracepoint(c.target());
+            case UPROBE, URETPROBE -> {
+                UprobeSpec u = c.alt().userTarget();
+                yield program.attachUprobe(
+                        c.target(), // the binary, as Preflight found it
+                        u.symbol(),
+                        u.offset() == null ? 0 : u.offset(),
+                        u.pid() == null ? -1 : u.pid(),
+                        c.alt().kind() == AttachSpec.Kind.URETPROBE,
+                        c.alt().kind().yamlName() + " " + u.describe());
+            }
             case AUTO -> program.attachAuto();
         };
     }
