@@ -107,6 +107,15 @@ public final class BpfMap implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Whether the probe's own code declared this map: not a global-data section of libbpf's ({@code .rodata},
+     * {@code .bss}) nor one its helpers keep ({@code __bpf_usdt_specs}: libbpf fills it at each attach, so it never
+     * carries over and is nobody's metric).
+     */
+    public boolean declaredByProbe() {
+        return !name.contains(".") && !name.startsWith("__bpf_");
+    }
+
     public MapType type() {
         return type;
     }

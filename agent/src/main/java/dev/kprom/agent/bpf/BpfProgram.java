@@ -99,6 +99,11 @@ public final class BpfProgram {
         return link(Libbpf.bpf_program__attach_uprobe_opts(prog, pid, binary, offset, opts), description);
     }
 
+    /** Attaches to USDT probe {@code provider:name} in {@code binary}; {@code pid} -1 for every process. */
+    public BpfLink attachUsdt(String binary, String provider, String name, int pid, String description) {
+        return link(Libbpf.bpf_program__attach_usdt(prog, pid, binary, provider, name, null), description);
+    }
+
     /** Attaches as its section name says (fentry/fexit, tp_btf, lsm, and everything else libbpf knows). */
     public BpfLink attachAuto() {
         return link(Libbpf.bpf_program__attach(prog), "SEC(\"" + sectionName() + "\")");

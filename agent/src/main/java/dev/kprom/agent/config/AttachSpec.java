@@ -15,6 +15,8 @@ import java.util.List;
  *   tracepoint: syscalls/sys_enter_execve
  * - program: uprobe_readline
  *   uprobe: {binary: /usr/bin/bash, symbol: readline}     # or uretprobe; see {@link UprobeSpec}
+ * - program: usdt_tick
+ *   usdt: {binary: /usr/bin/app, provider: app, name: tick}   # see {@link UsdtSpec}
  * </pre>
  */
 public record AttachSpec(
@@ -27,6 +29,7 @@ public record AttachSpec(
         @JsonProperty("raw_tracepoint") String rawTracepoint,
         UprobeSpec uprobe,
         UprobeSpec uretprobe,
+        UsdtSpec usdt,
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
@@ -39,6 +42,7 @@ public record AttachSpec(
         RAW_TRACEPOINT,
         UPROBE,
         URETPROBE,
+        USDT,
         AUTO;
 
         /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
@@ -56,6 +60,7 @@ public record AttachSpec(
         if (rawTracepoint != null) return Kind.RAW_TRACEPOINT;
         if (uprobe != null) return Kind.UPROBE;
         if (uretprobe != null) return Kind.URETPROBE;
+        if (usdt != null) return Kind.USDT;
         return Kind.AUTO;
     }
 
@@ -75,6 +80,7 @@ public record AttachSpec(
             case RAW_TRACEPOINT -> rawTracepoint;
             case UPROBE -> uprobe.describe();
             case URETPROBE -> uretprobe.describe();
+            case USDT -> usdt.describe();
             case AUTO -> "SEC";
         };
     }
@@ -96,13 +102,15 @@ public record AttachSpec(
                 + (rawTracepoint != null ? 1 : 0)
                 + (uprobe != null ? 1 : 0)
                 + (uretprobe != null ? 1 : 0)
+                + (usdt != null ? 1 : 0)
                 + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
             problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,"
-                    + " uretprobe, auto: true (got " + targets + ")");
+                    + " uretprobe, usdt, auto: true (got " + targets + ")");
         }
         if (uprobe != null) problems.addAll(uprobe.problems("uprobe"));
         if (uretprobe != null) problems.addAll(uretprobe.problems("uretprobe"));
+        if (usdt != null) problems.addAll(usdt.problems());
         if (tracepoint != null && !tracepoint.matches("[\\w.-]+/[\\w.-]+")) {
             problems.add("tracepoint: must be category/event (got \"" + tracepoint + "\")");
         }

@@ -94,6 +94,9 @@ public final class Libbpf {
         }
     }
 
+    public static native Pointer bpf_program__attach_usdt(
+            Pointer prog, int pid, String binary_path, String usdt_provider, String usdt_name, Pointer opts);
+
     public static native Pointer bpf_program__attach_uprobe_opts(
             Pointer prog, int pid, String binary_path, long func_offset, bpf_uprobe_opts opts);
 

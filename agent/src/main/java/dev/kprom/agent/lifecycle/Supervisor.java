@@ -267,7 +267,7 @@ public final class Supervisor implements StatusSource, AutoCloseable {
         ProbeMeters.Running running = slot.meters.running();
         for (ProgramStatus p : set.status().programs()) running.program(p.program(), p.attach());
         for (BpfMap map : set.object().maps()) {
-            if (map.name().contains(".") || !map.type().carriesOver()) continue;
+            if (!map.declaredByProbe() || !map.type().carriesOver()) continue;
             String name = map.name();
             running.mapFill(
                     name,

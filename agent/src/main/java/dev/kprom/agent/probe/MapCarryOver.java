@@ -34,7 +34,8 @@ public record MapCarryOver(Map<String, BpfMap> running, Path pinDir) {
     /** Arranges, before {@code object} loads, which of its maps take over a live or pinned map. */
     void apply(String probe, BpfObject object) {
         for (BpfMap m : object.maps()) {
-            if (m.name().contains(".") || !m.type().carriesOver()) continue; // .rodata, .bss; rings; maps of maps
+            if (!m.declaredByProbe() || !m.type().carriesOver())
+                continue; // .rodata, .bss, libbpf's; rings; maps of maps
             if (pinDir != null) {
                 pin(probe, m);
                 continue;

@@ -3,7 +3,6 @@ package dev.kprom.agent.probe;
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.KprobeSupport;
 import dev.kprom.agent.config.AttachSpec;
-import dev.kprom.agent.config.UprobeSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -47,28 +46,32 @@ final class Preflight {
             case FENTRY, FEXIT -> fentry(alt.target());
             case KPROBE, KRETPROBE -> kprobe(alt.target());
             case TRACEPOINT -> tracepoint(alt.target());
-            case UPROBE, URETPROBE -> uprobe(alt.userTarget());
+            case UPROBE, URETPROBE -> binary(
+                    alt.userTarget().binary(), alt.userTarget().pid());
+            case USDT -> binary(alt.usdt().binary(), alt.usdt().pid());
             case RAW_TRACEPOINT, AUTO -> Result.ok(alt.target());
         };
     }
 
     static final Path UPROBE_PMU = Path.of("/sys/bus/event_source/devices/uprobe");
 
-    /** The kernel must have uprobes; the binary must exist, on the host or in the given process's root. */
-    private Result uprobe(UprobeSpec u) {
+    /**
+     * Uprobes and USDT probes: the kernel must have uprobes, and the binary must exist, on the host or in the given
+     * process's root (a process in a container).
+     */
+    private Result binary(String path, Integer pid) {
         if (!Files.exists(UPROBE_PMU) && !Files.exists(tracefs.resolve("uprobe_events"))) {
             return Result.skip("this kernel has no uprobe support (neither " + UPROBE_PMU + " nor "
                     + tracefs.resolve("uprobe_events") + " exists; CONFIG_UPROBE_EVENTS is off)");
         }
-        Path binary = Path.of(u.binary());
+        Path binary = Path.of(path);
         if (Files.isRegularFile(binary)) return Result.ok(binary.toString());
-        if (u.pid() != null) {
-            Path inProcess = Path.of("/proc", Integer.toString(u.pid()), "root")
-                    .resolve(u.binary().substring(1));
+        if (pid != null) {
+            Path inProcess = Path.of("/proc", Integer.toString(pid), "root").resolve(path.substring(1));
             if (Files.isRegularFile(inProcess)) return Result.ok(inProcess.toString());
-            return Result.skip("binary " + u.binary() + " does not exist, on the host or as " + inProcess);
+            return Result.skip("binary " + path + " does not exist, on the host or as " + inProcess);
         }
-        return Result.skip("binary " + u.binary() + " does not exist");
+        return Result.skip("binary " + path + " does not exist");
     }
 
     /** fentry and fexit attach by BTF function: the kernel must have BTF and the function must exist now. */

@@ -10,6 +10,7 @@ import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.config.UprobeSpec;
+import dev.kprom.agent.config.UsdtSpec;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
@@ -210,6 +211,11 @@ public final class ProbeSetLoader {
                         u.pid() == null ? -1 : u.pid(),
                         c.alt().kind() == AttachSpec.Kind.URETPROBE,
                         c.alt().kind().yamlName() + " " + u.describe());
+            }
+            case USDT -> {
+                UsdtSpec u = c.alt().usdt();
+                yield program.attachUsdt(
+                        c.target(), u.provider(), u.name(), u.pid() == null ? -1 : u.pid(), "usdt " + u.describe());
             }
             case AUTO -> program.attachAuto();
         };

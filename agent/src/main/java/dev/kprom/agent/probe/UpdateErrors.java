@@ -42,7 +42,7 @@ public final class UpdateErrors {
     /** The maps to show a count for, refused updates or not: those a program can update, bar this one. */
     public static List<String> countedMaps(BpfObject object) {
         return object.maps().stream()
-                .filter(m -> !m.name().contains(".") && !m.name().equals(MAP))
+                .filter(m -> m.declaredByProbe() && !m.name().equals(MAP))
                 .filter(m -> m.type().carriesOver() || m.type().mapOfMaps())
                 .map(BpfMap::name)
                 .toList();
