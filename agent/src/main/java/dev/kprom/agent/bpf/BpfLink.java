@@ -2,14 +2,21 @@ package dev.kprom.agent.bpf;
 
 import com.sun.jna.Pointer;
 import dev.kprom.agent.libbpf.Libbpf;
+import java.util.List;
 
-/** An attached program ({@code struct bpf_link}); closing it detaches the program. */
+/**
+ * An attached program ({@code struct bpf_link}, or one per CPU for a perf event); closing it detaches the program.
+ */
 public final class BpfLink implements AutoCloseable {
     private final String description;
-    private Pointer link;
+    private List<Pointer> links;
 
     BpfLink(Pointer link, String description) {
-        this.link = link;
+        this(List.of(link), description);
+    }
+
+    BpfLink(List<Pointer> links, String description) {
+        this.links = List.copyOf(links);
         this.description = description;
     }
 
@@ -20,9 +27,9 @@ public final class BpfLink implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (link != null) {
-            Libbpf.bpf_link__destroy(link);
-            link = null;
+        if (links != null) {
+            links.forEach(Libbpf::bpf_link__destroy);
+            links = null;
         }
     }
 

@@ -4,7 +4,10 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.agent.libbpf.Libbpf;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A program of a {@link BpfObject} ({@code struct bpf_program}); a view, valid while its object is open. */
 public final class BpfProgram {
@@ -97,6 +100,25 @@ public final class BpfProgram {
         opts.retprobe = (byte) (retprobe ? 1 : 0);
         opts.func_name = symbol;
         return link(Libbpf.bpf_program__attach_uprobe_opts(prog, pid, binary, offset, opts), description);
+    }
+
+    /**
+     * Attaches a {@code perf_event} program to each of {@code fds} (perf events, one per CPU); the links own the
+     * descriptors from then on. If one fails, those attached are detached and the rest closed.
+     */
+    public BpfLink attachPerfEvents(List<Integer> fds, String description) {
+        List<Pointer> links = new ArrayList<>();
+        for (int i = 0; i < fds.size(); i++) {
+            Pointer link = Libbpf.bpf_program__attach_perf_event(prog, fds.get(i));
+            if (link == null) {
+                int errno = Native.getLastError();
+                links.forEach(Libbpf::bpf_link__destroy);
+                for (int j = i; j < fds.size(); j++) LibC.close(fds.get(j));
+                throw new BpfException("attach " + what("") + " to " + description, errno);
+            }
+            links.add(link);
+        }
+        return new BpfLink(links, description);
     }
 
     /** Attaches to USDT probe {@code provider:name} in {@code binary}; {@code pid} -1 for every process. */

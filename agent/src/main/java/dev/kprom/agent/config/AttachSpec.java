@@ -17,6 +17,8 @@ import java.util.List;
  *   uprobe: {binary: /usr/bin/bash, symbol: readline}     # or uretprobe; see {@link UprobeSpec}
  * - program: usdt_tick
  *   usdt: {binary: /usr/bin/app, provider: app, name: tick}   # see {@link UsdtSpec}
+ * - program: on_cpu
+ *   perf_event: {event: cpu_clock, frequency: 99}             # every online CPU; see {@link PerfEventSpec}
  * </pre>
  */
 public record AttachSpec(
@@ -30,6 +32,7 @@ public record AttachSpec(
         UprobeSpec uprobe,
         UprobeSpec uretprobe,
         UsdtSpec usdt,
+        @JsonProperty("perf_event") PerfEventSpec perfEvent,
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
@@ -43,6 +46,7 @@ public record AttachSpec(
         UPROBE,
         URETPROBE,
         USDT,
+        PERF_EVENT,
         AUTO;
 
         /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
@@ -61,6 +65,7 @@ public record AttachSpec(
         if (uprobe != null) return Kind.UPROBE;
         if (uretprobe != null) return Kind.URETPROBE;
         if (usdt != null) return Kind.USDT;
+        if (perfEvent != null) return Kind.PERF_EVENT;
         return Kind.AUTO;
     }
 
@@ -81,6 +86,7 @@ public record AttachSpec(
             case UPROBE -> uprobe.describe();
             case URETPROBE -> uretprobe.describe();
             case USDT -> usdt.describe();
+            case PERF_EVENT -> perfEvent.describe();
             case AUTO -> "SEC";
         };
     }
@@ -103,14 +109,16 @@ public record AttachSpec(
                 + (uprobe != null ? 1 : 0)
                 + (uretprobe != null ? 1 : 0)
                 + (usdt != null ? 1 : 0)
+                + (perfEvent != null ? 1 : 0)
                 + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
             problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,"
-                    + " uretprobe, usdt, auto: true (got " + targets + ")");
+                    + " uretprobe, usdt, perf_event, auto: true (got " + targets + ")");
         }
         if (uprobe != null) problems.addAll(uprobe.problems("uprobe"));
         if (uretprobe != null) problems.addAll(uretprobe.problems("uretprobe"));
         if (usdt != null) problems.addAll(usdt.problems());
+        if (perfEvent != null) problems.addAll(perfEvent.problems());
         if (tracepoint != null && !tracepoint.matches("[\\w.-]+/[\\w.-]+")) {
             problems.add("tracepoint: must be category/event (got \"" + tracepoint + "\")");
         }

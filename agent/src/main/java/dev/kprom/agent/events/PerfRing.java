@@ -38,15 +38,7 @@ final class PerfRing extends Ring {
     private static final int PERF_COUNT_SW_BPF_OUTPUT = 10;
     private static final long PERF_SAMPLE_RAW = 1L << 10;
     private static final long ATTR_WATERMARK = 1L << 14;
-    private static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
     private static final long PERF_EVENT_IOC_ENABLE = 0x2400;
-    private static final long SYS_PERF_EVENT_OPEN =
-            switch (System.getProperty("os.arch")) {
-                case "amd64", "x86_64" -> 298;
-                case "aarch64", "arm64" -> 241;
-                default -> throw new IllegalStateException(
-                        "perf_event_open: unknown syscall number on " + System.getProperty("os.arch"));
-            };
 
     private final int cpu;
     private final int fd;
@@ -93,7 +85,7 @@ final class PerfRing extends Ring {
             attr.setLong(24, PERF_SAMPLE_RAW);
             attr.setLong(40, ATTR_WATERMARK);
             attr.setInt(48, pages * pageSize / 2); // wakeup_watermark: wake the reader at half full
-            fd = LibC.syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+            fd = LibC.perf_event_open(attr, -1, cpu, -1, LibC.PERF_FLAG_FD_CLOEXEC);
             if (fd < 0)
                 throw new BpfException(
                         "perf_event_open(PERF_COUNT_SW_BPF_OUTPUT) on CPU " + cpu, Native.getLastError());

@@ -42,6 +42,19 @@ public final class LibC {
     /** Variadic in C; bound with the argument list of perf_event_open(2), the one syscall kprom makes this way. */
     public static native int syscall(long number, Pointer attr, int pid, int cpu, int group_fd, long flags);
 
+    public static final long SYS_perf_event_open =
+            switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64" -> 298;
+                case "aarch64", "arm64" -> 241;
+                default -> -1; // perf events refused with ENOSYS below
+            };
+    public static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
+
+    /** perf_event_open(2), which glibc does not wrap: a file descriptor, or -1 with errno set. */
+    public static int perf_event_open(Pointer attr, int pid, int cpu, int group_fd, long flags) {
+        return SYS_perf_event_open < 0 ? -1 : syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags);
+    }
+
     // Waiting for a ring to fill, or for close() to wake a drain thread.
     public static final int EFD_CLOEXEC = 02000000;
     public static final int EPOLL_CLOEXEC = 02000000;

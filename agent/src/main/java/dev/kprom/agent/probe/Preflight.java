@@ -2,7 +2,13 @@ package dev.kprom.agent.probe;
 
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.KprobeSupport;
+import dev.kprom.agent.attach.PerfEvents;
 import dev.kprom.agent.config.AttachSpec;
+import dev.kprom.agent.config.PerfEventSpec;
+import dev.kprom.agent.events.OnlineCpus;
+import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.Errno;
+import dev.kprom.agent.libbpf.LibC;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -49,8 +55,25 @@ final class Preflight {
             case UPROBE, URETPROBE -> binary(
                     alt.userTarget().binary(), alt.userTarget().pid());
             case USDT -> binary(alt.usdt().binary(), alt.usdt().pid());
+            case PERF_EVENT -> perfEvent(alt.perfEvent());
             case RAW_TRACEPOINT, AUTO -> Result.ok(alt.target());
         };
+    }
+
+    /** Opens the event on the first online CPU and closes it: no counters (a VM) or no permission shows here. */
+    private Result perfEvent(PerfEventSpec spec) {
+        try {
+            LibC.close(PerfEvents.open(spec, OnlineCpus.read().nextSetBit(0)));
+            return Result.ok(spec.describe());
+        } catch (BpfException e) {
+            String why = e.errno() == Errno.ENOENT || e.errno() == Errno.EOPNOTSUPP
+                    ? spec.type() == PerfEventSpec.PERF_TYPE_HARDWARE
+                            ? "this machine has no hardware performance counter for " + spec.event()
+                                    + " (most VMs have none): "
+                            : "this kernel has no " + spec.event() + " event: "
+                    : "";
+            return Result.skip(why + e.getMessage());
+        }
     }
 
     static final Path UPROBE_PMU = Path.of("/sys/bus/event_source/devices/uprobe");

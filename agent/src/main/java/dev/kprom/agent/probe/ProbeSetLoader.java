@@ -1,6 +1,7 @@
 package dev.kprom.agent.probe;
 
 import dev.kprom.agent.attach.Kallsyms;
+import dev.kprom.agent.attach.PerfEvents;
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfLoadException;
 import dev.kprom.agent.bpf.BpfObject;
@@ -12,11 +13,14 @@ import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.config.UprobeSpec;
 import dev.kprom.agent.config.UsdtSpec;
 import dev.kprom.agent.events.EventReader;
+import dev.kprom.agent.events.OnlineCpus;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
+import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.exporter.collect.CollectObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,6 +220,18 @@ public final class ProbeSetLoader {
                 UsdtSpec u = c.alt().usdt();
                 yield program.attachUsdt(
                         c.target(), u.provider(), u.name(), u.pid() == null ? -1 : u.pid(), "usdt " + u.describe());
+            }
+            case PERF_EVENT -> {
+                List<Integer> fds = new ArrayList<>();
+                try {
+                    BitSet cpus = OnlineCpus.read();
+                    for (int cpu = cpus.nextSetBit(0); cpu >= 0; cpu = cpus.nextSetBit(cpu + 1))
+                        fds.add(PerfEvents.open(c.alt().perfEvent(), cpu));
+                } catch (RuntimeException e) {
+                    fds.forEach(LibC::close);
+                    throw e;
+                }
+                yield program.attachPerfEvents(fds, "perf_event " + c.target() + " on " + fds.size() + " CPUs");
             }
             case AUTO -> program.attachAuto();
         };
