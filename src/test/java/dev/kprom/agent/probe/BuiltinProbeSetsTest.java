@@ -52,7 +52,14 @@ class BuiltinProbeSetsTest {
                 c.source(),
                 c.baseDir(),
                 new ProbeSetSpec(
-                        s.object(), constants, s.kaddrs(), s.programs(), s.metrics(), s.events(), s.required()),
+                        s.object(),
+                        constants,
+                        s.kaddrs(),
+                        s.programs(),
+                        s.tailCalls(),
+                        s.metrics(),
+                        s.events(),
+                        s.required()),
                 c.text());
     }
 

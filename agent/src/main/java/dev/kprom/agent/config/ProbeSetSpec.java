@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays;
  * {@code kaddrs} names kernel symbols whose addresses (from /proc/kallsyms, at each load) go into the object's
  * {@code const volatile u64 kaddr_<symbol>}, as ebpf_exporter's {@code kaddrs} do.
- * {@code events} are streams of records from perf or ring buffer maps, turned into metrics as they arrive.
+ * {@code tail_calls} fill program arrays before attaching ({@link TailCallSpec}). {@code events} are streams of records from perf or ring buffer maps, turned into metrics as they arrive.
  * {@code required}: a probe set that cannot come up at start stops kprom (exit 1, nothing left attached), as
  * does one with a required program slot; any other is reported down and retried, and the rest keep serving.
  */
@@ -21,6 +21,7 @@ public record ProbeSetSpec(
         Map<String, Object> constants,
         List<String> kaddrs,
         List<ProgramSpec> programs,
+        List<TailCallSpec> tailCalls,
         MetricsSpec metrics,
         List<EventStreamSpec> events,
         Boolean required) {
@@ -28,6 +29,7 @@ public record ProbeSetSpec(
         constants = constants == null ? Map.of() : Map.copyOf(constants);
         kaddrs = kaddrs == null ? List.of() : List.copyOf(kaddrs);
         programs = programs == null ? List.of() : List.copyOf(programs);
+        tailCalls = tailCalls == null ? List.of() : List.copyOf(tailCalls);
         metrics = metrics == null ? MetricsSpec.none() : metrics;
         events = events == null ? List.of() : List.copyOf(events);
     }

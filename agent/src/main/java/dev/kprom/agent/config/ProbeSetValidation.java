@@ -27,6 +27,19 @@ final class ProbeSetValidation {
             }
         }
         checkPrograms(spec, problems);
+        for (int i = 0; i < spec.tailCalls().size(); i++) {
+            TailCallSpec t = spec.tailCalls().get(i);
+            String at = "tail_calls[" + i + "]";
+            if (t == null || t.map() == null) problems.add(at + ".map", "is required: the PROG_ARRAY to fill");
+            if (t != null && t.entries().isEmpty()) problems.add(at + ".entries", "needs at least one index: program");
+            if (t != null) {
+                t.entries().forEach((index, program) -> {
+                    if (index < 0) problems.add(at + ".entries", "an index must be >= 0 (got " + index + ")");
+                    if (program == null || program.isBlank())
+                        problems.add(at + ".entries", "index " + index + " names no program");
+                });
+            }
+        }
         MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
     }
 

@@ -6,6 +6,7 @@ import dev.kprom.agent.bpf.MapOfMapsReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
+import dev.kprom.agent.config.TailCallSpec;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.events.EventStream;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -70,6 +72,7 @@ public final class ProbeSetBinder {
     public Bound bind(ProbeSetConfig config, BpfObject object) {
         List<LayoutError> errors = new ArrayList<>();
         checkPrograms(config, object, errors);
+        checkTailCalls(config, object, errors);
         object.setConstants(config.spec().constants())
                 .forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
         setKernelAddresses(config, object, errors);
@@ -103,6 +106,39 @@ public final class ProbeSetBinder {
         object.setConstants(constants)
                 .forEach((k, why) -> errors.add(new LayoutError(
                         "kaddrs[" + symbols.indexOf(k.substring("kaddr_".length())) + "]", k + ": " + why)));
+    }
+
+    /** Each tail-call map is a PROG_ARRAY of the object, its indexes fit, and the programs it names exist. */
+    private static void checkTailCalls(ProbeSetConfig config, BpfObject object, List<LayoutError> errors) {
+        List<TailCallSpec> tailCalls = config.spec().tailCalls();
+        for (int i = 0; i < tailCalls.size(); i++) {
+            TailCallSpec t = tailCalls.get(i);
+            String at = "tail_calls[" + i + "]";
+            BpfMap map;
+            try {
+                map = object.map(t.map());
+            } catch (IllegalArgumentException e) {
+                errors.add(new LayoutError(at + ".map", e.getMessage()));
+                continue;
+            }
+            if (map.type() != MapType.PROG_ARRAY) {
+                errors.add(
+                        new LayoutError(at + ".map", "map " + t.map() + " is a " + map.type() + ", not a PROG_ARRAY"));
+                continue;
+            }
+            for (Map.Entry<Integer, String> e : new TreeMap<>(t.entries()).entrySet()) {
+                if (e.getKey() >= map.maxEntries()) {
+                    errors.add(new LayoutError(
+                            at + ".entries",
+                            "index " + e.getKey() + " is past " + t.map() + "'s " + map.maxEntries() + " entries"));
+                }
+                try {
+                    object.program(e.getValue());
+                } catch (IllegalArgumentException missing) {
+                    errors.add(new LayoutError(at + ".entries", missing.getMessage()));
+                }
+            }
+        }
     }
 
     private static void checkPrograms(ProbeSetConfig config, BpfObject object, List<LayoutError> errors) {

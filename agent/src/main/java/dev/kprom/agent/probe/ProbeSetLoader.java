@@ -1,15 +1,18 @@
 package dev.kprom.agent.probe;
 
+import com.sun.jna.Memory;
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.PerfEvents;
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfLoadException;
+import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.BpfObject;
 import dev.kprom.agent.bpf.BpfProgram;
 import dev.kprom.agent.config.AttachSpec;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
+import dev.kprom.agent.config.TailCallSpec;
 import dev.kprom.agent.config.UprobeSpec;
 import dev.kprom.agent.config.UsdtSpec;
 import dev.kprom.agent.events.EventReader;
@@ -81,6 +84,7 @@ public final class ProbeSetLoader {
                 carry.apply(config.name(), object);
                 Set<String> load = new HashSet<>();
                 for (Candidate c : chosen) load.add(c.alt().program());
+                config.spec().tailCalls().forEach(t -> load.addAll(t.entries().values())); // jumped to, not attached
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
                 Candidate untargetable = bindTraceTargets(object, chosen, struck, skipped);
                 if (untargetable != null) {
@@ -101,6 +105,7 @@ public final class ProbeSetLoader {
                     object.close();
                     continue;
                 }
+                fillTailCalls(config, object); // before attaching: a dispatcher never jumps into an empty slot
                 for (EventSource source : sources) readers.add(source.start()); // before attaching: no record lost
                 Candidate failed = null;
                 for (Candidate c : chosen) {
@@ -235,6 +240,21 @@ public final class ProbeSetLoader {
             }
             case AUTO -> program.attachAuto();
         };
+    }
+
+    /** Each tail-call map's entries: index to the loaded program's fd. */
+    private static void fillTailCalls(ProbeSetConfig config, BpfObject object) {
+        try (Memory key = new Memory(4);
+                Memory value = new Memory(4)) {
+            for (TailCallSpec t : config.spec().tailCalls()) {
+                BpfMap map = object.map(t.map());
+                for (Map.Entry<Integer, String> e : t.entries().entrySet()) {
+                    key.setInt(0, e.getKey());
+                    value.setInt(0, object.program(e.getValue()).fd());
+                    map.update(key, value);
+                }
+            }
+        }
     }
 
     /** Readers first (their threads stop and their rings go), then links, then the object. */
