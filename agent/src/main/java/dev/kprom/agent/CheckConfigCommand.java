@@ -2,6 +2,7 @@ package dev.kprom.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kprom.agent.btf.KernelBtf;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.KpromConfig;
@@ -57,6 +58,8 @@ final class CheckConfigCommand implements Callable<Integer> {
                             file.toAbsolutePath().getParent()));
                 } else {
                     KpromConfig config = ConfigLoader.load(file);
+                    Daemon.useBtf(config);
+                    if (KernelBtf.inUse() != null) out.println(file + ": BTF for CO-RE: " + KernelBtf.describe());
                     sets.addAll(config.probeSets());
                 }
                 List<String> errors = new ArrayList<>();

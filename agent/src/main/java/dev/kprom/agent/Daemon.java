@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.Tracefs;
+import dev.kprom.agent.btf.KernelBtf;
 import dev.kprom.agent.config.ConfigError;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ConfigLoader;
@@ -108,6 +109,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         InetSocketAddress listen = ConfigLoader.parseListen(
                 listenOverride != null ? listenOverride : config.daemon().listen());
         checkEventsExposure(config, listen, http);
+        useBtf(config);
         checkObjects(config.probeSets());
         String version = Version.get();
         LOG.info("kprom {} starting with {}", version, config.file());
@@ -134,6 +136,13 @@ public final class Daemon implements AutoCloseable, StatusSource {
             daemon.close();
             throw e;
         }
+    }
+
+    /** The BTF objects are relocated against from now on: btf_path (resolved for this kernel), or the kernel's own. */
+    static void useBtf(KpromConfig config) {
+        KernelBtf.use(KernelBtf.resolve(config.daemon().btfPath(), KernelBtf.release())
+                .orElse(null));
+        if (KernelBtf.inUse() != null) LOG.info("BTF for CO-RE: {}", KernelBtf.describe());
     }
 
     /**
@@ -256,6 +265,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         try {
             next = ConfigLoader.load(configFile);
             nextHttp = WebConfigLoader.load(webConfigOverride != null ? webConfigOverride : next.webConfigFile());
+            useBtf(next);
             var disabled = next.daemon().disabledAttachKinds();
             checkObjects(next.probeSets().stream()
                     .filter(set -> !supervisor.unchanged(set, disabled))

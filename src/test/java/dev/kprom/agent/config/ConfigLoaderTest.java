@@ -57,7 +57,7 @@ class ConfigLoaderTest {
                         k + ":1:1: listen: must be host:port (got \"nowhere\")",
                         k + ":3:1: log_level: must be one of trace, debug, info, warn, error (got \"loud\")",
                         k
-                                + ":4:1: colour: unknown key (known keys: disable_attach, enable_lifecycle, events_path, events_unauthenticated, listen, log_level, pin_dir, pin_maps, probe_sets, probes_dir, watch_config, web_config_file)",
+                                + ":4:1: colour: unknown key (known keys: btf_path, disable_attach, enable_lifecycle, events_path, events_unauthenticated, listen, log_level, pin_dir, pin_maps, probe_sets, probes_dir, watch_config, web_config_file)",
                         k + ":5:1: events_path: must be a path of its own, such as /events (got \"/metrics\")",
                         k
                                 + ":6:26: disable_attach[1]: must be one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe, uretprobe, usdt, perf_event, auto (got \"uprobes\")",

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.kprom.agent.btf.BtfTypes;
+import dev.kprom.agent.btf.KernelBtf;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Libbpf;
 import dev.kprom.agent.libbpf.LibbpfLog;
@@ -55,22 +56,33 @@ public final class BpfObject implements AutoCloseable {
         return new BpfObject(path.getFileName().toString(), obj, null);
     }
 
-    /** Opens an object from bytes (a {@code .bpf.o} packed in the jar); {@code name} is used in messages. */
+    /**
+     * Opens an object from bytes (a {@code .bpf.o} packed in the jar); {@code name} is used in messages. CO-RE
+     * relocates it against {@link KernelBtf#inUse()} (btf_path), else the kernel's own BTF.
+     */
     public static BpfObject openMemory(String name, byte[] bytes) {
         Memory elf = new Memory(bytes.length);
         elf.write(0, bytes, 0, bytes.length);
-        // struct bpf_object_open_opts { size_t sz; const char *object_name; ... }: libbpf accepts a prefix of it,
-        // and copies the name, so libbpf's own messages name the object instead of a buffer address.
+        Path btf = KernelBtf.inUse();
+        // struct bpf_object_open_opts { size_t sz; const char *object_name; bool relaxed_maps; const char
+        // *pin_root_path; __u32 :32; const char *kconfig; const char *btf_custom_path; ... }: libbpf accepts a
+        // prefix of it and copies the name, so its own messages name the object instead of a buffer address.
         try (Memory objectName = new Memory(name.length() + 1L);
-                Memory opts = new Memory(16)) {
+                Memory btfPath = new Memory(btf == null ? 1 : btf.toString().length() + 1L);
+                Memory opts = new Memory(btf == null ? 16 : 56)) {
+            opts.clear();
             objectName.setString(0, name, "US-ASCII");
             opts.setLong(0, opts.size());
             opts.setPointer(8, objectName);
+            if (btf != null) {
+                btfPath.setString(0, btf.toString(), "UTF-8");
+                opts.setPointer(48, btfPath);
+            }
             Pointer obj = Libbpf.bpf_object__open_mem(elf, bytes.length, opts);
             if (obj == null) {
                 int errno = Native.getLastError();
                 elf.close();
-                throw new BpfException("open " + name, errno);
+                throw new BpfException("open " + name + (btf != null ? " with BTF " + btf : ""), errno);
             }
             return new BpfObject(name, obj, elf);
         }

@@ -1,5 +1,6 @@
 package dev.kprom.agent.config;
 
+import dev.kprom.agent.btf.KernelBtf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -82,6 +83,11 @@ public final class ConfigLoader {
     }
 
     private static void checkDaemon(DaemonConfig d, Problems problems) {
+        try {
+            KernelBtf.resolve(d.btfPath(), KernelBtf.release());
+        } catch (IllegalArgumentException e) {
+            problems.add("btf_path", e.getMessage());
+        }
         if (d.pinMaps() && !Path.of(d.pinDir()).isAbsolute()) {
             problems.add(
                     "pin_dir",

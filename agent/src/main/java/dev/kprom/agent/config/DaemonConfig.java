@@ -20,6 +20,7 @@ import java.util.Set;
  * watch_config: true          # reload when these files change on disk (a ConfigMap update, say)
  * pin_maps: false             # pin probe sets' maps under bpffs so counters survive restarts and upgrades
  * pin_dir: /sys/fs/bpf/kprom  # where: one directory per probe set, one pin per map
+ * btf_path: /var/lib/btfhub   # kernels without /sys/kernel/btf/vmlinux: a BTF file, or a directory of <release>.btf
  * </pre>
  */
 public record DaemonConfig(
@@ -34,7 +35,8 @@ public record DaemonConfig(
         Boolean watchConfig,
         Boolean pinMaps,
         String pinDir,
-        Boolean eventsUnauthenticated) {
+        Boolean eventsUnauthenticated,
+        String btfPath) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {

@@ -3,6 +3,7 @@ package dev.kprom.agent.probe;
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfObject;
 import dev.kprom.agent.bpf.BpfProgram;
+import dev.kprom.agent.btf.KernelBtf;
 import dev.kprom.agent.events.EventReader;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.events.EventStream;
@@ -27,6 +28,8 @@ public final class ProbeSet implements AutoCloseable {
     private final List<AttachChoice> choices;
     private final List<MapMetricCollector> collectors;
     private final List<Events> events;
+    /** The BTF its object was relocated against (btf_path, or the kernel's own). */
+    private final String btf = KernelBtf.describe();
 
     ProbeSet(
             String name,
@@ -95,7 +98,7 @@ public final class ProbeSet implements AutoCloseable {
                     return new EventStatus(e.stream().map(), received, lost, corrupt);
                 })
                 .toList();
-        return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps, streams);
+        return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps, streams).withBtf(btf);
     }
 
     /** Stops the event readers, detaches every link (in reverse order), then closes the object, unloading its programs. */

@@ -128,6 +128,7 @@ final class StatusPage implements PathHandler {
                 .append(escape(p.source()))
                 .append(" &middot; ")
                 .append(escape(p.object()))
+                .append(p.btf() != null ? " &middot; BTF: " + escape(p.btf()) : "")
                 .append(p.failures() > 0 ? " &middot; failures: " + p.failures() : "")
                 .append("</small></p>");
         if (p.error() != null) h.append("<pre>").append(escape(p.error())).append("</pre>");
