@@ -1,23 +1,18 @@
 package dev.kprom.agent.convert;
 
+import static dev.kprom.testing.LoadedProbes.comm;
+import static dev.kprom.testing.LoadedProbes.loader;
+import static dev.kprom.testing.LoadedProbes.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kprom.agent.attach.Kallsyms;
-import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetBinder;
-import dev.kprom.agent.probe.ProbeSetLoader;
-import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.Cli;
 import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.TestLibC;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.MultiCollector;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,17 +53,6 @@ class ConvertedProbeSetsTest {
         return config;
     }
 
-    private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
-    }
-
-    private static String scrape(ProbeSet set) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (MultiCollector c : set.collectors())
-            PrometheusTextFormatWriter.create().write(out, c.collect());
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     /** The lines of {@code text} that name {@code needle}: the series the test made. */
     private static List<String> seriesWith(String text, String needle) {
         return text.lines()
@@ -94,10 +78,6 @@ class ConvertedProbeSetsTest {
             }
             Thread.sleep(200);
         }
-    }
-
-    private static String comm(String prefix) {
-        return prefix + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36);
     }
 
     @Test

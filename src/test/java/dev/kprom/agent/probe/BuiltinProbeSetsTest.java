@@ -1,26 +1,22 @@
 package dev.kprom.agent.probe;
 
+import static dev.kprom.testing.LoadedProbes.comm;
+import static dev.kprom.testing.LoadedProbes.loader;
+import static dev.kprom.testing.LoadedProbes.scrape;
+import static dev.kprom.testing.LoadedProbes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kprom.agent.attach.Kallsyms;
-import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProbeSetSpec;
-import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.TestLibC;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +36,6 @@ class BuiltinProbeSetsTest {
                 .sorted();
     }
 
-    private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
-    }
-
     private static ProbeSetConfig builtin(String name, Map<String, Object> constants) {
         ProbeSetConfig c = ConfigLoader.loadProbeSet(name, PROBES);
         ProbeSetSpec s = c.spec();
@@ -61,23 +53,6 @@ class BuiltinProbeSetsTest {
                         s.events(),
                         s.required()),
                 c.text());
-    }
-
-    private static String scrape(ProbeSet set) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (MultiCollector c : set.collectors())
-            PrometheusTextFormatWriter.create().write(out, c.collect());
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static double value(String text, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
-                .matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static String comm(String prefix) {
-        return prefix + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,14 +1,13 @@
 package dev.kprom.agent.probe;
 
+import static dev.kprom.testing.LoadedProbes.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kprom.agent.attach.Kallsyms;
-import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigException;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
-import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestLibC;
 import dev.kprom.testing.TestObjects;
@@ -31,10 +30,6 @@ class KaddrsTest {
                         + "programs:\n  - name: getppid\n    attach:\n"
                         + "      - {program: tp_getppid, tracepoint: syscalls/sys_enter_getppid}\n",
                 null);
-    }
-
-    private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
     }
 
     @Test

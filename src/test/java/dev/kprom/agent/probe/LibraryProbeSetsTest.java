@@ -1,5 +1,8 @@
 package dev.kprom.agent.probe;
 
+import static dev.kprom.testing.LoadedProbes.comm;
+import static dev.kprom.testing.LoadedProbes.scrape;
+import static dev.kprom.testing.LoadedProbes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.agent.attach.Kallsyms;
@@ -9,9 +12,6 @@ import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.TestLibC;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.MultiCollector;
-import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -19,13 +19,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,23 +34,6 @@ class LibraryProbeSetsTest {
     private static ProbeSet load(String name) {
         return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), n -> CollectObserver.IGNORE)
                 .load(ConfigLoader.loadProbeSet(name, PROBES));
-    }
-
-    private static String scrape(ProbeSet set) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (MultiCollector c : set.collectors())
-            PrometheusTextFormatWriter.create().write(out, c.collect());
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static double value(String text, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
-                .matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static String comm(String prefix) {
-        return prefix + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36);
     }
 
     /** Runs {@code body} on a new thread named {@code comm} (as the kernel sees it), and waits for it. */

@@ -1,14 +1,12 @@
 package dev.kprom.agent.probe;
 
+import static dev.kprom.testing.LoadedProbes.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kprom.agent.attach.Kallsyms;
-import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.events.OnlineCpus;
-import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestLibC;
 import dev.kprom.testing.TestObjects;
@@ -35,10 +33,6 @@ class PerfEventTest {
                         + "metrics:\n  counters:\n"
                         + "    - {name: samples_total, help: h, labels: [{name: on_cpu, size: 4, decoders: [{name: uint}]}]}\n",
                 null);
-    }
-
-    private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), n -> CollectObserver.IGNORE);
     }
 
     @Test

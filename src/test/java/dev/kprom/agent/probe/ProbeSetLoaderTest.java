@@ -1,5 +1,6 @@
 package dev.kprom.agent.probe;
 
+import static dev.kprom.testing.LoadedProbes.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,10 +42,6 @@ class ProbeSetLoaderTest {
                   labels:
                     - {name: tid, size: 4, decoders: [{name: uint}]}
             """;
-
-    private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), name -> CollectObserver.IGNORE);
-    }
 
     @Test
     void skipsEachUnworkableAlternativeWithItsReasonAndCountsExactlyWithTheNext() {

@@ -1,19 +1,15 @@
 package dev.kprom.agent.probe;
 
+import static dev.kprom.testing.LoadedProbes.loader;
+import static dev.kprom.testing.LoadedProbes.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kprom.agent.attach.Kallsyms;
-import dev.kprom.agent.attach.Tracefs;
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.ProbeSetConfig;
-import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.TestObjects;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,17 +40,6 @@ class UprobeTest {
                         + "    - {name: returned_total, help: h, labels: [{name: where, size: 4, padding: 4, decoders:"
                         + " [{name: uint}, {name: static_map, map: {'0': entry, '1': return}}]}]}\n",
                 null);
-    }
-
-    private static ProbeSetLoader loader() {
-        return new ProbeSetLoader(Tracefs.ensureMounted(), Kallsyms.system(), n -> CollectObserver.IGNORE);
-    }
-
-    private static String scrape(ProbeSet set) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (MultiCollector c : set.collectors())
-            PrometheusTextFormatWriter.create().write(out, c.collect());
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** The test program, started and waiting for a line before it makes {@code calls} calls. */
