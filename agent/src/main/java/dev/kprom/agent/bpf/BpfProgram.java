@@ -121,6 +121,11 @@ public final class BpfProgram {
         return new BpfLink(links, description);
     }
 
+    /** Attaches an XDP program to the interface {@code ifindex} (a link: detached when closed). */
+    public BpfLink attachXdp(int ifindex, String description) {
+        return link(Libbpf.bpf_program__attach_xdp(prog, ifindex), description);
+    }
+
     /** Attaches to USDT probe {@code provider:name} in {@code binary}; {@code pid} -1 for every process. */
     public BpfLink attachUsdt(String binary, String provider, String name, int pid, String description) {
         return link(Libbpf.bpf_program__attach_usdt(prog, pid, binary, provider, name, null), description);

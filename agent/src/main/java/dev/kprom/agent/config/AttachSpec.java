@@ -19,6 +19,8 @@ import java.util.List;
  *   usdt: {binary: /usr/bin/app, provider: app, name: tick}   # see {@link UsdtSpec}
  * - program: on_cpu
  *   perf_event: {event: cpu_clock, frequency: 99}             # every online CPU; see {@link PerfEventSpec}
+ * - program: xdp_count
+ *   xdp: eth0                                                 # packets received on eth0
  * </pre>
  */
 public record AttachSpec(
@@ -33,6 +35,8 @@ public record AttachSpec(
         UprobeSpec uretprobe,
         UsdtSpec usdt,
         @JsonProperty("perf_event") PerfEventSpec perfEvent,
+        /** A network interface whose received packets an XDP program sees: "eth0". */
+        String xdp,
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
@@ -47,6 +51,7 @@ public record AttachSpec(
         URETPROBE,
         USDT,
         PERF_EVENT,
+        XDP,
         AUTO;
 
         /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
@@ -66,6 +71,7 @@ public record AttachSpec(
         if (uretprobe != null) return Kind.URETPROBE;
         if (usdt != null) return Kind.USDT;
         if (perfEvent != null) return Kind.PERF_EVENT;
+        if (xdp != null) return Kind.XDP;
         return Kind.AUTO;
     }
 
@@ -87,6 +93,7 @@ public record AttachSpec(
             case URETPROBE -> uretprobe.describe();
             case USDT -> usdt.describe();
             case PERF_EVENT -> perfEvent.describe();
+            case XDP -> xdp;
             case AUTO -> "SEC";
         };
     }
@@ -110,10 +117,11 @@ public record AttachSpec(
                 + (uretprobe != null ? 1 : 0)
                 + (usdt != null ? 1 : 0)
                 + (perfEvent != null ? 1 : 0)
+                + (xdp != null ? 1 : 0)
                 + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
             problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,"
-                    + " uretprobe, usdt, perf_event, auto: true (got " + targets + ")");
+                    + " uretprobe, usdt, perf_event, xdp, auto: true (got " + targets + ")");
         }
         if (uprobe != null) problems.addAll(uprobe.problems("uprobe"));
         if (uretprobe != null) problems.addAll(uretprobe.problems("uretprobe"));

@@ -9,6 +9,8 @@ import dev.kprom.agent.events.OnlineCpus;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.LibC;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -56,6 +58,7 @@ final class Preflight {
                     alt.userTarget().binary(), alt.userTarget().pid());
             case USDT -> binary(alt.usdt().binary(), alt.usdt().pid());
             case PERF_EVENT -> perfEvent(alt.perfEvent());
+            case XDP -> networkInterface(alt.xdp());
             case RAW_TRACEPOINT, AUTO -> Result.ok(alt.target());
         };
     }
@@ -73,6 +76,18 @@ final class Preflight {
                             : "this kernel has no " + spec.event() + " event: "
                     : "";
             return Result.skip(why + e.getMessage());
+        }
+    }
+
+    /** The interface must exist in kprom's network namespace. */
+    private static Result networkInterface(String name) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            return nic != null
+                    ? Result.ok(name)
+                    : Result.skip("no network interface " + name + " in kprom's network namespace");
+        } catch (SocketException e) {
+            return Result.skip("cannot list network interfaces: " + e.getMessage());
         }
     }
 

@@ -21,6 +21,8 @@ import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.exporter.collect.CollectObserver;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -238,8 +240,20 @@ public final class ProbeSetLoader {
                 }
                 yield program.attachPerfEvents(fds, "perf_event " + c.target() + " on " + fds.size() + " CPUs");
             }
+            case XDP -> program.attachXdp(ifindex(c.target()), "xdp " + c.target());
             case AUTO -> program.attachAuto();
         };
+    }
+
+    /** The index of network interface {@code name} (Preflight saw it; gone since: ENODEV). */
+    private static int ifindex(String name) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            if (nic == null) throw new BpfException("find network interface " + name, Errno.ENODEV);
+            return nic.getIndex();
+        } catch (SocketException e) {
+            throw new BpfException("find network interface " + name + ": " + e.getMessage(), Errno.ENODEV);
+        }
     }
 
     /** Each tail-call map's entries: index to the loaded program's fd. */
