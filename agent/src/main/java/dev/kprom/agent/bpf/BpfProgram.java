@@ -121,6 +121,20 @@ public final class BpfProgram {
         return new BpfLink(links, description);
     }
 
+    /**
+     * Attaches a cgroup program (its SEC() says which hook: cgroup_skb/egress, ...) to the cgroup v2 directory
+     * {@code path}, as a link: the kernel holds the cgroup while it is attached.
+     */
+    public BpfLink attachCgroup(String path) {
+        int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (fd < 0) throw new BpfException("open cgroup " + path, Native.getLastError());
+        try {
+            return link(Libbpf.bpf_program__attach_cgroup(prog, fd), "cgroup " + path + " (" + sectionName() + ")");
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
     /** Attaches an XDP program to the interface {@code ifindex} (a link: detached when closed). */
     public BpfLink attachXdp(int ifindex, String description) {
         return link(Libbpf.bpf_program__attach_xdp(prog, ifindex), description);

@@ -21,6 +21,8 @@ import java.util.List;
  *   perf_event: {event: cpu_clock, frequency: 99}             # every online CPU; see {@link PerfEventSpec}
  * - program: xdp_count
  *   xdp: eth0                                                 # packets received on eth0
+ * - program: count_egress                                     # SEC("cgroup_skb/egress")
+ *   cgroup: /sys/fs/cgroup/kubepods.slice                     # a cgroup v2 directory
  * </pre>
  */
 public record AttachSpec(
@@ -37,6 +39,8 @@ public record AttachSpec(
         @JsonProperty("perf_event") PerfEventSpec perfEvent,
         /** A network interface whose received packets an XDP program sees: "eth0". */
         String xdp,
+        /** A cgroup v2 directory for cgroup programs (cgroup_skb/ingress, cgroup_skb/egress, cgroup/sock...). */
+        String cgroup,
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
@@ -52,6 +56,7 @@ public record AttachSpec(
         USDT,
         PERF_EVENT,
         XDP,
+        CGROUP,
         AUTO;
 
         /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
@@ -72,6 +77,7 @@ public record AttachSpec(
         if (usdt != null) return Kind.USDT;
         if (perfEvent != null) return Kind.PERF_EVENT;
         if (xdp != null) return Kind.XDP;
+        if (cgroup != null) return Kind.CGROUP;
         return Kind.AUTO;
     }
 
@@ -94,6 +100,7 @@ public record AttachSpec(
             case USDT -> usdt.describe();
             case PERF_EVENT -> perfEvent.describe();
             case XDP -> xdp;
+            case CGROUP -> cgroup;
             case AUTO -> "SEC";
         };
     }
@@ -118,15 +125,18 @@ public record AttachSpec(
                 + (usdt != null ? 1 : 0)
                 + (perfEvent != null ? 1 : 0)
                 + (xdp != null ? 1 : 0)
+                + (cgroup != null ? 1 : 0)
                 + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
             problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,"
-                    + " uretprobe, usdt, perf_event, xdp, auto: true (got " + targets + ")");
+                    + " uretprobe, usdt, perf_event, xdp, cgroup, auto: true (got " + targets + ")");
         }
         if (uprobe != null) problems.addAll(uprobe.problems("uprobe"));
         if (uretprobe != null) problems.addAll(uretprobe.problems("uretprobe"));
         if (usdt != null) problems.addAll(usdt.problems());
         if (perfEvent != null) problems.addAll(perfEvent.problems());
+        if (cgroup != null && !cgroup.startsWith("/"))
+            problems.add("cgroup: must be an absolute path to a cgroup v2 directory (got \"" + cgroup + "\")");
         if (tracepoint != null && !tracepoint.matches("[\\w.-]+/[\\w.-]+")) {
             problems.add("tracepoint: must be category/event (got \"" + tracepoint + "\")");
         }

@@ -23,6 +23,11 @@ public final class LibC {
 
     public static native int close(int fd);
 
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 02000000;
+
+    public static native int open(String path, int flags);
+
     public static native int geteuid();
 
     public static native int getpagesize();

@@ -98,6 +98,8 @@ public final class Libbpf {
 
     public static native Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);
 
+    public static native Pointer bpf_program__attach_cgroup(Pointer prog, int cgroup_fd);
+
     public static native Pointer bpf_program__attach_usdt(
             Pointer prog, int pid, String binary_path, String usdt_provider, String usdt_name, Pointer opts);
 

@@ -59,6 +59,7 @@ final class Preflight {
             case USDT -> binary(alt.usdt().binary(), alt.usdt().pid());
             case PERF_EVENT -> perfEvent(alt.perfEvent());
             case XDP -> networkInterface(alt.xdp());
+            case CGROUP -> cgroupV2(alt.cgroup());
             case RAW_TRACEPOINT, AUTO -> Result.ok(alt.target());
         };
     }
@@ -77,6 +78,15 @@ final class Preflight {
                     : "";
             return Result.skip(why + e.getMessage());
         }
+    }
+
+    /** A cgroup v2 directory: it has cgroup.procs and cgroup.controllers (v1 directories lack the second). */
+    private static Result cgroupV2(String path) {
+        Path dir = Path.of(path);
+        if (!Files.isDirectory(dir)) return Result.skip("cgroup " + path + " does not exist");
+        if (!Files.exists(dir.resolve("cgroup.controllers")))
+            return Result.skip(path + " is not a cgroup v2 directory (no cgroup.controllers; cgroup programs need v2)");
+        return Result.ok(path);
     }
 
     /** The interface must exist in kprom's network namespace. */

@@ -241,6 +241,7 @@ public final class ProbeSetLoader {
                 yield program.attachPerfEvents(fds, "perf_event " + c.target() + " on " + fds.size() + " CPUs");
             }
             case XDP -> program.attachXdp(ifindex(c.target()), "xdp " + c.target());
+            case CGROUP -> program.attachCgroup(c.target());
             case AUTO -> program.attachAuto();
         };
     }
