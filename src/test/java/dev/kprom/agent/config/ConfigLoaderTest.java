@@ -60,10 +60,10 @@ class ConfigLoaderTest {
                                 + ":4:1: colour: unknown key (known keys: btf_path, disable_attach, enable_lifecycle, events_path, events_unauthenticated, listen, log_level, pin_dir, pin_maps, probe_sets, probes_dir, watch_config, web_config_file)",
                         k + ":5:1: events_path: must be a path of its own, such as /events (got \"/metrics\")",
                         k
-                                + ":6:26: disable_attach[1]: must be one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe, uretprobe, usdt, perf_event, xdp, cgroup, auto (got \"uprobes\")",
+                                + ":6:26: disable_attach[1]: must be one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe, uretprobe, usdt, perf_event, xdp, cgroup, tc, auto (got \"uprobes\")",
                         b + ":3:5: programs[0].name: must match [a-z_][a-z0-9_]* (got \"BAD\")",
                         b
-                                + ":4:14: programs[0].attach[0]: needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe, uretprobe, usdt, perf_event, xdp, cgroup, auto: true (got 2)",
+                                + ":4:14: programs[0].attach[0]: needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe, uretprobe, usdt, perf_event, xdp, cgroup, tc, auto: true (got 2)",
                         b + ":7:51: metrics.counters[0].labels[0].size: must be > 0 (got -1)",
                         b
                                 + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, dname, errno, hex, ifname, inet_ip, kernel_enum, kstack, ksym, kube_container, kube_pod, majorminor, pci_class, pci_device, pci_subclass, pci_vendor, port, regexp, static_map, string, syscall, uid, uint)",

@@ -10,6 +10,7 @@ import java.util.List;
 public final class BpfLink implements AutoCloseable {
     private final String description;
     private List<Pointer> links;
+    private Runnable detach; // for attachments that are no bpf_link (TC through netlink)
 
     BpfLink(Pointer link, String description) {
         this(List.of(link), description);
@@ -17,6 +18,13 @@ public final class BpfLink implements AutoCloseable {
 
     BpfLink(List<Pointer> links, String description) {
         this.links = List.copyOf(links);
+        this.description = description;
+    }
+
+    /** An attachment that {@code detach} undoes. */
+    BpfLink(Runnable detach, String description) {
+        this.links = List.of();
+        this.detach = detach;
         this.description = description;
     }
 
@@ -30,6 +38,10 @@ public final class BpfLink implements AutoCloseable {
         if (links != null) {
             links.forEach(Libbpf::bpf_link__destroy);
             links = null;
+        }
+        if (detach != null) {
+            detach.run();
+            detach = null;
         }
     }
 

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.kprom.agent.libbpf.BpfException;
+import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.agent.libbpf.Libbpf;
 import java.util.ArrayList;
@@ -133,6 +134,38 @@ public final class BpfProgram {
         } finally {
             LibC.close(fd);
         }
+    }
+
+    /**
+     * Attaches a TC program to interface {@code ifindex}'s ingress or egress, adding its clsact qdisc when it has
+     * none (and leaving it: other filters may share it); closing detaches the filter.
+     */
+    public BpfLink attachTc(int ifindex, boolean egress, String description) {
+        Memory hook = new Memory(24);
+        hook.clear();
+        hook.setLong(0, 24);
+        hook.setInt(8, ifindex);
+        hook.setInt(12, egress ? Libbpf.BPF_TC_EGRESS : Libbpf.BPF_TC_INGRESS);
+        int rc = Libbpf.bpf_tc_hook_create(hook);
+        if (rc < 0 && -rc != Errno.EEXIST) throw new BpfException("create clsact qdisc for " + description, -rc);
+        Memory opts = new Memory(32);
+        opts.clear();
+        opts.setLong(0, 32);
+        opts.setInt(8, fd());
+        rc = Libbpf.bpf_tc_attach(hook, opts);
+        if (rc < 0) throw new BpfException("attach " + what("") + " to " + description, -rc);
+        int handle = opts.getInt(20);
+        int priority = opts.getInt(24);
+        return new BpfLink(
+                () -> {
+                    Memory detach = new Memory(32); // handle and priority name the filter; the rest must be 0
+                    detach.clear();
+                    detach.setLong(0, 32);
+                    detach.setInt(20, handle);
+                    detach.setInt(24, priority);
+                    Libbpf.bpf_tc_detach(hook, detach);
+                },
+                description);
     }
 
     /** Attaches an XDP program to the interface {@code ifindex} (a link: detached when closed). */

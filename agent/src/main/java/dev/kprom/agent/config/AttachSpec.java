@@ -23,6 +23,8 @@ import java.util.List;
  *   xdp: eth0                                                 # packets received on eth0
  * - program: count_egress                                     # SEC("cgroup_skb/egress")
  *   cgroup: /sys/fs/cgroup/kubepods.slice                     # a cgroup v2 directory
+ * - program: tc_count
+ *   tc: {interface: eth0, direction: egress}                  # see {@link TcSpec}
  * </pre>
  */
 public record AttachSpec(
@@ -41,6 +43,7 @@ public record AttachSpec(
         String xdp,
         /** A cgroup v2 directory for cgroup programs (cgroup_skb/ingress, cgroup_skb/egress, cgroup/sock...). */
         String cgroup,
+        TcSpec tc,
         /** Attach as the program's SEC() says (fentry, tp_btf, lsm, ...). */
         Boolean auto) {
 
@@ -57,6 +60,7 @@ public record AttachSpec(
         PERF_EVENT,
         XDP,
         CGROUP,
+        TC,
         AUTO;
 
         /** As written in YAML and in disable_attach: "fentry", "raw_tracepoint". */
@@ -78,6 +82,7 @@ public record AttachSpec(
         if (perfEvent != null) return Kind.PERF_EVENT;
         if (xdp != null) return Kind.XDP;
         if (cgroup != null) return Kind.CGROUP;
+        if (tc != null) return Kind.TC;
         return Kind.AUTO;
     }
 
@@ -101,6 +106,7 @@ public record AttachSpec(
             case PERF_EVENT -> perfEvent.describe();
             case XDP -> xdp;
             case CGROUP -> cgroup;
+            case TC -> tc.describe();
             case AUTO -> "SEC";
         };
     }
@@ -126,15 +132,17 @@ public record AttachSpec(
                 + (perfEvent != null ? 1 : 0)
                 + (xdp != null ? 1 : 0)
                 + (cgroup != null ? 1 : 0)
+                + (tc != null ? 1 : 0)
                 + (Boolean.TRUE.equals(auto) ? 1 : 0);
         if (targets != 1) {
             problems.add("needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,"
-                    + " uretprobe, usdt, perf_event, xdp, cgroup, auto: true (got " + targets + ")");
+                    + " uretprobe, usdt, perf_event, xdp, cgroup, tc, auto: true (got " + targets + ")");
         }
         if (uprobe != null) problems.addAll(uprobe.problems("uprobe"));
         if (uretprobe != null) problems.addAll(uretprobe.problems("uretprobe"));
         if (usdt != null) problems.addAll(usdt.problems());
         if (perfEvent != null) problems.addAll(perfEvent.problems());
+        if (tc != null) problems.addAll(tc.problems());
         if (cgroup != null && !cgroup.startsWith("/"))
             problems.add("cgroup: must be an absolute path to a cgroup v2 directory (got \"" + cgroup + "\")");
         if (tracepoint != null && !tracepoint.matches("[\\w.-]+/[\\w.-]+")) {

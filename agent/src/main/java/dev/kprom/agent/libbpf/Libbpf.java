@@ -100,6 +100,18 @@ public final class Libbpf {
 
     public static native Pointer bpf_program__attach_cgroup(Pointer prog, int cgroup_fd);
 
+    // TC through netlink (libbpf 1.1 has no tcx links): struct bpf_tc_hook { size_t sz; int ifindex;
+    // enum bpf_tc_attach_point attach_point; __u32 parent; } and struct bpf_tc_opts { size_t sz; int prog_fd;
+    // __u32 flags, prog_id, handle, priority; }, both passed as memory laid out so.
+    public static final int BPF_TC_INGRESS = 1;
+    public static final int BPF_TC_EGRESS = 2;
+
+    public static native int bpf_tc_hook_create(Pointer hook);
+
+    public static native int bpf_tc_attach(Pointer hook, Pointer opts);
+
+    public static native int bpf_tc_detach(Pointer hook, Pointer opts);
+
     public static native Pointer bpf_program__attach_usdt(
             Pointer prog, int pid, String binary_path, String usdt_provider, String usdt_name, Pointer opts);
 

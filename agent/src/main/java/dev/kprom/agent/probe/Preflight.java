@@ -60,6 +60,10 @@ final class Preflight {
             case PERF_EVENT -> perfEvent(alt.perfEvent());
             case XDP -> networkInterface(alt.xdp());
             case CGROUP -> cgroupV2(alt.cgroup());
+            case TC -> {
+                Result nic = networkInterface(alt.tc().iface());
+                yield nic.skipReason() == null ? Result.ok(alt.tc().describe()) : nic;
+            }
             case RAW_TRACEPOINT, AUTO -> Result.ok(alt.target());
         };
     }

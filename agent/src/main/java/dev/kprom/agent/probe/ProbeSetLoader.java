@@ -242,6 +242,10 @@ public final class ProbeSetLoader {
             }
             case XDP -> program.attachXdp(ifindex(c.target()), "xdp " + c.target());
             case CGROUP -> program.attachCgroup(c.target());
+            case TC -> program.attachTc(
+                    ifindex(c.alt().tc().iface()),
+                    c.alt().tc().egress(),
+                    "tc " + c.alt().tc().describe());
             case AUTO -> program.attachAuto();
         };
     }
