@@ -59,22 +59,10 @@ public final class Kallsyms {
         List<String> candidates = candidates(target);
         Set<String> wanted = new HashSet<>(candidates);
         Set<String> found = new HashSet<>();
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                // "ffffffff81234560 T __x64_sys_connect" (modules add "\t[name]")
-                int a = line.indexOf(' ');
-                int b = line.indexOf(' ', a + 1);
-                if (a < 0 || b < 0 || b != a + 2) continue;
-                char type = line.charAt(a + 1);
-                if (type != 't' && type != 'T') continue;
-                int end = line.indexOf('\t', b + 1);
-                String name = end < 0 ? line.substring(b + 1) : line.substring(b + 1, end);
-                if (wanted.contains(name)) found.add(name);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("read " + file, e);
-        }
+        forEachSymbol((address, type, name) -> {
+            if ((type == 't' || type == 'T') && wanted.contains(name)) found.add(name);
+            return true;
+        });
         return candidates.stream().filter(found::contains).findFirst();
     }
 
@@ -84,21 +72,31 @@ public final class Kallsyms {
      */
     public Map<String, Long> addresses(Set<String> symbols) {
         Map<String, Long> found = new HashMap<>();
+        forEachSymbol((address, type, name) -> {
+            if (symbols.contains(name)) found.putIfAbsent(name, address);
+            return found.size() < symbols.size();
+        });
+        return found;
+    }
+
+    private interface SymbolVisitor {
+        /** One symbol; false stops the walk. */
+        boolean visit(long address, char type, String name);
+    }
+
+    /** Each line "ffffffff81234560 T __x64_sys_connect" (modules add "\t[name]") of the file, in order. */
+    private void forEachSymbol(SymbolVisitor visitor) {
         try (BufferedReader in = Files.newBufferedReader(file)) {
-            String line;
-            while ((line = in.readLine()) != null && found.size() < symbols.size()) {
+            for (String line; (line = in.readLine()) != null; ) {
                 int a = line.indexOf(' ');
                 int b = line.indexOf(' ', a + 1);
-                if (a < 0 || b < 0) continue;
+                if (a < 0 || b != a + 2) continue;
                 int end = line.indexOf('\t', b + 1);
                 String name = end < 0 ? line.substring(b + 1) : line.substring(b + 1, end);
-                if (symbols.contains(name) && !found.containsKey(name)) {
-                    found.put(name, Long.parseUnsignedLong(line.substring(0, a), 16));
-                }
+                if (!visitor.visit(Long.parseUnsignedLong(line.substring(0, a), 16), line.charAt(a + 1), name)) return;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("read " + file, e);
         }
-        return found;
     }
 }

@@ -61,6 +61,7 @@ public final class MapMetricCollector implements TableCollector {
     private final int firstBucket;
     private final Long sumBucket;
     private final Field sumField;
+    private final boolean hasSum;
     private final double multiplier;
     private KeyCache keys;
     private SeriesIndex series;
@@ -94,6 +95,7 @@ public final class MapMetricCollector implements TableCollector {
         value = layout.value();
         sumBucket = layout.sumBucket();
         sumField = layout.sumField();
+        hasSum = layout.hasSum();
         BucketSpec b = spec.buckets();
         if (kind == MetricKind.HISTOGRAM) {
             firstBucket = b.first();
@@ -176,8 +178,7 @@ public final class MapMetricCollector implements TableCollector {
         int cpus = source.cpus();
         int stride = source.cpuStride();
         boolean split = spec.splitCpus() && cpus > 1;
-        SeriesTable.Builder table = new SeriesTable.Builder(
-                upperBounds, sumBucket != null || sumField != null, spec.seriesLimit(), series, lastSize);
+        SeriesTable.Builder table = new SeriesTable.Builder(upperBounds, hasSum, spec.seriesLimit(), series, lastSize);
         int sumSlot = upperBounds == null ? -1 : table.sumSlot();
         long[] dropped = {0};
         long[] undecodable = {0};

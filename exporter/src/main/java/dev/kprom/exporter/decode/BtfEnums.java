@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The enums of a BTF blob (the kernel's is /sys/kernel/btf/vmlinux), read in plain Java: each enum's values by
- * their names. Only what finding enums needs is understood: every kind's size, to walk past it.
+ * their names. Only what finding enums needs is understood: every kind's size, to walk past it. An enum is read
+ * once per process: checking a config builds its decoders and loading it builds them again, and the kernel's BTF
+ * (several MiB) does not change while it runs.
  */
 final class BtfEnums {
     private static final int MAGIC = 0xeb9f;
@@ -20,8 +23,14 @@ final class BtfEnums {
 
     private BtfEnums() {}
 
+    private static final Map<String, Map<Long, String>> READ = new ConcurrentHashMap<>();
+
     /** The values of enum {@code name} in {@code btf}, by value: their names. */
     static Map<Long, String> read(Path btf, String name) {
+        return READ.computeIfAbsent(btf + "\0" + name, k -> Map.copyOf(readFile(btf, name)));
+    }
+
+    private static Map<Long, String> readFile(Path btf, String name) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(btf);

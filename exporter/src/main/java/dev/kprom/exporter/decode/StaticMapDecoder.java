@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class StaticMapDecoder implements Decoder {
     private final Map<String, String> map;
-    private final boolean allowUnknown;
+    /** What a value not in the map is kept behind ({@code allow_unknown}: nothing); null: dropped. */
     private final byte[] unknownPrefix;
 
     public StaticMapDecoder(Map<String, String> map, boolean allowUnknown) {
@@ -31,19 +31,17 @@ public final class StaticMapDecoder implements Decoder {
             }
         });
         this.map = Map.copyOf(map);
-        this.allowUnknown = allowUnknown;
-        this.unknownPrefix = unknownPrefix == null ? null : Ints.text(unknownPrefix);
+        this.unknownPrefix = allowUnknown ? new byte[0] : unknownPrefix == null ? null : Ints.text(unknownPrefix);
     }
 
     @Override
     public byte[] decode(byte[] in, KeyContext key) {
         String mapped = map.get(new String(in, StandardCharsets.UTF_8));
         if (mapped != null) return Ints.text(mapped);
-        if (unknownPrefix != null) {
-            byte[] out = Arrays.copyOf(unknownPrefix, unknownPrefix.length + in.length);
-            System.arraycopy(in, 0, out, unknownPrefix.length, in.length);
-            return out;
-        }
-        return allowUnknown ? in : null;
+        if (unknownPrefix == null) return null;
+        if (unknownPrefix.length == 0) return in;
+        byte[] out = Arrays.copyOf(unknownPrefix, unknownPrefix.length + in.length);
+        System.arraycopy(in, 0, out, unknownPrefix.length, in.length);
+        return out;
     }
 }

@@ -84,11 +84,11 @@ final class EventTable {
     }
 
     /**
-     * Drops the series last added to before {@code oldestKept}; returns how many keys went. A series is the first
+     * Drops the series last added to before {@code oldestKept}. A series is the first
      * {@code seriesBytes} of a key: a histogram's keys end in a bucket index, and its buckets go together, when the
      * latest of them is too old (one bucket dropped alone would make the series' cumulative counts go down).
      */
-    int expire(int oldestKept, int seriesBytes) {
+    void expire(int oldestKept, int seriesBytes) {
         int[] latest = touched;
         if (seriesBytes < keySize) {
             Map<ByteBuffer, Integer> bySeries = new HashMap<>();
@@ -102,11 +102,10 @@ final class EventTable {
         }
         boolean any = false;
         for (int i = 0; i < hashes.length && !any; i++) any = hashes[i] != 0 && latest[i] < oldestKept;
-        if (!any) return 0;
+        if (!any) return;
         int before = size;
         rehash(hashes.length, latest, oldestKept);
         shared.addAndGet(size - before);
-        return before - size;
     }
 
     private ByteBuffer series(int slot, int seriesBytes) {
