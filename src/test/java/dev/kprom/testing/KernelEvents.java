@@ -10,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** Makes the kernel do what the built-in probes watch: OOM kills, SYN retransmissions, block I/O. Needs root. */
@@ -73,23 +72,15 @@ public final class KernelEvents {
      * and 3 s) until connect() gives up after 3.5 s. The namespace and veth are removed after.
      */
     public static void synRetransmits(String peer, int port) throws Exception {
-        String ns = "kpt" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 20), 36);
         String prefix = peer.substring(0, peer.lastIndexOf('.') + 1);
-        try {
-            sh("ip netns add " + ns + " && ip link add " + ns + "a type veth peer name " + ns + "b"
-                    + " && ip link set " + ns + "b netns " + ns + " && ip addr add " + prefix + "1/30 dev " + ns + "a"
-                    + " && ip link set " + ns + "a up && ip -n " + ns + " link set " + ns + "b up"
-                    + " && ip neigh replace " + peer + " lladdr 02:00:00:00:00:99 dev " + ns + "a nud permanent");
+        try (TestNetns ns = TestNetns.create("kpt").veth(prefix + "1/30", null)) {
+            sh("ip neigh replace " + peer + " lladdr 02:00:00:00:00:99 dev " + ns.hostDevice() + " nud permanent");
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(peer, port), 3500);
                 throw new AssertionError("connected to a peer that cannot answer");
             } catch (SocketTimeoutException expected) {
                 // the SYNs were dropped, as intended
             }
-        } finally {
-            new ProcessBuilder("sh", "-c", "ip link del " + ns + "a; ip netns del " + ns)
-                    .start()
-                    .waitFor(30, TimeUnit.SECONDS);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.TestLibC;
+import dev.kprom.testing.TestNetns;
 import java.io.RandomAccessFile;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -21,7 +22,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,18 +173,14 @@ class LibraryProbeSetsTest {
 
     @Test
     void icmpCountsPortUnreachableForUdpToAClosedPort() throws Exception {
-        String ns = "kpi" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 20), 36);
-        try (ProbeSet set = load("icmp")) {
+        try (ProbeSet set = load("icmp");
+                TestNetns ns = TestNetns.create("kpi")) {
             String series = "kprom_icmp_sent_total{code=\"3\",type=\"dest_unreachable\"}";
             double before = value(scrape(set), series);
             // a namespace of its own: no ICMP rate limit, nobody else's traffic
-            KernelEvents.sh("ip netns add " + ns + " && ip -n " + ns + " link set lo up"
-                    + " && ip netns exec " + ns + " sysctl -qw net.ipv4.icmp_ratelimit=0"
-                    + " && ip netns exec " + ns + " bash -c 'for i in 1 2 3 4 5; do echo x > /dev/udp/127.0.0.1/9;"
-                    + " sleep 0.05; done'");
+            ns.bash("sysctl -qw net.ipv4.icmp_ratelimit=0");
+            ns.udp("127.0.0.1", 9, 5);
             assertThat(value(scrape(set), series) - before).isEqualTo(5);
-        } finally {
-            new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -313,17 +309,13 @@ class LibraryProbeSetsTest {
 
     @Test
     void packetDropsNamesTheReasonFromTheKernelsEnum() throws Exception {
-        String ns = "kpd" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 20), 36);
-        try (ProbeSet set = load("packet_drops")) {
+        try (ProbeSet set = load("packet_drops");
+                TestNetns ns = TestNetns.create("kpd")) {
             String series = "kprom_packet_drops_total{protocol=\"ipv4\",reason=\"NO_SOCKET\"}";
             double before = value(scrape(set), series);
             // UDP to a port nobody listens on, in a namespace of its own: each datagram dropped for NO_SOCKET
-            KernelEvents.sh("ip netns add " + ns + " && ip -n " + ns + " link set lo up"
-                    + " && ip netns exec " + ns + " bash -c 'for i in 1 2 3 4 5; do echo x > /dev/udp/127.0.0.1/9;"
-                    + " done'");
+            ns.udp("127.0.0.1", 9, 5);
             assertThat(value(scrape(set), series) - before).isBetween(5.0, 5.0 + 10);
-        } finally {
-            new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
         }
     }
 }
