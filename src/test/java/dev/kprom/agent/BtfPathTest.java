@@ -56,4 +56,23 @@ class BtfPathTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("btf_path: no BTF for kernel " + KernelBtf.release() + " in " + empty);
     }
+
+    @Test
+    void aRefusedReloadKeepsTheRunningConfigurationsBtf(@TempDir Path dir) throws Exception {
+        Path first = Files.createDirectories(dir.resolve("first"));
+        Path second = Files.createDirectories(dir.resolve("second"));
+        Path btf = Files.copy(KernelBtf.OWN, first.resolve(KernelBtf.release() + ".btf"));
+        Files.copy(KernelBtf.OWN, second.resolve(KernelBtf.release() + ".btf"));
+        Path config = dir.resolve("kprom.yaml");
+        Files.writeString(config, "probe_sets: [execve]\nwatch_config: false\nbtf_path: " + first + "\n");
+        try (Daemon d = Daemon.start(ConfigLoader.load(config), new InetSocketAddress("127.0.0.1", 0))) {
+            Files.createDirectories(dir.resolve("probes"));
+            Files.writeString(
+                    dir.resolve("probes/broken.yaml"),
+                    "object: execve.bpf.o\nmetrics: {counters: [{name: nope_total, help: h}]}\n");
+            Files.writeString(config, "probe_sets: [execve, broken]\nwatch_config: false\nbtf_path: " + second + "\n");
+            assertThatThrownBy(() -> d.reload().join()).hasMessageContaining("broken");
+            assertThat(KernelBtf.inUse()).isEqualTo(btf);
+        }
+    }
 }

@@ -271,6 +271,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
                     .filter(set -> !supervisor.unchanged(set, disabled))
                     .toList());
         } catch (ConfigException | ProbeSetException | IllegalArgumentException e) {
+            useBtf(config); // the running configuration's BTF, not the refused one's
             loaded(e.getMessage());
             LOG.error("reload refused, the running configuration stays:\n{}", e.getMessage());
             throw new IllegalStateException(e.getMessage(), e);
