@@ -133,4 +133,10 @@ static __always_inline __u32 kprom_exp2_bucket(__u64 v)
 		kprom_count(map, key, __obs);                                       \
 	})
 
+/* Declares that struct name is a record written with bpf_seq_write, read by a
+ * kprom iterator (`iterators: [{record: name}]`). clang puts into the object's
+ * BTF only the types that a global, a map or a function signature uses, never
+ * those of locals alone; this global pointer (8 bytes of .bss) is that use. */
+#define KPROM_RECORD(name) struct name *kprom_record_##name __attribute__((unused))
+
 #endif

@@ -61,9 +61,9 @@ class CheckConfigCommandTest {
                                 + ":2:13: constants.nope: execve.bpf.o has no const volatile globals (.rodata with BTF) to set\n"
                                 + bad
                                 + ":12:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n"
-                                + typo + ":1:1: programs: at least one program is required\n"
+                                + typo + ":1:1: programs: at least one program (or iterator) is required\n"
                                 + typo
-                                + ":2:1: program: unknown key (known keys: constants, events, kaddrs, metrics, object, programs, required, tail_calls)\n");
+                                + ":2:1: program: unknown key (known keys: constants, events, iterators, kaddrs, metrics, object, programs, required, tail_calls)\n");
         assertThat(r.out()).isEqualTo("config/kprom.yaml: OK (3 probe sets: execve, oomkill, tcp_retransmits)\n");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }

@@ -274,6 +274,49 @@ class LibraryProbeSetsTest {
     }
 
     @Test
+    void taskStatesCountsEveryTaskAndNamesTheOneInUninterruptibleSleep(@TempDir Path dir) throws Exception {
+        String comm = comm("kts");
+        Path binary = Files.copy(Path.of("target/test-bin/threads").toAbsolutePath(), dir.resolve(comm));
+        Process stopped = new ProcessBuilder(binary.toString(), "1").start();
+        Process blocked = new ProcessBuilder(binary.toString(), "vfork").start();
+        try (ProbeSet set = load("task_states")) {
+            for (Process p : new Process[] {stopped, blocked})
+                assertThat(new String(p.getInputStream().readNBytes(6))).isEqualTo("ready\n");
+            String before = scrape(set);
+            assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(stopped.pid()))
+                            .start()
+                            .waitFor())
+                    .isZero();
+            String after = scrape(set);
+            long tasks;
+            try (var dirs = Files.list(Path.of("/proc"))) {
+                tasks = dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
+                        .mapToLong(d -> {
+                            try (var threads = Files.list(d.resolve("task"))) {
+                                return threads.count();
+                            } catch (Exception gone) {
+                                return 0;
+                            }
+                        })
+                        .sum();
+            }
+            double total = after.lines()
+                    .filter(l -> l.startsWith("kprom_tasks{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+            assertThat(total).isBetween(tasks - 20.0, tasks + 20.0); // tasks come and go between the two counts
+            assertThat(value(after, "kprom_tasks{state=\"stopped\"}") - value(before, "kprom_tasks{state=\"stopped\"}"))
+                    .isEqualTo(1);
+            assertThat(value(after, "kprom_tasks_uninterruptible{comm=\"" + comm + "\"}"))
+                    .isEqualTo(1); // the vfork parent; its child sleeps interruptibly
+        } finally {
+            stopped.destroyForcibly().waitFor();
+            blocked.getOutputStream().close();
+            blocked.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void contextSwitchesCountsEachSleepAsVoluntary() throws Exception {
         String comm = comm("kcw");
         try (ProbeSet set = load("context_switches")) {

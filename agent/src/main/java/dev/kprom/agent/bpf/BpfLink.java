@@ -28,6 +28,12 @@ public final class BpfLink implements AutoCloseable {
         this.description = description;
     }
 
+    /** The link's fd (of its first link for a perf event); only while attached. */
+    public synchronized int fd() {
+        if (links == null || links.isEmpty()) throw new IllegalStateException(description + ": no link fd");
+        return Libbpf.bpf_link__fd(links.get(0));
+    }
+
     /** What the program is attached to: "tracepoint syscalls/sys_enter_execve". */
     public String description() {
         return description;

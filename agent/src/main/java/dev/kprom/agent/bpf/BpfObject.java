@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.kprom.agent.btf.BtfTypes;
 import dev.kprom.agent.btf.KernelBtf;
+import dev.kprom.agent.btf.KeyValueRecord;
 import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Libbpf;
 import dev.kprom.agent.libbpf.LibbpfLog;
@@ -146,6 +147,12 @@ public final class BpfObject implements AutoCloseable {
     public Optional<List<Field>> structFields(String name) {
         BtfTypes btf = btf();
         return btf == null ? Optional.empty() : btf.structFields(name);
+    }
+
+    /** Struct {@code name} as a {@code {key; value;}} record (an iterator's), if the object's BTF has it. */
+    public Optional<KeyValueRecord> keyValueRecord(String name) {
+        BtfTypes btf = btf();
+        return btf == null ? Optional.empty() : btf.keyValueRecord(name);
     }
 
     synchronized boolean open() {

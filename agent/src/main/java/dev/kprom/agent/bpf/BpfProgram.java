@@ -173,6 +173,11 @@ public final class BpfProgram {
         return link(Libbpf.bpf_program__attach_xdp(prog, ifindex), description);
     }
 
+    /** Attaches an iterator program ({@code SEC("iter/task")}); reads then create instances from the link. */
+    public BpfLink attachIter() {
+        return link(Libbpf.bpf_program__attach_iter(prog, null), sectionName());
+    }
+
     /** Attaches to USDT probe {@code provider:name} in {@code binary}; {@code pid} -1 for every process. */
     public BpfLink attachUsdt(String binary, String provider, String name, int pid, String description) {
         return link(Libbpf.bpf_program__attach_usdt(prog, pid, binary, provider, name, null), description);

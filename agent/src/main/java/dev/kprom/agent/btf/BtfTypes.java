@@ -73,6 +73,40 @@ public final class BtfTypes {
         return id <= 0 ? Optional.empty() : structFields(id);
     }
 
+    /**
+     * Struct {@code name} as a key/value record: its {@code key} and {@code value} members. Empty when the BTF has no
+     * such struct; an {@link IllegalArgumentException} saying what is wrong when it has one of another shape.
+     */
+    public Optional<KeyValueRecord> keyValueRecord(String name) {
+        int id = Libbpf.btf__find_by_name_kind(btf, name, KIND_STRUCT);
+        if (id <= 0) return Optional.empty();
+        Pointer t = Libbpf.btf__type_by_id(btf, id);
+        Field key = null;
+        Field value = null;
+        int keyType = 0;
+        int valueType = 0;
+        for (int i = 0; i < vlen(t); i++) {
+            long m = 12 + 12L * i;
+            String member = Libbpf.btf__name_by_offset(btf, t.getInt(m));
+            int type = t.getInt(m + 4);
+            int bitOffset = kindFlag(t) ? t.getInt(m + 8) & 0xffffff : t.getInt(m + 8);
+            Field f = new Field(member, bitOffset / 8, (int) Libbpf.btf__resolve_size(btf, type));
+            if ("key".equals(member)) {
+                key = f;
+                keyType = type;
+            } else if ("value".equals(member)) {
+                value = f;
+                valueType = type;
+            }
+        }
+        if (key == null || value == null) {
+            throw new IllegalArgumentException("struct " + name + " must have members named key and value (has: "
+                    + structFields(id).map(Field::names).orElse("") + ")");
+        }
+        return Optional.of(new KeyValueRecord(
+                (int) Libbpf.btf__resolve_size(btf, id), key, structFields(keyType), value, structFields(valueType)));
+    }
+
     /** The size of a type in bytes, or -1. */
     public long size(int typeId) {
         return typeId <= 0 ? -1 : Libbpf.btf__resolve_size(btf, typeId);

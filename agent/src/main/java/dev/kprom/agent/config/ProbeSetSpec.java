@@ -12,7 +12,9 @@ import java.util.Map;
  * {@code const volatile} globals (in .rodata) before it loads: integers, booleans, or strings for char arrays;
  * {@code kaddrs} names kernel symbols whose addresses (from /proc/kallsyms, at each load) go into the object's
  * {@code const volatile u64 kaddr_<symbol>}, as ebpf_exporter's {@code kaddrs} do.
- * {@code tail_calls} fill program arrays before attaching ({@link TailCallSpec}). {@code events} are streams of records from perf or ring buffer maps, turned into metrics as they arrive.
+ * {@code tail_calls} fill program arrays before attaching ({@link TailCallSpec}). {@code iterators} are BPF
+ * iterators that metrics read like maps ({@link IteratorSpec}). {@code events} are streams of records from perf or
+ * ring buffer maps, turned into metrics as they arrive.
  * {@code required}: a probe set that cannot come up at start stops kprom (exit 1, nothing left attached), as
  * does one with a required program slot; any other is reported down and retried, and the rest keep serving.
  */
@@ -22,6 +24,7 @@ public record ProbeSetSpec(
         List<String> kaddrs,
         List<ProgramSpec> programs,
         List<TailCallSpec> tailCalls,
+        List<IteratorSpec> iterators,
         MetricsSpec metrics,
         List<EventStreamSpec> events,
         Boolean required) {
@@ -30,6 +33,7 @@ public record ProbeSetSpec(
         kaddrs = kaddrs == null ? List.of() : List.copyOf(kaddrs);
         programs = programs == null ? List.of() : List.copyOf(programs);
         tailCalls = tailCalls == null ? List.of() : List.copyOf(tailCalls);
+        iterators = iterators == null ? List.of() : List.copyOf(iterators);
         metrics = metrics == null ? MetricsSpec.none() : metrics;
         events = events == null ? List.of() : List.copyOf(events);
     }

@@ -40,7 +40,27 @@ final class ProbeSetValidation {
                 });
             }
         }
+        checkIterators(spec, problems);
         MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
+    }
+
+    private static void checkIterators(ProbeSetSpec spec, Problems problems) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < spec.iterators().size(); i++) {
+            IteratorSpec it = spec.iterators().get(i);
+            String at = "iterators[" + i + "]";
+            if (it == null) {
+                problems.add(at, "is empty");
+                continue;
+            }
+            SpecNames.check(it.name(), at + ".name", "iterator", names, problems::add);
+            if (it.program() == null || it.program().isBlank())
+                problems.add(at + ".program", "is required: the SEC(\"iter/...\") program that writes the records");
+            if (it.record() == null || it.record().isBlank())
+                problems.add(at + ".record", "is required: the struct {key; value;} each record is");
+            if (it.maxBytes() != null && (it.maxBytes() < 4096 || it.maxBytes() > 1L << 30))
+                problems.add(at + ".max_bytes", "must be 4096 to 1073741824 (got " + it.maxBytes() + ")");
+        }
     }
 
     private static void checkConstants(Map<String, Object> constants, Problems problems) {
@@ -54,7 +74,8 @@ final class ProbeSetValidation {
     }
 
     private static void checkPrograms(ProbeSetSpec spec, Problems problems) {
-        if (spec.programs().isEmpty()) problems.add("programs", "at least one program is required");
+        if (spec.programs().isEmpty() && spec.iterators().isEmpty())
+            problems.add("programs", "at least one program (or iterator) is required");
         Set<String> programNames = new HashSet<>();
         for (int i = 0; i < spec.programs().size(); i++) {
             ProgramSpec program = spec.programs().get(i);

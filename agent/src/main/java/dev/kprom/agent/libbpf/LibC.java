@@ -23,6 +23,8 @@ public final class LibC {
 
     public static native int close(int fd);
 
+    public static native long read(int fd, Pointer buf, long count);
+
     public static final int O_RDONLY = 0;
     public static final int O_CLOEXEC = 02000000;
 

@@ -98,6 +98,13 @@ public final class Libbpf {
 
     public static native Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);
 
+    /** {@code opts} may be NULL: an iterator over every object of its kind (every task, every map). */
+    public static native Pointer bpf_program__attach_iter(Pointer prog, Pointer opts);
+
+    public static native int bpf_link__fd(Pointer link);
+
+    public static native int bpf_iter_create(int link_fd);
+
     public static native Pointer bpf_program__attach_cgroup(Pointer prog, int cgroup_fd);
 
     // TC through netlink (libbpf 1.1 has no tcx links): struct bpf_tc_hook { size_t sz; int ifindex;

@@ -26,6 +26,7 @@ public final class ProbeSet implements AutoCloseable {
     private final BpfObject object;
     private final List<BpfLink> links;
     private final List<AttachChoice> choices;
+    private final List<ProbeSetBinder.Iterator> iterators;
     private final List<MapMetricCollector> collectors;
     private final List<Events> events;
     /** The BTF its object was relocated against (btf_path, or the kernel's own). */
@@ -37,6 +38,7 @@ public final class ProbeSet implements AutoCloseable {
             BpfObject object,
             List<BpfLink> links,
             List<AttachChoice> choices,
+            List<ProbeSetBinder.Iterator> iterators,
             List<MapMetricCollector> collectors,
             List<Events> events) {
         this.events = List.copyOf(events);
@@ -45,6 +47,7 @@ public final class ProbeSet implements AutoCloseable {
         this.object = object;
         this.links = List.copyOf(links);
         this.choices = List.copyOf(choices);
+        this.iterators = List.copyOf(iterators);
         this.collectors = List.copyOf(collectors);
     }
 
@@ -79,12 +82,21 @@ public final class ProbeSet implements AutoCloseable {
         return events;
     }
 
-    /** What {@code /probes} shows: attach choices, skipped alternatives, and each map's last read. */
+    /** What {@code /probes} shows: attach choices, skipped alternatives, iterators, and each map's last read. */
     public ProbeStatus status() {
-        List<ProgramStatus> programs = choices.stream()
-                .map(c -> new ProgramStatus(
-                        c.slot(), c.chosen().program(), c.chosen().kind().yamlName() + " " + c.target(), c.skipped()))
-                .toList();
+        List<ProgramStatus> programs = new ArrayList<>();
+        for (AttachChoice c : choices) {
+            programs.add(new ProgramStatus(
+                    c.slot(), c.chosen().program(), c.chosen().kind().yamlName() + " " + c.target(), c.skipped()));
+        }
+        for (ProbeSetBinder.Iterator it : iterators) {
+            String section = object.program(it.spec().program()).sectionName();
+            programs.add(new ProgramStatus(
+                    it.spec().name(),
+                    it.spec().program(),
+                    "iter " + section.substring(section.indexOf('/') + 1),
+                    List.of()));
+        }
         List<MapStatus> maps =
                 collectors().stream().map(MapMetricCollector::status).toList();
         List<EventStatus> streams = events.stream()

@@ -2,8 +2,11 @@ package dev.kprom.agent.probe;
 
 import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.bpf.BpfObject;
+import dev.kprom.agent.bpf.IteratorReader;
 import dev.kprom.agent.bpf.MapOfMapsReader;
 import dev.kprom.agent.bpf.MapType;
+import dev.kprom.agent.btf.KeyValueRecord;
+import dev.kprom.agent.config.IteratorSpec;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.config.TailCallSpec;
@@ -20,6 +23,7 @@ import dev.kprom.exporter.spec.EventStreamSpec;
 import dev.kprom.exporter.spec.MetricSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +38,15 @@ import java.util.function.Function;
  * layout (an {@link EventSource}). Every mismatch of the probe set is reported together, at its YAML line.
  */
 public final class ProbeSetBinder {
-    /** What a probe set reads once loaded: collectors over its maps, and event sources to start draining. */
-    public record Bound(List<MapMetricCollector> collectors, List<EventSource> eventSources) {}
+    /**
+     * What a probe set reads once loaded: collectors over its maps and iterators, event sources to start draining,
+     * and the iterators to attach.
+     */
+    public record Bound(
+            List<MapMetricCollector> collectors, List<EventSource> eventSources, List<Iterator> iterators) {}
+
+    /** An iterator of the probe set: its spec and the reader its metrics read through once it is attached. */
+    public record Iterator(IteratorSpec spec, IteratorReader reader) {}
 
     private final CollectObserver observer;
     private final Function<Set<String>, Map<String, Long>> kernelAddresses;
@@ -77,14 +88,15 @@ public final class ProbeSetBinder {
                 .forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
         setKernelAddresses(config, object, errors);
         Map<String, BpfMap> maps = namedMaps(object);
-        List<MapMetricCollector> collectors = collectors(config, object, maps, errors);
+        Map<String, Iterator> iterators = iterators(config, object, maps, errors);
+        List<MapMetricCollector> collectors = collectors(config, object, maps, iterators, errors);
         List<EventSource> sources = eventSources(config, object, maps, errors);
         if (!errors.isEmpty()) {
             throw config.errorsAt(errors.stream()
                     .map(e -> new String[] {e.path(), e.message()})
                     .toList());
         }
-        return new Bound(collectors, sources);
+        return new Bound(collectors, sources, List.copyOf(iterators.values()));
     }
 
     /** Each {@code kaddrs} symbol's address into the object's {@code kaddr_<symbol>}. */
@@ -141,6 +153,47 @@ public final class ProbeSetBinder {
         }
     }
 
+    /** Each iterator's program is an iter/ program of the object and its record a {key; value;} struct of its BTF. */
+    private static Map<String, Iterator> iterators(
+            ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps, List<LayoutError> errors) {
+        Map<String, Iterator> iterators = new LinkedHashMap<>();
+        List<IteratorSpec> specs = config.spec().iterators();
+        for (int i = 0; i < specs.size(); i++) {
+            IteratorSpec spec = specs.get(i);
+            String at = "iterators[" + i + "]";
+            if (maps.containsKey(spec.name())) {
+                errors.add(new LayoutError(
+                        at + ".name", object.name() + " has a map named " + spec.name() + " too: name it apart"));
+            }
+            try {
+                String section = object.program(spec.program()).sectionName();
+                if (!section.startsWith("iter/") && !section.startsWith("iter.s/")) {
+                    errors.add(new LayoutError(
+                            at + ".program",
+                            "program " + spec.program() + " is SEC(\"" + section
+                                    + "\"), not an iterator (SEC(\"iter/...\"))"));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new LayoutError(at + ".program", e.getMessage()));
+            }
+            try {
+                Optional<KeyValueRecord> record = object.keyValueRecord(spec.record());
+                if (record.isEmpty()) {
+                    errors.add(new LayoutError(
+                            at + ".record", object.name() + " has no struct " + spec.record() + " in its BTF"));
+                } else {
+                    iterators.put(
+                            spec.name(),
+                            new Iterator(
+                                    spec, new IteratorReader(spec.name(), record.get(), spec.maxBytesOrDefault())));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new LayoutError(at + ".record", e.getMessage()));
+            }
+        }
+        return iterators;
+    }
+
     private static void checkPrograms(ProbeSetConfig config, BpfObject object, List<LayoutError> errors) {
         List<ProgramSpec> slots = config.spec().programs();
         for (int i = 0; i < slots.size(); i++) {
@@ -156,16 +209,32 @@ public final class ProbeSetBinder {
 
     /** A collector per metric, fitted to its map (sizes, BTF fields); readers only read once the maps exist. */
     private List<MapMetricCollector> collectors(
-            ProbeSetConfig config, BpfObject object, Map<String, BpfMap> maps, List<LayoutError> errors) {
+            ProbeSetConfig config,
+            BpfObject object,
+            Map<String, BpfMap> maps,
+            Map<String, Iterator> iterators,
+            List<LayoutError> errors) {
         List<MapMetricCollector> collectors = new ArrayList<>();
         config.spec().metrics().byKind().forEach((kind, specs) -> {
             for (int i = 0; i < specs.size(); i++) {
                 MetricSpec spec = specs.get(i);
                 String at = "metrics." + kind.yamlList() + "[" + i + "]";
+                Iterator iterator = iterators.get(spec.mapName());
+                if (iterator != null) {
+                    MetricLayout layout = LayoutBinder.bind(spec, at, iterator.reader(), errors);
+                    if (layout != null)
+                        collectors.add(new MapMetricCollector(kind, spec, layout, iterator.reader(), observer));
+                    continue;
+                }
                 BpfMap map = maps.get(spec.mapName());
                 if (map == null) {
                     errors.add(new LayoutError(
-                            at + (spec.map() != null ? ".map" : ".name"), noSuchMap(object, spec.mapName(), maps)));
+                            at + (spec.map() != null ? ".map" : ".name"),
+                            noSuchMap(object, spec.mapName(), maps)
+                                    + (iterators.isEmpty()
+                                            ? ""
+                                            : "; nor an iterator of that name (iterators: "
+                                                    + String.join(", ", iterators.keySet()) + ")")));
                     continue;
                 }
                 MapSource reader = map.type().mapOfMaps()

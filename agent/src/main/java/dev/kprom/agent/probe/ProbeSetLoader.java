@@ -87,6 +87,7 @@ public final class ProbeSetLoader {
                 Set<String> load = new HashSet<>();
                 for (Candidate c : chosen) load.add(c.alt().program());
                 config.spec().tailCalls().forEach(t -> load.addAll(t.entries().values())); // jumped to, not attached
+                config.spec().iterators().forEach(it -> load.add(it.program()));
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
                 Candidate untargetable = bindTraceTargets(object, chosen, struck, skipped);
                 if (untargetable != null) {
@@ -123,6 +124,8 @@ public final class ProbeSetLoader {
                     closeAll(readers, links, object);
                     continue;
                 }
+                for (ProbeSetBinder.Iterator it : bound.iterators())
+                    links.add(it.reader().attach(object.program(it.spec().program())));
                 List<AttachChoice> choices = new ArrayList<>();
                 for (Candidate c : chosen) {
                     AttachChoice choice = new AttachChoice(
@@ -136,7 +139,15 @@ public final class ProbeSetLoader {
                 List<ProbeSet.Events> events = new ArrayList<>();
                 for (int i = 0; i < sources.size(); i++)
                     events.add(new ProbeSet.Events(sources.get(i).stream(), readers.get(i)));
-                return new ProbeSet(config.name(), config.source(), object, links, choices, bound.collectors(), events);
+                return new ProbeSet(
+                        config.name(),
+                        config.source(),
+                        object,
+                        links,
+                        choices,
+                        bound.iterators(),
+                        bound.collectors(),
+                        events);
             } catch (RuntimeException e) {
                 closeAll(readers, links, object);
                 if (e instanceof ProbeSetException || e instanceof ConfigException) throw e;
