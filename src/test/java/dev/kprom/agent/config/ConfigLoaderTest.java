@@ -75,6 +75,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anInventoryProbeSetNamesNoObjectOrProgramsAndItsNumbersAreChecked() {
+        assertThatThrownBy(() -> ConfigLoader.parseProbeSet(
+                        "inv",
+                        "inv.yaml",
+                        """
+                        object: x.bpf.o
+                        inventory: {refresh_seconds: -1, entries_budget: -5}
+                        programs: [{name: p, attach: [{program: p, tracepoint: a/b}]}]
+                        metrics:
+                          counters:
+                            - {name: runs_total, map: bpf_programs, help: h, value: {field: run_count, multiplier: 0},
+                               labels: [{name: id, decoders: [{name: uint}]}]}
+                        """,
+                        null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("inv.yaml:1:1: object: an inventory probe set loads no object of its own")
+                .hasMessageContaining("inventory: an inventory probe set has no programs, iterators or events")
+                .hasMessageContaining("inventory.refresh_seconds: must be >= 0 (got -1)")
+                .hasMessageContaining("inventory.entries_budget: must be >= 0 (got -5)")
+                .hasMessageContaining("metrics.counters[0].value.multiplier: must be > 0 (got 0.0)");
+    }
+
+    @Test
     void aProbeSetOnDiskOverridesTheBuiltInOne(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("probes"));
         Files.writeString(dir.resolve("kprom.yaml"), "probe_sets: [execve]\n");

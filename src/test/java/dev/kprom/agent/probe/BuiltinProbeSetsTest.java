@@ -50,6 +50,7 @@ class BuiltinProbeSetsTest {
                         s.programs(),
                         s.tailCalls(),
                         s.iterators(),
+                        s.inventory(),
                         s.metrics(),
                         s.events(),
                         s.required()),

@@ -111,7 +111,8 @@ class IteratorTest {
         MapMetricCollector collector = set.collectors().get(0);
         set.close();
         collector.collect();
-        assertThat(collector.status().lastError()).contains("iterator processes is not attached");
+        assertThat(collector.status().lastError())
+                .contains("iterator processes (program dump_processes) is not attached");
     }
 
     @Test
@@ -130,7 +131,7 @@ class IteratorTest {
                 .hasMessageContaining("iterators[2].record: iter_test.bpf.o has no struct nothing_like_it in its BTF")
                 .hasMessageContaining("iterators[3].program: iter_test.bpf.o has no program nope")
                 .hasMessageContaining("metrics.gauges[0].name: iter_test.bpf.o has no map \"e\"")
-                .hasMessageContaining("nor an iterator of that name (iterators: a, d)");
+                .hasMessageContaining("nor a source of that name (iterators and inventory tables: a, d)");
     }
 
     @Test

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
  * return values, one process only when a pid is given, and clear reasons when the binary or symbol is missing.
  */
 @BpfTest
-class UprobeTest {
-    private static final Path TARGET = Path.of("target/test-bin/uprobe_target").toAbsolutePath();
+public class UprobeTest {
+    public static final Path TARGET = Path.of("target/test-bin/uprobe_target").toAbsolutePath();
 
-    private static ProbeSetConfig probeSet(String binary, String symbol, Long pid) {
+    /** A probe set counting entries to and returns from {@code symbol} of {@code binary} (of {@code pid} only, if set). */
+    public static ProbeSetConfig probeSet(String binary, String symbol, Long pid) {
         String target = "{binary: " + binary + ", symbol: " + symbol + (pid != null ? ", pid: " + pid : "") + "}";
         return ConfigLoader.parseProbeSet(
                 "uprobe",
@@ -43,12 +44,12 @@ class UprobeTest {
     }
 
     /** The test program, started and waiting for a line before it makes {@code calls} calls. */
-    private static Process target(int calls) throws Exception {
+    public static Process target(int calls) throws Exception {
         return new ProcessBuilder(TARGET.toString(), Integer.toString(calls)).start();
     }
 
     /** Lets {@code p} make its calls; returns the sum it printed once done. */
-    private static long run(Process p) throws Exception {
+    public static long run(Process p) throws Exception {
         OutputStream in = p.getOutputStream();
         in.write('\n');
         in.flush();

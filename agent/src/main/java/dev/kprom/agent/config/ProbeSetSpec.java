@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code const volatile u64 kaddr_<symbol>}, as ebpf_exporter's {@code kaddrs} do.
  * {@code tail_calls} fill program arrays before attaching ({@link TailCallSpec}). {@code iterators} are BPF
  * iterators that metrics read like maps ({@link IteratorSpec}). {@code events} are streams of records from perf or
- * ring buffer maps, turned into metrics as they arrive.
+ * ring buffer maps, turned into metrics as they arrive. {@code inventory} makes the node's BPF objects a source
+ * ({@link InventorySpec}); such a probe set names no object.
  * {@code required}: a probe set that cannot come up at start stops kprom (exit 1, nothing left attached), as
  * does one with a required program slot; any other is reported down and retried, and the rest keep serving.
  */
@@ -25,6 +26,7 @@ public record ProbeSetSpec(
         List<ProgramSpec> programs,
         List<TailCallSpec> tailCalls,
         List<IteratorSpec> iterators,
+        InventorySpec inventory,
         MetricsSpec metrics,
         List<EventStreamSpec> events,
         Boolean required) {

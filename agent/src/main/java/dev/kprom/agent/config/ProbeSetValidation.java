@@ -16,6 +16,21 @@ final class ProbeSetValidation {
     private ProbeSetValidation() {}
 
     static void check(ProbeSetSpec spec, Problems problems) {
+        if (spec.inventory() != null) {
+            if (spec.object() != null) problems.add("object", "an inventory probe set loads no object of its own");
+            if (!spec.programs().isEmpty()
+                    || !spec.iterators().isEmpty()
+                    || !spec.events().isEmpty())
+                problems.add("inventory", "an inventory probe set has no programs, iterators or events");
+            Integer refresh = spec.inventory().refreshSeconds();
+            if (refresh != null && refresh < 0)
+                problems.add("inventory.refresh_seconds", "must be >= 0 (got " + refresh + ")");
+            Long budget = spec.inventory().entriesBudget();
+            if (budget != null && budget < 0)
+                problems.add("inventory.entries_budget", "must be >= 0 (got " + budget + ")");
+            MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
+            return;
+        }
         if (spec.object() == null || spec.object().isBlank()) problems.add("object", "is required");
         checkConstants(spec.constants(), problems);
         for (int i = 0; i < spec.kaddrs().size(); i++) {

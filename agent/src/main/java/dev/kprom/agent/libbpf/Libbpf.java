@@ -202,4 +202,22 @@ public final class Libbpf {
     public static native int bpf_prog_get_fd_by_id(int id);
 
     public static native int bpf_map_get_fd_by_id(int id);
+
+    // The kernel's BPF objects by id (BPF_*_GET_NEXT_ID, BPF_*_GET_FD_BY_ID): CAP_SYS_ADMIN.
+    public static native int bpf_prog_get_next_id(int start_id, Pointer next_id);
+
+    public static native int bpf_map_get_next_id(int start_id, Pointer next_id);
+
+    public static native int bpf_link_get_next_id(int start_id, Pointer next_id);
+
+    public static native int bpf_link_get_fd_by_id(int id);
+
+    // libbpf's names for the kernel's enums ("tracepoint", "hash", "perf_event"); NULL for a value it does not know.
+    public static native String libbpf_bpf_prog_type_str(int t);
+
+    public static native String libbpf_bpf_map_type_str(int t);
+
+    public static native String libbpf_bpf_link_type_str(int t);
+
+    public static native String libbpf_bpf_attach_type_str(int t);
 }

@@ -15,14 +15,24 @@ public final class ProbeObjects {
         return "probe set " + config.name() + " (" + config.source() + ")";
     }
 
+    /** The object an inventory probe set loads: the iterator naming the processes that hold BPF objects. */
+    public static final String INVENTORY_OBJECT = "bpf_owners.bpf.o";
+
+    /** The probe set's object as configured, or the inventory's. */
+    static String object(ProbeSetConfig config) {
+        return config.spec().inventory() != null
+                ? INVENTORY_OBJECT
+                : config.spec().object();
+    }
+
     /** The object's file name, as libbpf names the object. */
     public static String fileName(ProbeSetConfig config) {
-        return Path.of(config.spec().object()).getFileName().toString();
+        return Path.of(object(config)).getFileName().toString();
     }
 
     /** The object's file when it is one on disk (not bundled in the jar): a config watcher watches it. */
     public static Path onDisk(ProbeSetConfig config) {
-        String object = config.spec().object();
+        String object = object(config);
         if (!object.contains("/") && ProbeObjects.class.getClassLoader().getResource("bpf/" + object) != null)
             return null;
         Path base = config.baseDir() == null ? Path.of("") : config.baseDir();
@@ -31,7 +41,7 @@ public final class ProbeObjects {
 
     /** The ELF bytes: {@code bpf/<name>} from the jar for a bare name (else beside the YAML), a path relative to the YAML. */
     public static byte[] bytes(ProbeSetConfig config) {
-        String object = config.spec().object();
+        String object = object(config);
         try {
             if (!object.contains("/")) {
                 try (InputStream in = ProbeObjects.class.getClassLoader().getResourceAsStream("bpf/" + object)) {

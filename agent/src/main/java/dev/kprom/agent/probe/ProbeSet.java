@@ -26,7 +26,7 @@ public final class ProbeSet implements AutoCloseable {
     private final BpfObject object;
     private final List<BpfLink> links;
     private final List<AttachChoice> choices;
-    private final List<ProbeSetBinder.Iterator> iterators;
+    private final List<ProgramStatus> iterators;
     private final List<MapMetricCollector> collectors;
     private final List<Events> events;
     /** The BTF its object was relocated against (btf_path, or the kernel's own). */
@@ -38,7 +38,7 @@ public final class ProbeSet implements AutoCloseable {
             BpfObject object,
             List<BpfLink> links,
             List<AttachChoice> choices,
-            List<ProbeSetBinder.Iterator> iterators,
+            List<ProgramStatus> iterators,
             List<MapMetricCollector> collectors,
             List<Events> events) {
         this.events = List.copyOf(events);
@@ -89,14 +89,7 @@ public final class ProbeSet implements AutoCloseable {
             programs.add(new ProgramStatus(
                     c.slot(), c.chosen().program(), c.chosen().kind().yamlName() + " " + c.target(), c.skipped()));
         }
-        for (ProbeSetBinder.Iterator it : iterators) {
-            String section = object.program(it.spec().program()).sectionName();
-            programs.add(new ProgramStatus(
-                    it.spec().name(),
-                    it.spec().program(),
-                    "iter " + section.substring(section.indexOf('/') + 1),
-                    List.of()));
-        }
+        programs.addAll(iterators);
         List<MapStatus> maps =
                 collectors().stream().map(MapMetricCollector::status).toList();
         List<EventStatus> streams = events.stream()

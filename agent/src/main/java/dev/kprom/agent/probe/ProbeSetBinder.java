@@ -6,10 +6,14 @@ import dev.kprom.agent.bpf.IteratorReader;
 import dev.kprom.agent.bpf.MapOfMapsReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.agent.btf.KeyValueRecord;
+import dev.kprom.agent.config.InventorySpec;
 import dev.kprom.agent.config.IteratorSpec;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.config.TailCallSpec;
+import dev.kprom.agent.inventory.BpfInventory;
+import dev.kprom.agent.inventory.InventorySource;
+import dev.kprom.agent.inventory.Pins;
 import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.events.EventStream;
@@ -43,7 +47,10 @@ public final class ProbeSetBinder {
      * and the iterators to attach.
      */
     public record Bound(
-            List<MapMetricCollector> collectors, List<EventSource> eventSources, List<Iterator> iterators) {}
+            List<MapMetricCollector> collectors,
+            List<EventSource> eventSources,
+            List<Iterator> iterators,
+            BpfInventory inventory) {}
 
     /** An iterator of the probe set: its spec and the reader its metrics read through once it is attached. */
     public record Iterator(IteratorSpec spec, IteratorReader reader) {}
@@ -89,14 +96,23 @@ public final class ProbeSetBinder {
         setKernelAddresses(config, object, errors);
         Map<String, BpfMap> maps = namedMaps(object);
         Map<String, Iterator> iterators = iterators(config, object, maps, errors);
-        List<MapMetricCollector> collectors = collectors(config, object, maps, iterators, errors);
-        List<EventSource> sources = eventSources(config, object, maps, errors);
+        Map<String, MapSource> sources = new TreeMap<>();
+        iterators.forEach((name, it) -> sources.put(name, it.reader()));
+        BpfInventory inventory = null;
+        InventorySpec inventorySpec = config.spec().inventory();
+        if (inventorySpec != null) {
+            inventory = new BpfInventory(
+                    inventorySpec.refreshNanos(), inventorySpec.entriesBudgetOrDefault(), 64L << 20, Pins.system());
+            sources.putAll(InventorySource.all(inventory));
+        }
+        List<MapMetricCollector> collectors = collectors(config, object, maps, sources, errors);
+        List<EventSource> eventSources = eventSources(config, object, maps, errors);
         if (!errors.isEmpty()) {
             throw config.errorsAt(errors.stream()
                     .map(e -> new String[] {e.path(), e.message()})
                     .toList());
         }
-        return new Bound(collectors, sources, List.copyOf(iterators.values()));
+        return new Bound(collectors, eventSources, List.copyOf(iterators.values()), inventory);
     }
 
     /** Each {@code kaddrs} symbol's address into the object's {@code kaddr_<symbol>}. */
@@ -212,18 +228,17 @@ public final class ProbeSetBinder {
             ProbeSetConfig config,
             BpfObject object,
             Map<String, BpfMap> maps,
-            Map<String, Iterator> iterators,
+            Map<String, MapSource> sources,
             List<LayoutError> errors) {
         List<MapMetricCollector> collectors = new ArrayList<>();
         config.spec().metrics().byKind().forEach((kind, specs) -> {
             for (int i = 0; i < specs.size(); i++) {
                 MetricSpec spec = specs.get(i);
                 String at = "metrics." + kind.yamlList() + "[" + i + "]";
-                Iterator iterator = iterators.get(spec.mapName());
-                if (iterator != null) {
-                    MetricLayout layout = LayoutBinder.bind(spec, at, iterator.reader(), errors);
-                    if (layout != null)
-                        collectors.add(new MapMetricCollector(kind, spec, layout, iterator.reader(), observer));
+                MapSource source = sources.get(spec.mapName());
+                if (source != null) {
+                    MetricLayout layout = LayoutBinder.bind(spec, at, source, errors);
+                    if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, source, observer));
                     continue;
                 }
                 BpfMap map = maps.get(spec.mapName());
@@ -231,10 +246,10 @@ public final class ProbeSetBinder {
                     errors.add(new LayoutError(
                             at + (spec.map() != null ? ".map" : ".name"),
                             noSuchMap(object, spec.mapName(), maps)
-                                    + (iterators.isEmpty()
+                                    + (sources.isEmpty()
                                             ? ""
-                                            : "; nor an iterator of that name (iterators: "
-                                                    + String.join(", ", iterators.keySet()) + ")")));
+                                            : "; nor a source of that name (iterators and inventory tables: "
+                                                    + String.join(", ", sources.keySet()) + ")")));
                     continue;
                 }
                 MapSource reader = map.type().mapOfMaps()

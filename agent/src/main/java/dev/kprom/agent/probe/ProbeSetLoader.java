@@ -3,6 +3,7 @@ package dev.kprom.agent.probe;
 import com.sun.jna.Memory;
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.PerfEvents;
+import dev.kprom.agent.bpf.BpfIterator;
 import dev.kprom.agent.bpf.BpfLink;
 import dev.kprom.agent.bpf.BpfLoadException;
 import dev.kprom.agent.bpf.BpfMap;
@@ -21,6 +22,7 @@ import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.exporter.collect.CollectObserver;
+import dev.kprom.exporter.status.ProgramStatus;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
@@ -42,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * or a slot has no alternative left (then nothing stays loaded).
  */
 public final class ProbeSetLoader {
+    /** The inventory object's iterator naming the holders of BPF objects (probes/bpf_owners.bpf.c). */
+    private static final String OWNERS_PROGRAM = "dump_owners";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProbeSetLoader.class);
     private final Preflight preflight;
     private final Kallsyms kallsyms;
@@ -88,6 +93,7 @@ public final class ProbeSetLoader {
                 for (Candidate c : chosen) load.add(c.alt().program());
                 config.spec().tailCalls().forEach(t -> load.addAll(t.entries().values())); // jumped to, not attached
                 config.spec().iterators().forEach(it -> load.add(it.program()));
+                if (bound.inventory() != null) load.add(OWNERS_PROGRAM);
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
                 Candidate untargetable = bindTraceTargets(object, chosen, struck, skipped);
                 if (untargetable != null) {
@@ -124,8 +130,19 @@ public final class ProbeSetLoader {
                     closeAll(readers, links, object);
                     continue;
                 }
-                for (ProbeSetBinder.Iterator it : bound.iterators())
-                    links.add(it.reader().attach(object.program(it.spec().program())));
+                List<ProgramStatus> iterators = new ArrayList<>();
+                for (ProbeSetBinder.Iterator it : bound.iterators()) {
+                    BpfProgram program = object.program(it.spec().program());
+                    links.add(it.reader().attach(program));
+                    iterators.add(iteratorStatus(it.spec().name(), program));
+                }
+                if (bound.inventory() != null) {
+                    BpfProgram program = object.program(OWNERS_PROGRAM);
+                    BpfIterator owners = new BpfIterator(program, "the BPF owners iterator (" + OWNERS_PROGRAM + ")");
+                    links.add(owners.asLink());
+                    bound.inventory().ownersFrom(owners);
+                    iterators.add(iteratorStatus("owners", program));
+                }
                 List<AttachChoice> choices = new ArrayList<>();
                 for (Candidate c : chosen) {
                     AttachChoice choice = new AttachChoice(
@@ -140,14 +157,7 @@ public final class ProbeSetLoader {
                 for (int i = 0; i < sources.size(); i++)
                     events.add(new ProbeSet.Events(sources.get(i).stream(), readers.get(i)));
                 return new ProbeSet(
-                        config.name(),
-                        config.source(),
-                        object,
-                        links,
-                        choices,
-                        bound.iterators(),
-                        bound.collectors(),
-                        events);
+                        config.name(), config.source(), object, links, choices, iterators, bound.collectors(), events);
             } catch (RuntimeException e) {
                 closeAll(readers, links, object);
                 if (e instanceof ProbeSetException || e instanceof ConfigException) throw e;
@@ -270,6 +280,13 @@ public final class ProbeSetLoader {
         } catch (SocketException e) {
             throw new BpfException("find network interface " + name + ": " + e.getMessage(), Errno.ENODEV);
         }
+    }
+
+    /** An iterator as {@code /probes} lists it beside the attached programs: "iter task". */
+    private static ProgramStatus iteratorStatus(String name, BpfProgram program) {
+        String section = program.sectionName();
+        return new ProgramStatus(
+                name, program.name(), "iter " + section.substring(section.indexOf('/') + 1), List.of());
     }
 
     /** Each tail-call map's entries: index to the loaded program's fd. */

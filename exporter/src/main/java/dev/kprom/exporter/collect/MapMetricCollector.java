@@ -105,7 +105,7 @@ public final class MapMetricCollector implements TableCollector {
             upperBounds[upperBounds.length - 1] = Double.POSITIVE_INFINITY;
         } else {
             firstBucket = 0;
-            multiplier = 1;
+            multiplier = spec.value() == null ? 1 : spec.value().multiplierOrOne(); // a counter's or gauge's
             upperBounds = null;
         }
         keys = new KeyCache(source.keySize(), keyCacheBound());
@@ -208,7 +208,7 @@ public final class MapMetricCollector implements TableCollector {
                     for (int c = 0; c < cpus; c++)
                         v += unsigned(
                                 Field.readUnsigned(values, valueOffset + c * stride + value.offset(), value.size()));
-                    table.add(row, slot, slot == sumSlot ? v * multiplier : v);
+                    table.add(row, slot, slot == sumSlot || upperBounds == null ? v * multiplier : v);
                     if (sumField != null) {
                         double sum = 0;
                         for (int c = 0; c < cpus; c++)
@@ -227,7 +227,7 @@ public final class MapMetricCollector implements TableCollector {
                     }
                     double v = unsigned(
                             Field.readUnsigned(values, valueOffset + cpu * stride + value.offset(), value.size()));
-                    table.add(row, slot, slot == sumSlot ? v * multiplier : v);
+                    table.add(row, slot, slot == sumSlot || upperBounds == null ? v * multiplier : v);
                     if (sumField != null) {
                         table.add(
                                 row,

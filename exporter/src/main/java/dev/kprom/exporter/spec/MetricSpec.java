@@ -56,6 +56,8 @@ public record MetricSpec(
         }
         if (value != null) value.check(at + ".value", problems);
         boolean histogram = kind == MetricKind.HISTOGRAM;
+        if (histogram && value != null && value.multiplier() != null)
+            problems.add(at + ".value.multiplier", "a histogram's values take its buckets' multiplier");
         if (sum != null) {
             if (histogram) sum.check(at + ".sum", buckets, problems);
             else problems.add(at + ".sum", "only histograms have a sum");
