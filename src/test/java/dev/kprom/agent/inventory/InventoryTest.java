@@ -33,15 +33,39 @@ class InventoryTest {
 
     /** config/probes/bpf_inventory.yaml, walking at every scrape. */
     private static ProbeSetConfig inventory() throws Exception {
+        return inventory(1_000_000);
+    }
+
+    /** config/probes/bpf_inventory.yaml, walking at every scrape and counting at most {@code budget} keys. */
+    private static ProbeSetConfig inventory(long budget) throws Exception {
         String yaml = Files.readString(Path.of("config/probes/bpf_inventory.yaml"))
-                .replace("refresh_seconds: 10 ", "refresh_seconds: 0  ");
+                .replace("refresh_seconds: 10 ", "refresh_seconds: 0  ")
+                .replace("entries_budget: 1000000 ", "entries_budget: " + budget + " ");
+        assertThat(yaml).contains("refresh_seconds: 0 ", "entries_budget: " + budget + " ");
         return ConfigLoader.parseProbeSet("bpf_inventory", "bpf_inventory.yaml", yaml, null);
     }
 
+    private final List<Path> pins = new java.util.ArrayList<>(List.of(pinnedMap, pinnedProgram));
+
     @AfterEach
     void unpin() throws Exception {
-        Files.deleteIfExists(pinnedMap);
-        Files.deleteIfExists(pinnedProgram);
+        for (Path p : pins) Files.deleteIfExists(p);
+    }
+
+    /** Waits out the time in which one walk serves every read, so that the next scrape walks anew. */
+    private static void nextWalk() throws InterruptedException {
+        Thread.sleep(BpfInventory.SHARED_NANOS / 1_000_000 + 50);
+    }
+
+    /** A map of {@code type} pinned at {@code pin}, named as its file, with keys 0..n-1 ({@code key} bytes each). */
+    private void pinnedMap(Path pin, String type, int keySize, String flags, int n) throws Exception {
+        pins.add(pin);
+        KernelEvents.sh("bpftool map create " + pin + " type " + type + " key " + keySize + " value 8 entries 64 name "
+                + pin.getFileName() + flags);
+        for (int i = 0; i < n; i++) {
+            String key = keySize == 8 ? "32 0 0 0 " + i + " 0 0 0" : i + " 0 0 0"; // lpm_trie: {prefixlen; data}
+            KernelEvents.sh("bpftool map update pinned " + pin + " key " + key + " value 1 0 0 0 0 0 0 0");
+        }
     }
 
     /** The one line of {@code metric} in {@code text} that has every one of {@code labels}, or null. */
@@ -84,8 +108,42 @@ class InventoryTest {
             assertThat(value(text, "kprom_bpf_maps_uncounted")).isZero();
 
             KernelEvents.sh("bpftool map delete pinned " + pinnedMap + " key 3 0 0 0");
+            nextWalk();
             assertThat(value(scrape(set), "kprom_bpf_map_entries{" + id + ",name=\"" + tag + "\"}"))
                     .isEqualTo(6);
+        }
+    }
+
+    @Test
+    void everyKindOfHashMapIsCountedExactlyAndMapsWithoutACountWithinTheBudget() throws Exception {
+        Path lru = BPFFS.resolve(tag + "l");
+        Path percpu = BPFFS.resolve(tag + "p");
+        Path noPrealloc = BPFFS.resolve(tag + "n");
+        Path trie = BPFFS.resolve(tag + "t");
+        pinnedMap(lru, "lru_hash", 4, "", 5);
+        pinnedMap(percpu, "percpu_hash", 4, "", 4);
+        pinnedMap(noPrealloc, "hash", 4, " flags 1", 3); // BPF_F_NO_PREALLOC
+        pinnedMap(trie, "lpm_trie", 8, " flags 1", 7); // keeps no count: counted key by key
+        try (ProbeSet set = loader().load(inventory(1_000_000))) {
+            String text = scrape(set);
+            int[] expected = {5, 4, 3, 7};
+            Path[] maps = {lru, percpu, noPrealloc, trie};
+            for (int i = 0; i < maps.length; i++) {
+                String series = "kprom_bpf_map_entries{id=\"" + bpftoolId("map", maps[i]) + "\",name=\""
+                        + maps[i].getFileName() + "\"}";
+                assertThat(value(text, series)).as(series).isEqualTo(expected[i]);
+            }
+        }
+        int trieId = bpftoolId("map", trie);
+        try (ProbeSet set = loader().load(inventory(3))) { // 7 keys to walk, 3 allowed
+            String text = scrape(set);
+            assertThat(line(text, "kprom_bpf_map_info", "id=\"" + trieId + "\""))
+                    .contains("type=\"lpm_trie\"");
+            assertThat(line(text, "kprom_bpf_map_entries", "id=\"" + trieId + "\""))
+                    .isNull();
+            assertThat(value(text, "kprom_bpf_maps_uncounted")).isGreaterThanOrEqualTo(1);
+            assertThat(line(text, "kprom_bpf_map_entries", "id=\"" + bpftoolId("map", lru) + "\""))
+                    .isNotNull();
         }
     }
 
@@ -101,9 +159,11 @@ class InventoryTest {
                     loader().load(UprobeTest.probeSet(UprobeTest.TARGET.toString(), "kprom_target", null))) {
                 id = uprobes.programs().get("entry").id();
                 Files.writeString(stats, "1");
+                nextWalk();
                 String before = scrape(inventory);
                 String series = "kprom_bpf_program_runs_total{id=\"" + id + "\",name=\"uprobe_target\"}";
                 UprobeTest.run(UprobeTest.target(25));
+                nextWalk();
                 String after = scrape(inventory);
                 assertThat(value(after, series) - value(before, series)).isEqualTo(25);
                 assertThat(line(after, "kprom_bpf_program_info", "id=\"" + id + "\""))
@@ -118,6 +178,7 @@ class InventoryTest {
             } finally {
                 Files.writeString(stats, statsBefore);
             }
+            nextWalk();
             String gone = scrape(inventory);
             assertThat(line(gone, "kprom_bpf_program_info", "id=\"" + id + "\""))
                     .isNull();

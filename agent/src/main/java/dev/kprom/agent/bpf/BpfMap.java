@@ -139,6 +139,11 @@ public final class BpfMap implements AutoCloseable {
         return ofFd(fd, label + " (map id " + id + ")", label);
     }
 
+    /** A map for an fd the caller opened (by id, say); the returned map owns the fd. {@code label} names it. */
+    public static BpfMap adopt(int fd, String label) {
+        return ofFd(fd, label, label);
+    }
+
     /** Opens a map pinned under bpffs ({@code bpf_obj_get}); the returned map owns the fd. */
     public static BpfMap openPinned(Path path) {
         int fd = Libbpf.bpf_obj_get(path.toString());

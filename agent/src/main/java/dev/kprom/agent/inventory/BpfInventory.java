@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.kprom.agent.bpf.BpfIterator;
+import dev.kprom.agent.bpf.BpfMap;
 import dev.kprom.agent.inventory.InventorySnapshot.BpfMapInfo;
 import dev.kprom.agent.inventory.InventorySnapshot.Link;
 import dev.kprom.agent.inventory.InventorySnapshot.Owner;
@@ -12,9 +13,14 @@ import dev.kprom.agent.libbpf.BpfException;
 import dev.kprom.agent.libbpf.Errno;
 import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.agent.libbpf.Libbpf;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +28,18 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Walks every BPF program, map and link of the node by id ({@code BPF_*_GET_NEXT_ID}, then
- * {@code BPF_OBJ_GET_INFO_BY_FD} on an fd opened by id, as bpftool does), finds their holders through the owners
- * iterator ({@code probes/bpf_owners.bpf.c}) and their pins under bpffs, and counts the entries of hash-like maps
- * within a budget of keys per walk. A walk is kept for {@code refreshNanos} and shared by every metric that reads
- * it. Opening objects by id needs CAP_SYS_ADMIN. Nothing here writes to a map.
+ * Walks every BPF program, map and link of the node. Programs and maps come from iterators of kprom's inventory
+ * object ({@code probes/bpf_inventory.bpf.c}: one read each, where bpftool's way takes five or more syscalls per
+ * object), holders from its task_file iterator, links by id ({@code BPF_LINK_GET_NEXT_ID} and their info: their
+ * targets are out of an iterator's reach), pins from the bpffs mounts. What the iterators cannot see is read by
+ * syscall and cached: run counts and times (read again while {@code kernel.bpf_stats_enabled} is, or just was, 1:
+ * the only time they move), map memlock (read for a new map, then again for {@link #MEMLOCK_REFRESH} maps per walk,
+ * oldest first), and the entries of hash-like maps that keep no count (counted key by key within a budget of keys
+ * per walk). A walk is kept for {@code refreshNanos} and shared by every metric that reads it. Needs CAP_SYS_ADMIN
+ * (objects opened by id). Nothing here writes to a map.
  */
 public final class BpfInventory implements AutoCloseable {
-    /** Map types whose entries are counted: those with keys to walk (arrays are always full). */
+    /** Map types whose entries are exported: those with keys (arrays are always full). */
     static final Set<String> COUNTED = Set.of(
             "hash",
             "lru_hash",
@@ -39,44 +49,64 @@ public final class BpfInventory implements AutoCloseable {
             "lpm_trie",
             "sockhash",
             "devmap_hash");
+    /** Map types that keep a count of their entries (6.6+), which the maps iterator reads. */
+    static final Set<String> KEEP_COUNT = Set.of("hash", "lru_hash", "percpu_hash", "lru_percpu_hash", "hash_of_maps");
+    /** Known maps whose memlock a walk reads again, oldest first. */
+    static final int MEMLOCK_REFRESH = 128;
+    /** How long a walk serves every read, whatever the refresh: longer than one scrape's reads of it. */
+    static final long SHARED_NANOS = 250_000_000L;
 
     private static final int OWNER_RECORD = 28; // struct owner_record { u32 kind, id, pid; char comm[16]; }
+    private static final int PROGRAM_RECORD = 48; // struct program_record
+    private static final int MAP_RECORD = 48; // struct map_record
     private static final int INFO_SIZE = 256;
     private static final int NAME_BUFFER = 4096;
+    private static final long PAGE_SIZE = LibC.getpagesize();
+    private static final Path STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
     private final long refreshNanos;
     private final long entriesBudget;
-    private final long ownersMaxBytes;
+    private final long iteratorMaxBytes;
+    private final Pins pins;
     private volatile BpfIterator owners;
+    private volatile BpfIterator programIterator;
+    private volatile BpfIterator mapIterator;
     private InventorySnapshot last;
     private long lastAt;
+    private long walks;
+    private boolean statsWereEnabled = true; // the first walk reads every program's
+    private Map<Integer, long[]> runStats = new HashMap<>(); // id: {run_cnt, run_time_ns}
+    private Map<Integer, long[]> memlocks = new HashMap<>(); // id: {bytes, the walk that read it}
     private final Memory info = new Memory(INFO_SIZE);
     private final Memory infoLen = new Memory(4);
     private final Memory next = new Memory(4);
     private final Memory nameBuffer = new Memory(NAME_BUFFER);
-    private Memory keys = new Memory(64);
-    private final Pins pins;
 
     /**
-     * A walk at most every {@code refreshNanos} (0: at every read), counting at most {@code entriesBudget} map keys
-     * per walk; owners read from an iterator of up to {@code ownersMaxBytes}; pins found under the bpffs mounts.
+     * A walk at most every {@code refreshNanos} (0: at every scrape), counting at most {@code entriesBudget} keys of
+     * maps that keep no count; iterators read up to {@code iteratorMaxBytes} each; pins from {@code pins}.
      */
-    public BpfInventory(long refreshNanos, long entriesBudget, long ownersMaxBytes, Pins pins) {
+    public BpfInventory(long refreshNanos, long entriesBudget, long iteratorMaxBytes, Pins pins) {
         this.refreshNanos = refreshNanos;
         this.entriesBudget = entriesBudget;
-        this.ownersMaxBytes = ownersMaxBytes;
+        this.iteratorMaxBytes = iteratorMaxBytes;
         this.pins = pins;
     }
 
-    /** The owners iterator, attached: from now on walks name the processes holding each object. */
-    public void ownersFrom(BpfIterator iterator) {
-        owners = iterator;
+    /** The inventory object's iterators, attached: holders, programs and maps. */
+    public void iterators(BpfIterator owners, BpfIterator programs, BpfIterator maps) {
+        this.owners = owners;
+        this.programIterator = programs;
+        this.mapIterator = maps;
     }
 
-    /** The last walk if it is recent enough, else a new one. */
+    /**
+     * The last walk if it is recent enough, else a new one. However short the refresh, a walk serves the reads
+     * within {@link #SHARED_NANOS} of it: the metrics of one scrape read one walk.
+     */
     public synchronized InventorySnapshot snapshot() {
         long now = System.nanoTime();
-        if (last == null || now - lastAt >= refreshNanos) {
+        if (last == null || now - lastAt >= Math.max(refreshNanos, SHARED_NANOS)) {
             last = walk();
             lastAt = System.nanoTime();
         }
@@ -85,6 +115,7 @@ public final class BpfInventory implements AutoCloseable {
 
     private InventorySnapshot walk() {
         long start = System.nanoTime();
+        walks++;
         Map<Long, Owner> held = owners();
         Map<Long, String> pinned = pins.find();
         List<Link> links = new ArrayList<>();
@@ -97,28 +128,99 @@ public final class BpfInventory implements AutoCloseable {
                     .computeIfAbsent(link.programId(), k -> new ArrayList<>())
                     .add(link.attach());
         }
-        List<Program> programs = new ArrayList<>();
-        for (int id : ids(Libbpf::bpf_prog_get_next_id)) {
-            Program p = program(id, held, pinned, attachByProgram);
-            if (p != null) programs.add(p);
-        }
+        List<Program> programs = programs(held, pinned, attachByProgram);
         List<BpfMapInfo> maps = new ArrayList<>();
         Map<Integer, Long> entries = new HashMap<>();
+        int uncounted = maps(held, pinned, maps, entries);
+        return new InventorySnapshot(programs, maps, links, entries, uncounted, System.nanoTime() - start);
+    }
+
+    /** The programs iterator's records ({@code struct program_record}), with run stats, holders, links and pins. */
+    private List<Program> programs(Map<Long, Owner> held, Map<Long, String> pinned, Map<Integer, List<String>> attach) {
+        ByteBuffer b = read(programIterator, PROGRAM_RECORD);
+        boolean enabled = statsEnabled();
+        boolean moving = enabled || statsWereEnabled;
+        statsWereEnabled = enabled;
+        Map<Integer, long[]> stats = new HashMap<>();
+        List<Program> programs = new ArrayList<>();
+        for (int at = 0; at < b.limit(); at += PROGRAM_RECORD) {
+            // { u32 id, type; u8 tag[8]; char name[16]; u32 jited_bytes, translated_bytes, verified_insns, pages; }
+            int id = b.getInt(at);
+            int type = b.getInt(at + 4);
+            byte[] tag = new byte[8];
+            b.get(at + 8, tag);
+            long[] runs = moving ? null : runStats.get(id);
+            if (runs == null) runs = runStats(id);
+            if (runs == null) continue; // gone since the iterator saw it
+            stats.put(id, runs);
+            programs.add(new Program(
+                    id,
+                    typeName(Libbpf.libbpf_bpf_prog_type_str(type), type),
+                    cString(b, at + 16, 16),
+                    tag,
+                    runs[0],
+                    runs[1],
+                    b.getInt(at + 32) & 0xffffffffL,
+                    b.getInt(at + 36) & 0xffffffffL,
+                    b.getInt(at + 40) & 0xffffffffL,
+                    (b.getInt(at + 44) & 0xffffffffL) * PAGE_SIZE,
+                    held.getOrDefault(key(0, id), Owner.NONE),
+                    String.join("; ", attach.getOrDefault(id, List.of())),
+                    pinned.getOrDefault(key(0, id), "")));
+        }
+        runStats = stats; // programs gone leave the cache
+        return programs;
+    }
+
+    /** Run count and time of program {@code id} ({@code bpf_prog_info}'s run_cnt 200, run_time_ns 192), or null. */
+    private long[] runStats(int id) {
+        int fd = Libbpf.bpf_prog_get_fd_by_id(id);
+        if (fd < 0) return null;
+        try {
+            return info(fd, false) ? new long[] {info.getLong(200), info.getLong(192)} : null;
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
+    /**
+     * The maps iterator's records ({@code struct map_record}) into {@code maps}, and the entries of hash-like maps
+     * into {@code entries}; returns how many hash-like maps went uncounted, the budget spent.
+     */
+    private int maps(
+            Map<Long, Owner> held, Map<Long, String> pinned, List<BpfMapInfo> maps, Map<Integer, Long> entries) {
+        ByteBuffer b = read(mapIterator, MAP_RECORD);
+        Map<Integer, long[]> seen = new HashMap<>();
+        List<Integer> known = new ArrayList<>();
         long budget = entriesBudget;
         int uncounted = 0;
-        for (int id : ids(Libbpf::bpf_map_get_next_id)) {
-            int fd = Libbpf.bpf_map_get_fd_by_id(id);
-            if (fd < 0) continue; // gone since its id was listed
-            try {
-                BpfMapInfo m = map(fd, id, held, pinned);
-                if (m == null) continue;
-                maps.add(m);
-                if (!COUNTED.contains(m.type())) continue;
-                if (budget <= 0) {
-                    uncounted++;
-                    continue;
-                }
-                long n = countKeys(fd, m.keySize(), budget);
+        for (int at = 0; at < b.limit(); at += MAP_RECORD) {
+            // { u32 id, type; char name[16]; u32 key_size, value_size, max_entries, flags; s64 entries; }
+            int id = b.getInt(at);
+            int type = b.getInt(at + 4);
+            String typeName = typeName(Libbpf.libbpf_bpf_map_type_str(type), type);
+            long[] memlock = memlocks.get(id);
+            if (memlock == null) memlock = readMemlock(id);
+            else known.add(id);
+            if (memlock == null) continue; // gone since the iterator saw it
+            seen.put(id, memlock);
+            BpfMapInfo m = new BpfMapInfo(
+                    id,
+                    typeName,
+                    cString(b, at + 8, 16),
+                    b.getInt(at + 24),
+                    b.getInt(at + 28),
+                    b.getInt(at + 32),
+                    b.getInt(at + 36),
+                    memlock[0],
+                    held.getOrDefault(key(1, id), Owner.NONE),
+                    pinned.getOrDefault(key(1, id), ""));
+            maps.add(m);
+            long kept = b.getLong(at + 40);
+            if (KEEP_COUNT.contains(typeName) && kept >= 0) {
+                entries.put(id, kept);
+            } else if (COUNTED.contains(typeName)) {
+                long n = budget <= 0 ? -1 : countEntries(id, m, budget);
                 if (n < 0) {
                     uncounted++;
                     budget = 0;
@@ -126,11 +228,88 @@ public final class BpfInventory implements AutoCloseable {
                     entries.put(id, n);
                     budget -= n;
                 }
-            } finally {
-                LibC.close(fd);
             }
         }
-        return new InventorySnapshot(programs, maps, links, entries, uncounted, System.nanoTime() - start);
+        known.sort(Comparator.comparingLong(id -> seen.get(id)[1])); // read longest ago first
+        for (int id : known.subList(0, Math.min(MEMLOCK_REFRESH, known.size()))) {
+            long[] fresh = readMemlock(id);
+            if (fresh != null) seen.put(id, fresh);
+        }
+        memlocks = seen; // maps gone leave the cache
+        return uncounted;
+    }
+
+    /** Map {@code id}'s memlock from its fdinfo, with this walk's number; null when it is gone. */
+    private long[] readMemlock(int id) {
+        int fd = Libbpf.bpf_map_get_fd_by_id(id);
+        if (fd < 0) return null;
+        try {
+            return new long[] {FdInfo.of(fd).memlock(), walks};
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
+    /**
+     * The entries of map {@code id}, read in batches as a scrape reads a map, up to {@code budget}; -1 when the
+     * budget ran out first or the map cannot be read.
+     */
+    private static long countEntries(int id, BpfMapInfo m, long budget) {
+        int fd = Libbpf.bpf_map_get_fd_by_id(id);
+        if (fd < 0) return -1;
+        long[] n = {0};
+        try (BpfMap map = BpfMap.adopt(fd, "map " + m.name() + " (id " + id + ")")) {
+            map.reader().forEach((keys, keyOffset, values, valueOffset) -> {
+                if (++n[0] > budget) throw BudgetSpent.INSTANCE;
+            });
+            return n[0];
+        } catch (RuntimeException e) { // the budget spent, or a map the kernel cannot walk
+            return -1;
+        }
+    }
+
+    /** Ends a count that reached the walk's budget. */
+    private static final class BudgetSpent extends RuntimeException {
+        static final BudgetSpent INSTANCE = new BudgetSpent();
+
+        private BudgetSpent() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Who holds each object open, from the owners iterator: (kind, id) to the lowest process id. */
+    private Map<Long, Owner> owners() {
+        Map<Long, Owner> held = new HashMap<>();
+        ByteBuffer b = read(owners, OWNER_RECORD);
+        for (int at = 0; at < b.limit(); at += OWNER_RECORD) {
+            Owner o = new Owner(b.getInt(at + 8), cString(b, at + 12, 16));
+            held.merge(key(b.getInt(at), b.getInt(at + 4)), o, (a, c) -> a.pid() <= c.pid() ? a : c);
+        }
+        return held;
+    }
+
+    /** One run of {@code iterator}, copied out: whole records of {@code size} bytes. */
+    private ByteBuffer read(BpfIterator iterator, int size) {
+        if (iterator == null) throw new IllegalStateException("the BPF inventory's iterators are not attached");
+        synchronized (iterator) {
+            ByteBuffer b = iterator.read(iteratorMaxBytes);
+            if (b.limit() % size != 0) {
+                throw new IllegalStateException(iterator.description() + " wrote " + b.limit()
+                        + " bytes, not a whole number of " + size + "-byte records");
+            }
+            ByteBuffer copy = ByteBuffer.allocate(b.limit()).order(ByteOrder.nativeOrder());
+            copy.put(0, b, 0, b.limit());
+            return copy;
+        }
+    }
+
+    /** kernel.bpf_stats_enabled is 1: run counts and times move. */
+    private static boolean statsEnabled() {
+        try {
+            return Files.readString(STATS).trim().equals("1");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Every id the {@code getNext} walk lists, in order. */
@@ -158,51 +337,6 @@ public final class BpfInventory implements AutoCloseable {
         if (!keep) info.clear();
         infoLen.setInt(0, INFO_SIZE);
         return Libbpf.bpf_obj_get_info_by_fd(fd, info, infoLen) == 0;
-    }
-
-    private Program program(
-            int id, Map<Long, Owner> held, Map<Long, String> pinned, Map<Integer, List<String>> attach) {
-        int fd = Libbpf.bpf_prog_get_fd_by_id(id);
-        if (fd < 0) return null;
-        try {
-            if (!info(fd, false)) return null;
-            // struct bpf_prog_info: type 0, id 4, tag[8] 8, jited_prog_len 16, xlated_prog_len 20, created_by_uid 48,
-            // name[16] 64, run_time_ns 192, run_cnt 200, verified_insns 216
-            byte[] tag = info.getByteArray(8, 8);
-            return new Program(
-                    id,
-                    typeName(Libbpf.libbpf_bpf_prog_type_str(info.getInt(0)), info.getInt(0)),
-                    cString(64, 16),
-                    tag,
-                    info.getInt(48),
-                    info.getLong(200),
-                    info.getLong(192),
-                    info.getInt(16) & 0xffffffffL,
-                    info.getInt(20) & 0xffffffffL,
-                    info.getInt(216) & 0xffffffffL,
-                    FdInfo.of(fd).memlock(),
-                    held.getOrDefault(key(0, id), Owner.NONE),
-                    String.join("; ", attach.getOrDefault(id, List.of())),
-                    pinned.getOrDefault(key(0, id), ""));
-        } finally {
-            LibC.close(fd);
-        }
-    }
-
-    private BpfMapInfo map(int fd, int id, Map<Long, Owner> held, Map<Long, String> pinned) {
-        if (!info(fd, false)) return null;
-        // struct bpf_map_info: type 0, id 4, key_size 8, value_size 12, max_entries 16, map_flags 20, name[16] 24
-        return new BpfMapInfo(
-                id,
-                typeName(Libbpf.libbpf_bpf_map_type_str(info.getInt(0)), info.getInt(0)),
-                cString(24, 16),
-                info.getInt(8),
-                info.getInt(12),
-                info.getInt(16),
-                info.getInt(20),
-                FdInfo.of(fd).memlock(),
-                held.getOrDefault(key(1, id), Owner.NONE),
-                pinned.getOrDefault(key(1, id), ""));
     }
 
     private Link link(int id, Map<Long, Owner> held, Map<Long, String> pinned) {
@@ -275,55 +409,16 @@ public final class BpfInventory implements AutoCloseable {
         return name != null ? name : "type " + value;
     }
 
-    /** A NUL-terminated string of {@link #info} at {@code offset}, at most {@code size} bytes. */
-    private String cString(int offset, int size) {
-        byte[] b = info.getByteArray(offset, size);
+    /** A NUL-terminated string of {@code buffer} at {@code offset}, at most {@code size} bytes. */
+    private static String cString(ByteBuffer buffer, int offset, int size) {
+        byte[] b = new byte[size];
+        buffer.get(offset, b);
         int n = 0;
         while (n < b.length && b[n] != 0) n++;
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
-    /**
-     * The keys of map {@code fd} ({@code keySize} bytes each) counted with {@code bpf_map_get_next_key}, up to
-     * {@code budget}; -1 when the budget ran out first.
-     */
-    private long countKeys(int fd, int keySize, long budget) {
-        if (keys.size() < 2L * keySize) keys = new Memory(2L * keySize);
-        Pointer key = keys;
-        Pointer nextKey = keys.share(keySize);
-        if (Libbpf.bpf_map_get_next_key(fd, null, key) != 0) return 0;
-        long n = 1;
-        while (Libbpf.bpf_map_get_next_key(fd, key, nextKey) == 0) {
-            if (++n > budget) return -1;
-            Pointer t = key;
-            key = nextKey;
-            nextKey = t;
-        }
-        return n;
-    }
-
-    /** Who holds each object open, from the owners iterator: (kind, id) to the lowest process id. */
-    private Map<Long, Owner> owners() {
-        Map<Long, Owner> held = new HashMap<>();
-        BpfIterator it = owners;
-        if (it == null) return held;
-        synchronized (it) {
-            ByteBuffer b = it.read(ownersMaxBytes);
-            for (int at = 0; at + OWNER_RECORD <= b.limit(); at += OWNER_RECORD) {
-                long k = key(b.getInt(at), b.getInt(at + 4));
-                int pid = b.getInt(at + 8);
-                byte[] comm = new byte[16];
-                b.get(at + 12, comm);
-                int n = 0;
-                while (n < 16 && comm[n] != 0) n++;
-                Owner o = new Owner(pid, new String(comm, 0, n, StandardCharsets.UTF_8));
-                held.merge(k, o, (a, c) -> a.pid() <= c.pid() ? a : c);
-            }
-        }
-        return held;
-    }
-
-    /** One key for (kind, id): kind 0 program, 1 map, 2 link, as probes/bpf_owners.bpf.c writes it. */
+    /** One key for (kind, id): kind 0 program, 1 map, 2 link, as probes/bpf_inventory.bpf.c writes it. */
     static long key(int kind, int id) {
         return ((long) kind << 32) | (id & 0xffffffffL);
     }
@@ -331,6 +426,8 @@ public final class BpfInventory implements AutoCloseable {
     @Override
     public synchronized void close() {
         owners = null;
+        programIterator = null;
+        mapIterator = null;
         last = null;
     }
 }

@@ -26,7 +26,6 @@ record InventorySnapshot(
             String type,
             String name,
             byte[] tag,
-            int uid,
             long runCount,
             long runTimeNs,
             long jitedBytes,

@@ -27,7 +27,6 @@ public final class InventorySource implements MapSource {
         BPF_PROGRAMS(
                 List.of(
                         new Field("id", 0, 4),
-                        new Field("uid", 4, 4),
                         new Field("type", 8, 24),
                         new Field("name", 32, 16),
                         new Field("tag", 48, 8),
@@ -158,7 +157,7 @@ public final class InventorySource implements MapSource {
             case BPF_PROGRAMS -> {
                 for (Program p : s.programs()) {
                     clear();
-                    key.putInt(0, p.id()).putInt(4, p.uid());
+                    key.putInt(0, p.id());
                     text(8, 24, p.type());
                     text(32, 16, p.name());
                     key.put(48, p.tag());

@@ -15,8 +15,8 @@ public final class ProbeObjects {
         return "probe set " + config.name() + " (" + config.source() + ")";
     }
 
-    /** The object an inventory probe set loads: the iterator naming the processes that hold BPF objects. */
-    public static final String INVENTORY_OBJECT = "bpf_owners.bpf.o";
+    /** The object an inventory probe set loads: its iterators (programs, maps, the processes holding them). */
+    public static final String INVENTORY_OBJECT = "bpf_inventory.bpf.o";
 
     /** The probe set's object as configured, or the inventory's. */
     static String object(ProbeSetConfig config) {

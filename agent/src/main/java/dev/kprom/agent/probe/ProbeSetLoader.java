@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * or a slot has no alternative left (then nothing stays loaded).
  */
 public final class ProbeSetLoader {
-    /** The inventory object's iterator naming the holders of BPF objects (probes/bpf_owners.bpf.c). */
-    private static final String OWNERS_PROGRAM = "dump_owners";
+    /** The inventory object's iterators (probes/bpf_inventory.bpf.c): holders, programs, maps, in that order. */
+    private static final List<String> INVENTORY_PROGRAMS = List.of("dump_owners", "dump_programs", "dump_maps");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProbeSetLoader.class);
     private final Preflight preflight;
@@ -93,7 +93,7 @@ public final class ProbeSetLoader {
                 for (Candidate c : chosen) load.add(c.alt().program());
                 config.spec().tailCalls().forEach(t -> load.addAll(t.entries().values())); // jumped to, not attached
                 config.spec().iterators().forEach(it -> load.add(it.program()));
-                if (bound.inventory() != null) load.add(OWNERS_PROGRAM);
+                if (bound.inventory() != null) load.addAll(INVENTORY_PROGRAMS);
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
                 Candidate untargetable = bindTraceTargets(object, chosen, struck, skipped);
                 if (untargetable != null) {
@@ -137,11 +137,15 @@ public final class ProbeSetLoader {
                     iterators.add(iteratorStatus(it.spec().name(), program));
                 }
                 if (bound.inventory() != null) {
-                    BpfProgram program = object.program(OWNERS_PROGRAM);
-                    BpfIterator owners = new BpfIterator(program, "the BPF owners iterator (" + OWNERS_PROGRAM + ")");
-                    links.add(owners.asLink());
-                    bound.inventory().ownersFrom(owners);
-                    iterators.add(iteratorStatus("owners", program));
+                    List<BpfIterator> inventory = new ArrayList<>();
+                    for (String name : INVENTORY_PROGRAMS) {
+                        BpfProgram program = object.program(name);
+                        BpfIterator it = new BpfIterator(program, "the BPF inventory's iterator " + name);
+                        links.add(it.asLink());
+                        inventory.add(it);
+                        iterators.add(iteratorStatus(name.substring("dump_".length()), program));
+                    }
+                    bound.inventory().iterators(inventory.get(0), inventory.get(1), inventory.get(2));
                 }
                 List<AttachChoice> choices = new ArrayList<>();
                 for (Candidate c : chosen) {
