@@ -136,6 +136,21 @@ test("pinMaps mounts the host's bpffs read-write and pins under it", () => {
   assert.match(config, /pin_maps: true\n\s*pin_dir: \/sys\/fs\/bpf\/kprom/);
 });
 
+test("bpfInventory adds the inventory probe set, SYS_ADMIN and a read-only bpffs, and nothing more", () => {
+  const manifests = render(null, "--set", "config.bpfInventory=true");
+  const pod = manifests.find((m) => m.kind === "DaemonSet").spec.template.spec;
+  const c = pod.containers[0];
+  assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"], add: ["BPF", "PERFMON", "SYS_ADMIN"] });
+  assert.equal(c.securityContext.privileged, false);
+  assert.equal(pod.hostPID, false);
+  const hostPaths = pod.volumes.filter((v) => v.hostPath).map((v) => v.hostPath.path).sort();
+  assert.deepEqual(hostPaths, ["/sys/fs/bpf", "/sys/kernel/btf", "/sys/kernel/tracing"]);
+  assert.equal(c.volumeMounts.find((m) => m.name === "host-bpffs").readOnly, true);
+  const config = manifests.find((m) => m.kind === "ConfigMap").data["kprom.yaml"];
+  assert.match(config, /probe_sets:\n\s*- execve\n\s*- oomkill\n\s*- tcp_retransmits\n\s*- bpf_inventory\n/);
+  assert.doesNotMatch(config, /pin_maps/);
+});
+
 test("an event path without basic auth fails with a clear message, unless explicitly allowed", () => {
   assert.throws(() => helm("template", "kprom", chart, "--set", "config.eventsPath=/events"),
     (e) => /config\.eventsPath serves event records/.test(e.stderr));

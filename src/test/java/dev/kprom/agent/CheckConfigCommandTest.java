@@ -63,7 +63,7 @@ class CheckConfigCommandTest {
                                 + ":12:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n"
                                 + typo + ":1:1: programs: at least one program (or iterator) is required\n"
                                 + typo
-                                + ":2:1: program: unknown key (known keys: constants, events, inventory, iterators, kaddrs, metrics, object, programs, required, tail_calls)\n");
+                                + ":2:1: program: unknown key (known keys: constants, events, foreign_maps, inventory, iterators, kaddrs, metrics, object, programs, required, tail_calls)\n");
         assertThat(r.out()).isEqualTo("config/kprom.yaml: OK (3 probe sets: execve, oomkill, tcp_retransmits)\n");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }

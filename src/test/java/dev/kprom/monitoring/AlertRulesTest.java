@@ -36,7 +36,7 @@ class AlertRulesTest {
 
     @Test
     void theRulesAreValidAndTheirUnitTestsPass(@TempDir Path dir) throws Exception {
-        assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 12 rules found");
+        assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 13 rules found");
         Path tests = Files.writeString(
                 dir.resolve("kprom-alerts.test.yaml"), Files.readString(TESTS).replace("  - RULES", "  - " + RULES));
         assertThat(promtool("test", "rules", tests.toString())).contains("SUCCESS");
@@ -56,7 +56,7 @@ class AlertRulesTest {
                         .add(c.path("alertname").asText());
             }
         }
-        assertThat(alerts).hasSize(12);
+        assertThat(alerts).hasSize(13);
         assertThat(firing).as("alerts tested firing").isEqualTo(alerts);
         assertThat(quiet).as("alerts tested quiet").isEqualTo(alerts);
     }

@@ -51,6 +51,7 @@ class BuiltinProbeSetsTest {
                         s.tailCalls(),
                         s.iterators(),
                         s.inventory(),
+                        s.foreignMaps(),
                         s.metrics(),
                         s.events(),
                         s.required()),

@@ -34,6 +34,11 @@ public final class BpfLink implements AutoCloseable {
         return Libbpf.bpf_link__fd(links.get(0));
     }
 
+    /** A link-like hold that {@code undo} ends: a map opened for the probe set, closed with its links. */
+    public static BpfLink closing(Runnable undo, String description) {
+        return new BpfLink(undo, description);
+    }
+
     /** What the program is attached to: "tracepoint syscalls/sys_enter_execve". */
     public String description() {
         return description;

@@ -139,6 +139,54 @@ public final class BpfMap implements AutoCloseable {
         return ofFd(fd, label + " (map id " + id + ")", label);
     }
 
+    /**
+     * A map another program made, opened read-only ({@code fd}, which the returned map owns), with its key and value
+     * layouts from its own BTF ({@code btf_id}, {@code btf_key_type_id}, {@code btf_value_type_id} of its info), when
+     * it has BTF. {@code label} names it. kprom only reads such a map.
+     */
+    public static BpfMap foreign(int fd, String label) {
+        try (Memory info = new Memory(128);
+                Memory len = new Memory(4)) {
+            info.clear();
+            len.setInt(0, (int) info.size());
+            int rc = Libbpf.bpf_obj_get_info_by_fd(fd, info, len);
+            if (rc < 0) {
+                LibC.close(fd);
+                throw new BpfException("get info of " + label, -rc);
+            }
+            // struct bpf_map_info: type 0, key_size 8, value_size 12, max_entries 16, btf_id 64, btf_key_type_id 68,
+            // btf_value_type_id 72
+            Optional<List<Field>> key = Optional.empty();
+            Optional<List<Field>> value = Optional.empty();
+            int btfId = info.getInt(64);
+            if (btfId != 0) {
+                Pointer btf = Libbpf.btf__load_from_kernel_by_id(btfId);
+                if (btf != null) {
+                    try {
+                        BtfTypes types = new BtfTypes(btf);
+                        key = types.structFields(info.getInt(68));
+                        value = types.structFields(info.getInt(72));
+                    } finally {
+                        Libbpf.btf__free(btf);
+                    }
+                }
+            }
+            return new BpfMap(
+                    null,
+                    null,
+                    null,
+                    label,
+                    MapType.of(info.getInt(0)),
+                    info.getInt(8),
+                    info.getInt(12),
+                    info.getInt(16),
+                    fd,
+                    true,
+                    key,
+                    value);
+        }
+    }
+
     /** A map for an fd the caller opened (by id, say); the returned map owns the fd. {@code label} names it. */
     public static BpfMap adopt(int fd, String label) {
         return ofFd(fd, label, label);

@@ -1,5 +1,6 @@
 package dev.kprom.agent.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kprom.exporter.spec.EventStreamSpec;
 import dev.kprom.exporter.spec.MetricsSpec;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Map;
  * {@code tail_calls} fill program arrays before attaching ({@link TailCallSpec}). {@code iterators} are BPF
  * iterators that metrics read like maps ({@link IteratorSpec}). {@code events} are streams of records from perf or
  * ring buffer maps, turned into metrics as they arrive. {@code inventory} makes the node's BPF objects a source
- * ({@link InventorySpec}); such a probe set names no object.
+ * ({@link InventorySpec}); such a probe set names no object. {@code foreign_maps} are maps other programs made, read
+ * as the probe set's own ({@link ForeignMapSpec}); a probe set of foreign maps alone needs no object.
  * {@code required}: a probe set that cannot come up at start stops kprom (exit 1, nothing left attached), as
  * does one with a required program slot; any other is reported down and retried, and the rest keep serving.
  */
@@ -27,6 +29,7 @@ public record ProbeSetSpec(
         List<TailCallSpec> tailCalls,
         List<IteratorSpec> iterators,
         InventorySpec inventory,
+        @JsonProperty("foreign_maps") List<ForeignMapSpec> foreignMaps,
         MetricsSpec metrics,
         List<EventStreamSpec> events,
         Boolean required) {
@@ -36,8 +39,14 @@ public record ProbeSetSpec(
         programs = programs == null ? List.of() : List.copyOf(programs);
         tailCalls = tailCalls == null ? List.of() : List.copyOf(tailCalls);
         iterators = iterators == null ? List.of() : List.copyOf(iterators);
+        foreignMaps = foreignMaps == null ? List.of() : List.copyOf(foreignMaps);
         metrics = metrics == null ? MetricsSpec.none() : metrics;
         events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** Loads no object: an inventory, or foreign maps alone. */
+    public boolean objectless() {
+        return inventory == null && object == null && !foreignMaps.isEmpty();
     }
 
     /** Required itself, or through one of its program slots. */

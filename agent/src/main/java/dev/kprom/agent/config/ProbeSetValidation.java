@@ -16,6 +16,7 @@ final class ProbeSetValidation {
     private ProbeSetValidation() {}
 
     static void check(ProbeSetSpec spec, Problems problems) {
+        checkForeignMaps(spec, problems);
         if (spec.inventory() != null) {
             if (spec.object() != null) problems.add("object", "an inventory probe set loads no object of its own");
             if (!spec.programs().isEmpty()
@@ -28,6 +29,14 @@ final class ProbeSetValidation {
             Long budget = spec.inventory().entriesBudget();
             if (budget != null && budget < 0)
                 problems.add("inventory.entries_budget", "must be >= 0 (got " + budget + ")");
+            MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
+            return;
+        }
+        if (spec.objectless()) {
+            if (!spec.programs().isEmpty()
+                    || !spec.iterators().isEmpty()
+                    || !spec.events().isEmpty())
+                problems.add("object", "is required for programs, iterators and events");
             MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
             return;
         }
@@ -57,6 +66,20 @@ final class ProbeSetValidation {
         }
         checkIterators(spec, problems);
         MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
+    }
+
+    private static void checkForeignMaps(ProbeSetSpec spec, Problems problems) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < spec.foreignMaps().size(); i++) {
+            ForeignMapSpec f = spec.foreignMaps().get(i);
+            String at = "foreign_maps[" + i + "]";
+            if (f == null) {
+                problems.add(at, "is empty");
+                continue;
+            }
+            SpecNames.check(f.name(), at + ".name", "foreign map", names, problems::add);
+            f.problems().forEach(p -> problems.add(at, p));
+        }
     }
 
     private static void checkIterators(ProbeSetSpec spec, Problems problems) {

@@ -220,4 +220,9 @@ public final class Libbpf {
     public static native String libbpf_bpf_link_type_str(int t);
 
     public static native String libbpf_bpf_attach_type_str(int t);
+
+    /** The BTF object {@code id} the kernel holds (a map's {@code btf_id}); free with {@link #btf__free}. */
+    public static native Pointer btf__load_from_kernel_by_id(int id);
+
+    public static native void btf__free(Pointer btf);
 }

@@ -190,7 +190,8 @@ public final class Supervisor implements StatusSource, AutoCloseable {
         ProbeSet set;
         try {
             Map<String, BpfMap> live = new LinkedHashMap<>();
-            if (slot.running != null) slot.running.object().maps().forEach(m -> live.put(m.name(), m));
+            if (slot.running != null && slot.running.object() != null)
+                slot.running.object().maps().forEach(m -> live.put(m.name(), m));
             set = new ProbeSetLoader(tracefs, kallsyms, name -> slot.meters.observer(), disabled)
                     .load(slot.config, new MapCarryOver(live, pinDir));
         } catch (ProbeSetException e) {
@@ -266,7 +267,8 @@ public final class Supervisor implements StatusSource, AutoCloseable {
     private void bindRunning(ProbeSlot slot, ProbeSet set) {
         ProbeMeters.Running running = slot.meters.running();
         for (ProgramStatus p : set.status().programs()) running.program(p.program(), p.attach());
-        for (BpfMap map : set.object().maps()) {
+        for (BpfMap map :
+                set.object() == null ? List.<BpfMap>of() : set.object().maps()) {
             if (!map.declaredByProbe() || !map.type().carriesOver()) continue;
             String name = map.name();
             running.mapFill(
@@ -279,10 +281,11 @@ public final class Supervisor implements StatusSource, AutoCloseable {
                             .orElse(0),
                     map.maxEntries());
         }
-        UpdateErrors.of(set.object()).ifPresent(errors -> {
-            for (String map : UpdateErrors.countedMaps(set.object()))
-                running.mapUpdateErrors(map, () -> errors.count(map));
-        });
+        if (set.object() != null)
+            UpdateErrors.of(set.object()).ifPresent(errors -> {
+                for (String map : UpdateErrors.countedMaps(set.object()))
+                    running.mapUpdateErrors(map, () -> errors.count(map));
+            });
         for (ProbeSet.Events e : set.events()) {
             EventReader reader = e.reader();
             List<EventReader.RingCounts> rings = reader.counts();

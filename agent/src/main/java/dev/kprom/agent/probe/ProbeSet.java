@@ -55,6 +55,7 @@ public final class ProbeSet implements AutoCloseable {
         return name;
     }
 
+    /** Its loaded object; null for a probe set of foreign maps alone. */
     public BpfObject object() {
         return object;
     }
@@ -103,7 +104,15 @@ public final class ProbeSet implements AutoCloseable {
                     return new EventStatus(e.stream().map(), received, lost, corrupt);
                 })
                 .toList();
-        return new ProbeStatus(name, source, object.name(), object.loaded(), programs, maps, streams).withBtf(btf);
+        return new ProbeStatus(
+                        name,
+                        source,
+                        object == null ? "(foreign maps)" : object.name(),
+                        object == null || object.loaded(),
+                        programs,
+                        maps,
+                        streams)
+                .withBtf(btf);
     }
 
     /** Stops the event readers, detaches every link (in reverse order), then closes the object, unloading its programs. */
@@ -111,6 +120,6 @@ public final class ProbeSet implements AutoCloseable {
     public void close() {
         for (int i = events.size() - 1; i >= 0; i--) events.get(i).reader().close();
         for (int i = links.size() - 1; i >= 0; i--) links.get(i).close();
-        object.close();
+        if (object != null) object.close();
     }
 }

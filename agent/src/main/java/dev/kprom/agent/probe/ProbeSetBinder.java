@@ -6,6 +6,7 @@ import dev.kprom.agent.bpf.IteratorReader;
 import dev.kprom.agent.bpf.MapOfMapsReader;
 import dev.kprom.agent.bpf.MapType;
 import dev.kprom.agent.btf.KeyValueRecord;
+import dev.kprom.agent.config.ForeignMapSpec;
 import dev.kprom.agent.config.InventorySpec;
 import dev.kprom.agent.config.IteratorSpec;
 import dev.kprom.agent.config.ProbeSetConfig;
@@ -50,13 +51,15 @@ public final class ProbeSetBinder {
             List<MapMetricCollector> collectors,
             List<EventSource> eventSources,
             List<Iterator> iterators,
-            BpfInventory inventory) {}
+            BpfInventory inventory,
+            List<BpfMap> foreignMaps) {}
 
     /** An iterator of the probe set: its spec and the reader its metrics read through once it is attached. */
     public record Iterator(IteratorSpec spec, IteratorReader reader) {}
 
     private final CollectObserver observer;
     private final Function<Set<String>, Map<String, Long>> kernelAddresses;
+    private boolean openForeignMaps = true;
 
     /**
      * {@code observer}: where this probe set's collectors and streams report reads, drops and timeouts;
@@ -73,28 +76,51 @@ public final class ProbeSetBinder {
      * object cannot be read or opened.
      */
     public static void check(ProbeSetConfig config) {
+        // no load, no addresses: a placeholder checks that each kaddr_ variable is there; foreign maps stay closed
+        // (their
+        // metrics are fitted to them at load)
+        ProbeSetBinder checker = new ProbeSetBinder(CollectObserver.IGNORE, symbols -> {
+            Map<String, Long> zeros = new HashMap<>();
+            symbols.forEach(name -> zeros.put(name, 0L));
+            return zeros;
+        });
+        checker.openForeignMaps = false;
+        if (config.spec().objectless()) {
+            checker.bind(config, null);
+            return;
+        }
         try (BpfObject object = BpfObject.openMemory(ProbeObjects.fileName(config), ProbeObjects.bytes(config))) {
-            // no load, no addresses: a placeholder checks that each kaddr_ variable is there
-            new ProbeSetBinder(CollectObserver.IGNORE, symbols -> {
-                        Map<String, Long> zeros = new HashMap<>();
-                        symbols.forEach(name -> zeros.put(name, 0L));
-                        return zeros;
-                    })
-                    .bind(config, object);
+            checker.bind(config, object);
         } catch (IllegalArgumentException e) {
             throw new ProbeSetException(ProbeObjects.describe(config) + ": " + e.getMessage(), e);
         }
     }
 
-    /** Sets the object's constants and binds every metric and stream; the object must be open, not loaded. */
+    /**
+     * Sets the object's constants, opens the foreign maps and binds every metric and stream; the object must be open,
+     * not loaded (null for a probe set of foreign maps alone). On failure the foreign maps opened are closed again.
+     */
     public Bound bind(ProbeSetConfig config, BpfObject object) {
+        List<BpfMap> foreign = new ArrayList<>();
+        try {
+            return bind(config, object, foreign);
+        } catch (RuntimeException e) {
+            foreign.forEach(BpfMap::close);
+            throw e;
+        }
+    }
+
+    private Bound bind(ProbeSetConfig config, BpfObject object, List<BpfMap> foreign) {
         List<LayoutError> errors = new ArrayList<>();
-        checkPrograms(config, object, errors);
-        checkTailCalls(config, object, errors);
-        object.setConstants(config.spec().constants())
-                .forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
-        setKernelAddresses(config, object, errors);
-        Map<String, BpfMap> maps = namedMaps(object);
+        Map<String, BpfMap> maps = new HashMap<>();
+        if (object != null) {
+            checkPrograms(config, object, errors);
+            checkTailCalls(config, object, errors);
+            object.setConstants(config.spec().constants())
+                    .forEach((k, why) -> errors.add(new LayoutError("constants." + k, why)));
+            setKernelAddresses(config, object, errors);
+            maps = namedMaps(object);
+        }
         Map<String, Iterator> iterators = iterators(config, object, maps, errors);
         Map<String, MapSource> sources = new TreeMap<>();
         iterators.forEach((name, it) -> sources.put(name, it.reader()));
@@ -105,14 +131,30 @@ public final class ProbeSetBinder {
                     inventorySpec.refreshNanos(), inventorySpec.entriesBudgetOrDefault(), 64L << 20, Pins.system());
             sources.putAll(InventorySource.all(inventory));
         }
-        List<MapMetricCollector> collectors = collectors(config, object, maps, sources, errors);
+        Set<String> unopened = new TreeSet<>();
+        List<ForeignMapSpec> foreignSpecs = config.spec().foreignMaps();
+        for (int i = 0; i < foreignSpecs.size(); i++) {
+            ForeignMapSpec f = foreignSpecs.get(i);
+            if (maps.containsKey(f.name()) || sources.containsKey(f.name())) {
+                errors.add(new LayoutError(
+                        "foreign_maps[" + i + "].name",
+                        "the probe set has a map or source named " + f.name() + " too"));
+            } else if (!openForeignMaps) {
+                unopened.add(f.name());
+            } else {
+                BpfMap map = ForeignMaps.open(f, config.name());
+                foreign.add(map);
+                sources.put(f.name(), map.reader());
+            }
+        }
+        List<MapMetricCollector> collectors = collectors(config, object, maps, sources, unopened, errors);
         List<EventSource> eventSources = eventSources(config, object, maps, errors);
         if (!errors.isEmpty()) {
             throw config.errorsAt(errors.stream()
                     .map(e -> new String[] {e.path(), e.message()})
                     .toList());
         }
-        return new Bound(collectors, eventSources, List.copyOf(iterators.values()), inventory);
+        return new Bound(collectors, eventSources, List.copyOf(iterators.values()), inventory, List.copyOf(foreign));
     }
 
     /** Each {@code kaddrs} symbol's address into the object's {@code kaddr_<symbol>}. */
@@ -229,12 +271,14 @@ public final class ProbeSetBinder {
             BpfObject object,
             Map<String, BpfMap> maps,
             Map<String, MapSource> sources,
+            Set<String> unopened,
             List<LayoutError> errors) {
         List<MapMetricCollector> collectors = new ArrayList<>();
         config.spec().metrics().byKind().forEach((kind, specs) -> {
             for (int i = 0; i < specs.size(); i++) {
                 MetricSpec spec = specs.get(i);
                 String at = "metrics." + kind.yamlList() + "[" + i + "]";
+                if (unopened.contains(spec.mapName())) continue; // a foreign map: fitted when it is opened, at load
                 MapSource source = sources.get(spec.mapName());
                 if (source != null) {
                     MetricLayout layout = LayoutBinder.bind(spec, at, source, errors);
@@ -296,6 +340,7 @@ public final class ProbeSetBinder {
     }
 
     private static String noSuchMap(BpfObject object, String name, Map<String, BpfMap> maps) {
+        if (object == null) return "the probe set has no object, and no foreign map \"" + name + "\"";
         return object.name() + " has no map \"" + name + "\" (it has: "
                 + String.join(", ", new TreeSet<>(maps.keySet())) + ")";
     }

@@ -76,6 +76,7 @@ public final class ProbeSetLoader {
 
     /** Loads with maps carried over from a running version or from pins ({@link MapCarryOver}). */
     public ProbeSet load(ProbeSetConfig config, MapCarryOver carry) {
+        if (config.spec().objectless()) return loadForeignMaps(config);
         String what = ProbeObjects.describe(config);
         byte[] elf = ProbeObjects.bytes(config);
         ProbeSetBinder binder = new ProbeSetBinder(observers.apply(config.name()), kallsyms::addresses);
@@ -88,6 +89,7 @@ public final class ProbeSetLoader {
             List<EventReader> readers = new ArrayList<>();
             try {
                 ProbeSetBinder.Bound bound = binder.bind(config, object); // checks the maps before loading
+                for (BpfMap foreign : bound.foreignMaps()) links.add(BpfLink.closing(foreign::close, foreign.name()));
                 carry.apply(config.name(), object);
                 Set<String> load = new HashSet<>();
                 for (Candidate c : chosen) load.add(c.alt().program());
@@ -97,7 +99,7 @@ public final class ProbeSetLoader {
                 for (BpfProgram p : object.programs()) p.setAutoload(load.contains(p.name()));
                 Candidate untargetable = bindTraceTargets(object, chosen, struck, skipped);
                 if (untargetable != null) {
-                    object.close();
+                    closeAll(readers, links, object);
                     continue;
                 }
                 List<EventSource> sources = bound.eventSources();
@@ -111,7 +113,7 @@ public final class ProbeSetLoader {
                             .findFirst()
                             .orElseThrow(() -> e);
                     strike(failed, "load failed: " + e.summary(), struck, skipped);
-                    object.close();
+                    closeAll(readers, links, object);
                     continue;
                 }
                 fillTailCalls(config, object); // before attaching: a dispatcher never jumps into an empty slot
@@ -168,6 +170,20 @@ public final class ProbeSetLoader {
                 throw new ProbeSetException(what + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** A probe set of foreign maps alone: nothing to load or attach, its maps opened read-only. */
+    private ProbeSet loadForeignMaps(ProbeSetConfig config) {
+        ProbeSetBinder.Bound bound =
+                new ProbeSetBinder(observers.apply(config.name()), kallsyms::addresses).bind(config, null);
+        List<BpfLink> holds = new ArrayList<>();
+        for (BpfMap foreign : bound.foreignMaps()) holds.add(BpfLink.closing(foreign::close, foreign.name()));
+        LOG.info(
+                "probe set {}: reading foreign maps {}",
+                config.name(),
+                bound.foreignMaps().stream().map(BpfMap::name).toList());
+        return new ProbeSet(
+                config.name(), config.source(), null, holds, List.of(), List.of(), bound.collectors(), List.of());
     }
 
     private List<Candidate> choose(
