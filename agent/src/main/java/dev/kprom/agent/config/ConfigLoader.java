@@ -83,6 +83,7 @@ public final class ConfigLoader {
     }
 
     private static void checkDaemon(DaemonConfig d, Problems problems) {
+        d.kubernetes().check(problems);
         try {
             KernelBtf.resolve(d.btfPath(), KernelBtf.release());
         } catch (IllegalArgumentException e) {

@@ -21,6 +21,7 @@ import java.util.Set;
  * pin_maps: false             # pin probe sets' maps under bpffs so counters survive restarts and upgrades
  * pin_dir: /sys/fs/bpf/kprom  # where: one directory per probe set, one pin per map
  * btf_path: /var/lib/btfhub   # kernels without /sys/kernel/btf/vmlinux: a BTF file, or a directory of <release>.btf
+ * kubernetes: {pod_labels: [app]}  # pod metadata for the kube_* decoders ({@link KubernetesSpec})
  * </pre>
  */
 public record DaemonConfig(
@@ -36,7 +37,8 @@ public record DaemonConfig(
         Boolean pinMaps,
         String pinDir,
         Boolean eventsUnauthenticated,
-        String btfPath) {
+        String btfPath,
+        KubernetesSpec kubernetes) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9436";
 
     public DaemonConfig {
@@ -50,6 +52,7 @@ public record DaemonConfig(
         pinMaps = pinMaps != null && pinMaps;
         pinDir = pinDir == null ? "/sys/fs/bpf/kprom" : pinDir;
         eventsUnauthenticated = eventsUnauthenticated != null && eventsUnauthenticated;
+        kubernetes = kubernetes == null ? KubernetesSpec.DEFAULT : kubernetes;
     }
 
     /** Where maps are pinned, or null when pinning is off. */

@@ -67,6 +67,8 @@ public final class MapMetricCollector implements TableCollector {
     private SeriesIndex series;
     /** With a cpu label: each key's series ids, by CPU. */
     private final List<int[]> splitIds = new ArrayList<>();
+    /** The decoders' generation the cached keys were decoded under. */
+    private long decodedGeneration;
     /** Series in the last read: room made for as many in the next. */
     private int lastSize;
 
@@ -169,7 +171,11 @@ public final class MapMetricCollector implements TableCollector {
 
     /** Runs alone (see {@link SingleFlight}): the key cache and the series' row marks are this read's. */
     private SeriesTable read() {
-        if (keys.full() || series.full()) { // start over: keys come and go
+        long generation = 0;
+        for (LabelDecoder d : decoders) generation += d.generation();
+        boolean redecode = generation != decodedGeneration; // what a decoder answers changed (the pod cache)
+        decodedGeneration = generation;
+        if (keys.full() || series.full() || redecode) { // start over: keys come and go
             keys = new KeyCache(source.keySize(), keyCacheBound());
             series = newSeriesIndex(series.labelNames());
             splitIds.clear();

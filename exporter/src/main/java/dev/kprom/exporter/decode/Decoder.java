@@ -15,4 +15,12 @@ public interface Decoder {
     default List<String> reads() {
         return List.of();
     }
+
+    /**
+     * What the decoder's answers depend on, as a number that changes with it (the pod cache, for {@code kube_*});
+     * values decoded under another generation are decoded again. 0 for decoders whose answers never change.
+     */
+    default long generation() {
+        return 0;
+    }
 }

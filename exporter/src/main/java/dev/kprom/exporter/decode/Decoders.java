@@ -48,6 +48,13 @@ public final class Decoders {
             Map.entry("cgroup", s -> new CgroupDecoder(Path.of(s.root() != null ? s.root() : "/sys/fs/cgroup"))),
             Map.entry("kube_pod", s -> new KubePodDecoder()),
             Map.entry("kube_container", s -> new KubeContainerDecoder()),
+            Map.entry("kube_namespace", s -> kube(KubeMetaDecoder.Property.NAMESPACE, s)),
+            Map.entry("kube_pod_name", s -> kube(KubeMetaDecoder.Property.POD_NAME, s)),
+            Map.entry("kube_container_name", s -> kube(KubeMetaDecoder.Property.CONTAINER_NAME, s)),
+            Map.entry("kube_workload", s -> kube(KubeMetaDecoder.Property.WORKLOAD, s)),
+            Map.entry("kube_workload_kind", s -> kube(KubeMetaDecoder.Property.WORKLOAD_KIND, s)),
+            Map.entry("kube_pod_label", s -> kube(KubeMetaDecoder.Property.POD_LABEL, s)),
+            Map.entry("pid_cgroup", s -> new PidCgroupDecoder(Path.of("/proc"))),
             Map.entry("kernel_enum", s -> new KernelEnumDecoder(Path.of("/sys/kernel/btf/vmlinux"), s.type())),
             Map.entry("kstack", s -> new KstackDecoder(KsymDecoder.system())),
             Map.entry("majorminor", s -> new MajorMinorDecoder(Path.of("/proc/partitions"))),
@@ -59,6 +66,10 @@ public final class Decoders {
             Map.entry("pci_subclass", s -> new PciDecoder(PciDecoder.Kind.SUBCLASS)));
 
     private Decoders() {}
+
+    private static Decoder kube(KubeMetaDecoder.Property property, DecoderSpec spec) {
+        return new KubeMetaDecoder(property, spec.label(), null);
+    }
 
     public static Set<String> names() {
         return new TreeSet<>(BY_NAME.keySet());

@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
  * {@code .../pod<uid>/<id>} (cgroupfs driver). A path of another shape drops the series.
  */
 public final class KubeContainerDecoder implements Decoder {
-    private static final Pattern CONTAINER =
-            Pattern.compile("kubepods.*/(?:[a-z]+-(?:[a-z]+-)?)?([0-9a-f]{64})(?:\\.scope)?$");
+    static final Pattern CONTAINER = Pattern.compile("kubepods.*/(?:[a-z]+-(?:[a-z]+-)?)?([0-9a-f]{64})(?:\\.scope)?$");
 
     @Override
     public byte[] decode(byte[] in, KeyContext key) {

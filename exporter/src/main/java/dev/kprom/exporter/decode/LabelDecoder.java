@@ -20,6 +20,7 @@ public final class LabelDecoder {
     private final List<Decoder> chain;
     private final List<String> reads;
     private final Map<Object, String> cache;
+    private long cachedGeneration;
 
     public LabelDecoder(List<DecoderSpec> specs) {
         this(specs, 16_384);
@@ -40,8 +41,20 @@ public final class LabelDecoder {
         reads = List.copyOf(r);
     }
 
+    /** What the chain's answers depend on now ({@link Decoder#generation()}); values cached under another go. */
+    public long generation() {
+        long g = 0;
+        for (Decoder d : chain) g += d.generation();
+        return g;
+    }
+
     /** The label value, or null when a decoder drops the series. */
     public synchronized String decode(byte[] raw, KeyContext key) {
+        long generation = generation();
+        if (generation != cachedGeneration) {
+            cache.clear();
+            cachedGeneration = generation;
+        }
         Object cacheKey = cacheKey(raw, key);
         String cached = cache.get(cacheKey);
         if (cached != null) return cached == DROPPED ? null : cached;

@@ -8,7 +8,7 @@ import java.util.Map;
  * {@code {name: static_map, map: {"1": read}, allow_unknown: true}}, {@code {name: regexp, regexps: ["^sys_"]}},
  * {@code {name: syscall, arch: arm64}}, {@code {name: inet_ip, family_label: family}},
  * {@code {name: cgroup, root: /sys/fs/cgroup}}, {@code {name: static_map, map: {...}, unknown_prefix: "unknown:"}},
- * {@code {name: kernel_enum, type: skb_drop_reason}}.
+ * {@code {name: kernel_enum, type: skb_drop_reason}}, {@code {name: kube_pod_label, label: app}}.
  */
 public record DecoderSpec(
         String name,
@@ -19,9 +19,24 @@ public record DecoderSpec(
         String familyLabel,
         String root,
         String unknownPrefix,
-        String type) {
+        String type,
+        String label) {
     public DecoderSpec(String name) {
-        this(name, null, null, null, null, null, null, null, null);
+        this(name, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Without {@code label}: as the decoders were before the {@code kube_pod_label} came. */
+    public DecoderSpec(
+            String name,
+            Map<String, String> map,
+            Boolean allowUnknown,
+            List<String> regexps,
+            String arch,
+            String familyLabel,
+            String root,
+            String unknownPrefix,
+            String type) {
+        this(name, map, allowUnknown, regexps, arch, familyLabel, root, unknownPrefix, type, null);
     }
 
     /** Without {@code unknown_prefix}: as the decoders were before it came. */
@@ -33,7 +48,7 @@ public record DecoderSpec(
             String arch,
             String familyLabel,
             String root) {
-        this(name, map, allowUnknown, regexps, arch, familyLabel, root, null, null);
+        this(name, map, allowUnknown, regexps, arch, familyLabel, root, null, null, null);
     }
 
     /** Each decoder of a chain at {@code at}: known, with the options it needs. */

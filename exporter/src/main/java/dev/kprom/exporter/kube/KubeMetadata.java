@@ -1,0 +1,19 @@
+package dev.kprom.exporter.kube;
+
+/**
+ * The directory the {@code kube_*} decoders read: the agent installs its pod cache when Kubernetes metadata is on;
+ * until then, and outside Kubernetes, {@link PodDirectory#NONE}.
+ */
+public final class KubeMetadata {
+    private static volatile PodDirectory directory = PodDirectory.NONE;
+
+    private KubeMetadata() {}
+
+    public static PodDirectory directory() {
+        return directory;
+    }
+
+    public static void install(PodDirectory pods) {
+        directory = pods == null ? PodDirectory.NONE : pods;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.kprom.agent.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kprom.exporter.kube.ContainerInfo;
+import dev.kprom.exporter.kube.PodInfo;
+import dev.kprom.testing.KubeApiServer;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pod cache against fabric8's API server emulation in CRUD mode, through the list and watch requests a real
+ * API server serves: pods created, relabelled, deleted, on this node and another, and an outage of several seconds
+ * (a proxy between kprom and the server cut, then restored).
+ */
+class PodCacheTest {
+    private KubeApiServer server;
+    private KubernetesClient client;
+
+    @BeforeEach
+    void start() {
+        server = new KubeApiServer();
+        client = server.client();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    /** A pod of one container "app" (id {@code containerId}) on {@code node}; an owner when {@code ownerKind} is set. */
+    public static Pod pod(
+            String ns,
+            String name,
+            String node,
+            Map<String, String> labels,
+            String ownerKind,
+            String ownerName,
+            String containerId) {
+        PodBuilder b = new PodBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addNewContainer()
+                .withName("app")
+                .withImage("x")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("app")
+                        .withContainerID("containerd://" + containerId)
+                        .build())
+                .endStatus();
+        if (ownerKind != null) {
+            b.editMetadata()
+                    .addNewOwnerReference()
+                    .withKind(ownerKind)
+                    .withName(ownerName)
+                    .withController(true)
+                    .withApiVersion("apps/v1")
+                    .withUid("owner-" + name)
+                    .endOwnerReference()
+                    .endMetadata();
+        }
+        return b.build();
+    }
+
+    public static String containerId(int i) {
+        return String.format("%064x", i);
+    }
+
+    /** Creates {@code pod}; the UID the server gave it. */
+    private String create(Pod pod) {
+        return client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .resource(pod)
+                .create()
+                .getMetadata()
+                .getUid();
+    }
+
+    /** A cache of node-a's pods through {@code config}. */
+    private static PodCache cache(Config config, AtomicLong clock) {
+        return new PodCache(config, "node-a", List.of("app"), 100, 60_000_000_000L, clock::get).start(10_000);
+    }
+
+    @Test
+    void knowsTheNodesPodsTheirWorkloadsContainersAndLabelsAsTheyChange() {
+        String web = create(pod(
+                "shop",
+                "web-7d9f8-x2x",
+                "node-a",
+                Map.of("app", "web", "pod-template-hash", "7d9f8", "tier", "front"),
+                "ReplicaSet",
+                "web-7d9f8",
+                containerId(1)));
+        String backup = create(
+                pod("ops", "backup-29012345-abcde", "node-a", Map.of(), "Job", "backup-29012345", containerId(2)));
+        String elsewhere = create(pod("shop", "elsewhere", "node-b", Map.of(), null, null, containerId(3)));
+        AtomicLong clock = new AtomicLong();
+        try (PodCache cache = cache(client.getConfiguration(), clock)) {
+            assertThat(cache.pod(web))
+                    .contains(new PodInfo("shop", "web-7d9f8-x2x", "Deployment", "web", Map.of("app", "web")));
+            assertThat(cache.pod(backup))
+                    .contains(new PodInfo("ops", "backup-29012345-abcde", "CronJob", "backup", Map.of()));
+            assertThat(cache.pod(elsewhere)).isEmpty(); // another node's
+            assertThat(cache.container(containerId(1))).contains(new ContainerInfo(web, "app"));
+            assertThat(cache.size()).isEqualTo(2);
+
+            long before = cache.generation();
+            client.pods().inNamespace("shop").withName("web-7d9f8-x2x").edit(p -> new PodBuilder(p)
+                    .editMetadata()
+                    .addToLabels("app", "web-v2")
+                    .endMetadata()
+                    .build());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> cache.pod(web).map(i -> i.labels().get("app")), Optional.of("web-v2")::equals);
+            assertThat(cache.generation()).isGreaterThan(before);
+
+            client.pods().inNamespace("ops").withName("backup-29012345-abcde").delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> cache.deletedKept() == 1);
+            assertThat(cache.pod(backup)).isPresent(); // kept for the retention: series of its last moments
+            clock.addAndGet(61_000_000_000L);
+            String bare = create(pod("shop", "bare", "node-a", Map.of(), null, null, containerId(4))); // expiry runs
+            await().atMost(Duration.ofSeconds(10)).until(() -> cache.pod(bare).isPresent());
+            assertThat(cache.pod(backup)).isEmpty();
+            assertThat(cache.container(containerId(2))).isEmpty();
+            assertThat(cache.pod(bare)).contains(new PodInfo("shop", "bare", "Pod", "bare", Map.of()));
+            assertThat(cache.errors()).isZero();
+        }
+    }
+
+    @Test
+    void anOutageKeepsTheLastStateCountsErrorsAndCatchesUpAfter() throws Exception {
+        String api = create(pod("shop", "api", "node-a", Map.of("app", "api"), "DaemonSet", "api", containerId(5)));
+        try (PodCache cache = cache(client.getConfiguration(), new AtomicLong())) {
+            assertThat(cache.pod(api)).contains(new PodInfo("shop", "api", "DaemonSet", "api", Map.of("app", "api")));
+            int port = server.port();
+            stop(); // the API server goes away, its connections with it (the emulation keeps no state across this:
+            // pods deleted during an outage are seen by a real API server's watch, not checked here)
+            Thread.sleep(4_000);
+            assertThat(cache.pod(api)).isPresent(); // the last state stays
+            await().atMost(Duration.ofSeconds(10)).until(() -> cache.errors() > 0);
+            assertThat(cache.watching()).isFalse();
+            server = new KubeApiServer(port); // back on the same address, with a pod started meanwhile
+            client = server.client();
+            String late = create(pod("shop", "late", "node-a", Map.of(), null, null, containerId(6)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> cache.pod(late).isPresent());
+            assertThat(cache.container(containerId(6))).contains(new ContainerInfo(late, "app"));
+            assertThat(cache.watching()).isTrue();
+        }
+    }
+}
