@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* execve: counts execve() calls by (uid, comm of the caller).
+/* execve: counts execve() calls by (uid, comm, cgroup of the caller).
  *
  * Three programs count the same thing; kprom attaches the first one the kernel
  * supports (config/probes/execve.yaml lists them in order, cheapest first):
@@ -20,6 +20,7 @@
 struct execve_key {
 	__u32 uid;
 	char comm[16];
+	__u64 cgroup; /* the caller's cgroup v2 id: its pod and container, in Kubernetes */
 };
 
 struct {
@@ -35,6 +36,7 @@ static __always_inline int count_execve(void)
 
 	key.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	key.cgroup = bpf_get_current_cgroup_id();
 	kprom_count(execve_total, &key, 1);
 	return 0;
 }

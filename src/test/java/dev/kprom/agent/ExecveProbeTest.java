@@ -94,7 +94,7 @@ class ExecveProbeTest {
                         () -> Daemon.start(config, new InetSocketAddress("127.0.0.1", 0)))
                 .hasMessage(
                         dir.resolve("probes/broken.yaml")
-                                + ":10:7: metrics.counters[0].labels: labels span 8 bytes but map execve_total has 20-byte keys");
+                                + ":10:7: metrics.counters[0].labels: labels span 8 bytes but map execve_total has 32-byte keys");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }
 

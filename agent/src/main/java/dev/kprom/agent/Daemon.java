@@ -11,6 +11,8 @@ import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.config.KpromConfig;
 import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.WebConfigLoader;
+import dev.kprom.agent.kube.KubeMetadataSetup;
+import dev.kprom.agent.kube.PodCache;
 import dev.kprom.agent.lifecycle.ConfigWatcher;
 import dev.kprom.agent.lifecycle.Supervisor;
 import dev.kprom.agent.probe.ProbeSet;
@@ -20,6 +22,7 @@ import dev.kprom.exporter.exposition.ProbeCollectors;
 import dev.kprom.exporter.http.HttpOptions;
 import dev.kprom.exporter.http.LandingPage;
 import dev.kprom.exporter.http.MetricsServer;
+import dev.kprom.exporter.kube.KubeMetadata;
 import dev.kprom.exporter.self.SelfMetrics;
 import dev.kprom.exporter.status.ProbeStatus;
 import dev.kprom.exporter.status.ReloadStatus;
@@ -56,6 +59,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
     private final Path webConfigOverride;
     private final String listenOverride;
     private final SelfMetrics self;
+    private PodCache pods; // null outside Kubernetes
     private final Supervisor supervisor;
     private final ScheduledExecutorService lifecycle;
     private volatile KpromConfig config;
@@ -115,6 +119,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         LOG.info("kprom {} starting with {}", version, config.file());
         PrometheusRegistry registry = new PrometheusRegistry();
         SelfMetrics self = new SelfMetrics(registry, version);
+        PodCache pods = KubeMetadataSetup.start(config.daemon().kubernetes(), System.getenv(), self);
         ProbeCollectors collectors = new ProbeCollectors();
         registry.register(collectors);
         Supervisor supervisor = new Supervisor(
@@ -125,6 +130,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
                 bpfStatsEnabled(),
                 config.daemon().pinPath());
         Daemon daemon = new Daemon(config, listenOverride, webConfigOverride, http, self, supervisor);
+        daemon.pods = pods;
         self.ready(daemon::ready);
         try {
             supervisor.start(config.probeSets(), config.daemon().disabledAttachKinds());
@@ -336,6 +342,8 @@ public final class Daemon implements AutoCloseable, StatusSource {
         if (server != null) server.close();
         int sets = supervisor.names().size();
         supervisor.close();
+        if (pods != null) pods.close();
+        KubeMetadata.install(null);
         self.close();
         LOG.info("kprom stopped: HTTP closed, {} probe set(s) detached and unloaded", sets);
     }

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class PodCache implements PodDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PodCache.class);
 
-    private record Entry(PodInfo info, List<String> containers, long deletedAt) {}
+    private record Entry(PodInfo info, List<String> containers, boolean deleted, long deletedAt) {}
 
     private final KubernetesClient client;
     private final String node;
@@ -165,7 +165,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
                 }
             }
         }
-        Entry before = pods.put(uid, new Entry(info, ids, 0));
+        Entry before = pods.put(uid, new Entry(info, ids, false, 0));
         if (before != null)
             before.containers().stream().filter(id -> !ids.contains(id)).forEach(containers::remove);
         infos.put(uid, info);
@@ -176,7 +176,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
     private synchronized void deleted(Pod pod) {
         Entry e = pods.get(pod.getMetadata().getUid());
         if (e == null) return;
-        pods.put(pod.getMetadata().getUid(), new Entry(e.info(), e.containers(), Math.max(1, clock.getAsLong())));
+        pods.put(pod.getMetadata().getUid(), new Entry(e.info(), e.containers(), true, clock.getAsLong()));
         expire();
     }
 
@@ -185,7 +185,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
         long now = clock.getAsLong();
         boolean changed = pods.entrySet().removeIf(e -> {
             Entry v = e.getValue();
-            if (v.deletedAt() == 0 || now - v.deletedAt() < retentionNanos) return false;
+            if (!v.deleted() || now - v.deletedAt() < retentionNanos) return false;
             v.containers().forEach(containers::remove);
             infos.remove(e.getKey());
             return true;
@@ -194,7 +194,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
     }
 
     private synchronized long live() {
-        return pods.values().stream().filter(e -> e.deletedAt() == 0).count();
+        return pods.values().stream().filter(e -> !e.deleted()).count();
     }
 
     private static <T> List<T> orEmpty(List<T> list) {
@@ -230,7 +230,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     /** Deleted pods kept for their retention. */
     public synchronized int deletedKept() {
-        return (int) pods.values().stream().filter(e -> e.deletedAt() != 0).count();
+        return (int) pods.values().stream().filter(Entry::deleted).count();
     }
 
     /** Failures of the API server seen (lists and watches). */

@@ -19,6 +19,7 @@ import dev.kprom.exporter.collect.CollectObserver;
 import dev.kprom.exporter.collect.MapMetricCollector;
 import dev.kprom.exporter.events.EventStream;
 import dev.kprom.exporter.events.EventStreamBinder;
+import dev.kprom.exporter.kube.KubeMetadata;
 import dev.kprom.exporter.layout.LayoutBinder;
 import dev.kprom.exporter.layout.LayoutError;
 import dev.kprom.exporter.layout.MetricLayout;
@@ -276,7 +277,8 @@ public final class ProbeSetBinder {
         List<MapMetricCollector> collectors = new ArrayList<>();
         config.spec().metrics().byKind().forEach((kind, specs) -> {
             for (int i = 0; i < specs.size(); i++) {
-                MetricSpec spec = specs.get(i);
+                MetricSpec spec =
+                        KubeMetadata.active() ? specs.get(i) : specs.get(i).withoutKubernetesLabels();
                 String at = "metrics." + kind.yamlList() + "[" + i + "]";
                 if (unopened.contains(spec.mapName())) continue; // a foreign map: fitted when it is opened, at load
                 MapSource source = sources.get(spec.mapName());

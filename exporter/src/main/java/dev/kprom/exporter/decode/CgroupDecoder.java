@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code cgroup}: a cgroup v2 id (8 bytes, as from {@code bpf_get_current_cgroup_id()}) as its path below the
- * cgroup2 mount ({@code root}, default /sys/fs/cgroup): the id is the inode number of the cgroup's directory.
+ * cgroup2 mount ({@code root}, default {@link #v2Root()}): the id is the inode number of the cgroup's directory.
  * Unknown ids rescan the tree at most once per second; still unknown, they stay numbers.
  */
 public final class CgroupDecoder implements Decoder {
@@ -18,6 +18,17 @@ public final class CgroupDecoder implements Decoder {
     private final Path root;
     private final Map<Long, String> paths = new ConcurrentHashMap<>();
     private volatile long lastScan = Long.MIN_VALUE / 2;
+
+    /**
+     * Where cgroup v2 is mounted: /sys/fs/cgroup on a unified host, /sys/fs/cgroup/unified on a hybrid one (v1
+     * controllers, v2 beside them: the ids BPF gives are v2's).
+     */
+    public static Path v2Root() {
+        Path unified = Path.of("/sys/fs/cgroup");
+        if (Files.exists(unified.resolve("cgroup.controllers"))) return unified;
+        Path hybrid = unified.resolve("unified");
+        return Files.isDirectory(hybrid) ? hybrid : unified;
+    }
 
     public CgroupDecoder(Path root) {
         this.root = root;

@@ -13,6 +13,11 @@ public final class KubeMetadata {
         return directory;
     }
 
+    /** Whether kprom watches pods here: labels of Kubernetes metadata exist only then. */
+    public static boolean active() {
+        return directory != PodDirectory.NONE;
+    }
+
     public static void install(PodDirectory pods) {
         directory = pods == null ? PodDirectory.NONE : pods;
     }

@@ -20,6 +20,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * kprom's own metrics in Micrometer, sharing one Prometheus registry with the probe collectors: JVM and process
@@ -106,6 +108,29 @@ public final class SelfMetrics implements AutoCloseable {
         Gauge.builder("kprom.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
                 .description("1 while kprom is ready: its configuration loaded and every required probe set attached.")
                 .strongReference(true)
+                .register(meters);
+    }
+
+    /**
+     * The pod cache's own metrics: {@code kprom_kube_pods} (pods known, deleted ones in their retention included),
+     * {@code kprom_kube_api_errors_total} (failed requests to the API server), {@code kprom_kube_watching} (1 while
+     * the watch runs) and {@code kprom_kube_pods_refused_total} (left out at max_pods).
+     */
+    public void kube(IntSupplier pods, LongSupplier errors, BooleanSupplier watching, LongSupplier refused) {
+        Gauge.builder("kprom.kube.pods", pods, IntSupplier::getAsInt)
+                .description("Pods of this node the Kubernetes metadata cache knows.")
+                .strongReference(true)
+                .register(meters);
+        FunctionCounter.builder("kprom.kube.api.errors", errors, LongSupplier::getAsLong)
+                .description(
+                        "Requests to the Kubernetes API server that failed (refused, cut, or answered with an error).")
+                .register(meters);
+        Gauge.builder("kprom.kube.watching", watching, w -> w.getAsBoolean() ? 1 : 0)
+                .description("1 while the watch of this node's pods runs; 0 during an API server outage.")
+                .strongReference(true)
+                .register(meters);
+        FunctionCounter.builder("kprom.kube.pods.refused", refused, LongSupplier::getAsLong)
+                .description("Pods left out of the metadata cache, its max_pods reached.")
                 .register(meters);
     }
 

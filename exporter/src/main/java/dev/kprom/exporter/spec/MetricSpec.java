@@ -29,6 +29,25 @@ public record MetricSpec(
         labels = labels == null ? List.of() : List.copyOf(labels);
     }
 
+    /** Decoders of Kubernetes metadata: a label with one of them exists only where kprom watches pods. */
+    public static final Set<String> KUBERNETES_DECODERS = Set.of(
+            "kube_namespace",
+            "kube_pod_name",
+            "kube_container_name",
+            "kube_workload",
+            "kube_workload_kind",
+            "kube_pod_label");
+
+    /** This metric without its Kubernetes metadata labels: what it is where kprom watches no pods. */
+    public MetricSpec withoutKubernetesLabels() {
+        List<LabelSpec> kept = labels.stream()
+                .filter(l -> l.decoders().stream().noneMatch(d -> KUBERNETES_DECODERS.contains(d.name())))
+                .toList();
+        return kept.size() == labels.size()
+                ? this
+                : new MetricSpec(name, help, map, kept, value, perCpu, maxSeries, buckets, sum);
+    }
+
     public MetricSpec(String name, String help, List<LabelSpec> labels) {
         this(name, help, null, labels, null, null, null, null, null);
     }

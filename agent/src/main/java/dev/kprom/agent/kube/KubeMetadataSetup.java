@@ -1,0 +1,45 @@
+package dev.kprom.agent.kube;
+
+import dev.kprom.agent.config.KubernetesSpec;
+import dev.kprom.exporter.kube.KubeMetadata;
+import dev.kprom.exporter.self.SelfMetrics;
+import io.fabric8.kubernetes.client.Config;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the node's pod cache where {@code kubernetes:} says so, and makes it what the {@code kube_*} decoders read. */
+public final class KubeMetadataSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeMetadataSetup.class);
+    /** How long kprom's start waits for the first list of pods; past it, labels fill in when the list comes. */
+    private static final long FIRST_LIST_MILLIS = 5_000;
+
+    private KubeMetadataSetup() {}
+
+    /**
+     * The started cache, installed; null (and nothing installed) when inactive: outside a pod, or turned off.
+     * The API server is found as in-cluster clients find it (service account token, KUBERNETES_SERVICE_HOST).
+     */
+    public static PodCache start(KubernetesSpec spec, Map<String, String> env, SelfMetrics self) {
+        if (!spec.active(env)) {
+            LOG.debug(
+                    "Kubernetes metadata off (enabled: {}, in a pod: {})",
+                    spec.enabled(),
+                    env.containsKey("KUBERNETES_SERVICE_HOST"));
+            return null;
+        }
+        String node = spec.node(env);
+        PodCache cache = new PodCache(
+                        Config.autoConfigure(null),
+                        node,
+                        spec.podLabels(),
+                        spec.maxPods(),
+                        spec.deletedRetentionSeconds() * 1_000_000_000L,
+                        System::nanoTime)
+                .start(FIRST_LIST_MILLIS);
+        self.kube(cache::size, cache::errors, cache::watching, cache::refused);
+        KubeMetadata.install(cache);
+        LOG.info("Kubernetes metadata on: the pods of node {}", node);
+        return cache;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.kprom.agent.kube;
+
+import static dev.kprom.agent.kube.PodCacheTest.containerId;
+import static dev.kprom.agent.kube.PodCacheTest.pod;
+import static dev.kprom.testing.LoadedProbes.loader;
+import static dev.kprom.testing.LoadedProbes.scrape;
+import static dev.kprom.testing.LoadedProbes.value;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.agent.probe.ProbeSet;
+import dev.kprom.exporter.decode.CgroupDecoder;
+import dev.kprom.exporter.kube.KubeMetadata;
+import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.KubeApiServer;
+import dev.kprom.testing.LoadedProbes;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real processes in cgroups laid out as kubelet lays them out, with either cgroup driver, counted by the execve
+ * probe set and labelled with their pod's namespace, name, container and workload from the API server.
+ */
+@BpfTest
+class KubeExecveTest {
+    private static final Path PROBES = Path.of("config/probes");
+    private final List<Path> cgroups = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        KubeMetadata.install(null);
+        for (int i = cgroups.size() - 1; i >= 0; i--) Files.deleteIfExists(cgroups.get(i));
+    }
+
+    /** Makes each directory of {@code path} below the cgroup v2 root, to be removed after. */
+    private Path cgroup(String path) throws Exception {
+        Path dir = CgroupDecoder.v2Root();
+        for (String part : path.split("/")) {
+            dir = dir.resolve(part);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectory(dir);
+                cgroups.add(dir);
+            }
+        }
+        return dir;
+    }
+
+    /** Runs {@code shell} in cgroup {@code dir} (put there before it starts its work), where it execs /bin/true {@code n} times. */
+    private static void execIn(Path shell, Path dir, int n) throws Exception {
+        String loop = "i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i + 1)); done"; // no command runs but true
+        Process p = new ProcessBuilder(shell.toString(), "-c", "read go; " + loop).start();
+        Files.writeString(dir.resolve("cgroup.procs"), Long.toString(p.pid()));
+        p.getOutputStream().write('\n');
+        p.getOutputStream().close();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+    }
+
+    @Test
+    void processesInPodCgroupsOfEitherDriverAreCountedWithTheirPodsLabels(@TempDir Path tmp) throws Exception {
+        String comm = LoadedProbes.comm("kke");
+        Path shell = Files.copy(Path.of("/bin/sh"), tmp.resolve(comm));
+        try (KubeApiServer server = new KubeApiServer();
+                KubernetesClient client = server.client()) {
+            Pod web = client.pods()
+                    .inNamespace("shop")
+                    .resource(pod(
+                            "shop",
+                            "web-5c8d7-q2x9z",
+                            "node-a",
+                            Map.of("app", "web", "pod-template-hash", "5c8d7"),
+                            "ReplicaSet",
+                            "web-5c8d7",
+                            containerId(11)))
+                    .create();
+            Pod job = client.pods()
+                    .inNamespace("batch")
+                    .resource(pod("batch", "reindex-x7k2p", "node-a", Map.of(), "Job", "reindex", containerId(12)))
+                    .create();
+            String webUid = web.getMetadata().getUid();
+            String jobUid = job.getMetadata().getUid();
+            try (PodCache cache = new PodCache(client.getConfiguration(), "node-a", List.of(), 100, 0, System::nanoTime)
+                    .start(10_000)) {
+                KubeMetadata.install(cache);
+                Path systemd = cgroup("kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+                        + webUid.replace('-', '_') + ".slice/cri-containerd-" + containerId(11) + ".scope");
+                Path cgroupfs = cgroup("kubepods/besteffort/pod" + jobUid + "/" + containerId(12));
+                try (ProbeSet execve = loader().load(ConfigLoader.loadProbeSet("execve", PROBES))) {
+                    execIn(shell, systemd, 3);
+                    execIn(shell, cgroupfs, 5);
+                    String text = scrape(execve);
+                    assertThat(value(
+                                    text,
+                                    "kprom_execve_total{comm=\"" + comm + "\",container=\"app\","
+                                            + "namespace=\"shop\",pod=\"web-5c8d7-q2x9z\",uid=\"0\",workload=\"web\"}"))
+                            .isEqualTo(3);
+                    assertThat(
+                                    value(
+                                            text,
+                                            "kprom_execve_total{comm=\"" + comm + "\",container=\"app\","
+                                                    + "namespace=\"batch\",pod=\"reindex-x7k2p\",uid=\"0\",workload=\"reindex\"}"))
+                            .isEqualTo(5);
+                    assertThat(text.lines().filter(l -> l.contains("comm=\"" + comm + "\"")))
+                            .hasSize(2);
+                }
+            }
+        }
+        // outside Kubernetes (no pod cache) the same probe set labels by uid and comm alone
+        KubeMetadata.install(null);
+        try (ProbeSet execve = loader().load(ConfigLoader.loadProbeSet("execve", PROBES))) {
+            execIn(shell, cgroup("kubepods/besteffort/podffffffff-0000-4000-8000-000000000000"), 2);
+            assertThat(value(scrape(execve), "kprom_execve_total{comm=\"" + comm + "\",uid=\"0\"}"))
+                    .isEqualTo(2);
+        }
+    }
+}
