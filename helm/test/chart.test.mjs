@@ -151,6 +151,30 @@ test("bpfInventory adds the inventory probe set, SYS_ADMIN and a read-only bpffs
   assert.doesNotMatch(config, /pin_maps/);
 });
 
+test("kubernetesMetadata: RBAC to get, list and watch pods only, the node name, and the token, only when on", () => {
+  const off = render(null);
+  assert.equal(off.find((m) => m.kind === "ClusterRole"), undefined);
+  assert.equal(off.find((m) => m.kind === "DaemonSet").spec.template.spec.automountServiceAccountToken, false);
+  assert.doesNotMatch(off.find((m) => m.kind === "ConfigMap").data["kprom.yaml"], /enabled: "true"/);
+
+  const on = render(null, "--set", "config.kubernetesMetadata.enabled=true", "--set", "config.kubernetesMetadata.podLabels={app}");
+  const role = on.find((m) => m.kind === "ClusterRole");
+  assert.deepEqual(role.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }]);
+  assert.equal(on.filter((m) => m.kind === "ClusterRole" || m.kind === "Role").length, 1);
+  const binding = on.find((m) => m.kind === "ClusterRoleBinding");
+  assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name });
+  const sa = on.find((m) => m.kind === "ServiceAccount");
+  assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: "monitoring" }]);
+  const pod = on.find((m) => m.kind === "DaemonSet").spec.template.spec;
+  assert.equal(pod.automountServiceAccountToken, true);
+  assert.equal(pod.serviceAccountName, sa.metadata.name);
+  assert.deepEqual(pod.containers[0].env.find((e) => e.name === "NODE_NAME"),
+    { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } });
+  assert.deepEqual(pod.containers[0].securityContext.capabilities.add, ["BPF", "PERFMON"]); // nothing more
+  const config = on.find((m) => m.kind === "ConfigMap").data["kprom.yaml"];
+  assert.match(config, /kubernetes:\n\s*enabled: "true"\n\s*pod_labels: \["app"\]/);
+});
+
 test("an event path without basic auth fails with a clear message, unless explicitly allowed", () => {
   assert.throws(() => helm("template", "kprom", chart, "--set", "config.eventsPath=/events"),
     (e) => /config\.eventsPath serves event records/.test(e.stderr));

@@ -60,7 +60,7 @@ class CheckConfigCommandTest {
                         bad
                                 + ":2:13: constants.nope: execve.bpf.o has no const volatile globals (.rodata with BTF) to set\n"
                                 + bad
-                                + ":12:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n"
+                                + ":12:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm, cgroup)\n"
                                 + typo + ":1:1: programs: at least one program (or iterator) is required\n"
                                 + typo
                                 + ":2:1: program: unknown key (known keys: constants, events, foreign_maps, inventory, iterators, kaddrs, metrics, object, programs, required, tail_calls)\n");
@@ -90,6 +90,6 @@ class CheckConfigCommandTest {
         assertThat(r.err())
                 .isEqualTo(
                         bad
-                                + ":11:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm)\n");
+                                + ":11:12: metrics.counters[0].labels[1].name: map execve_total key has no field \"command\" (fields: uid, comm, cgroup)\n");
     }
 }

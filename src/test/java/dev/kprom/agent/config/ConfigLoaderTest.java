@@ -27,7 +27,7 @@ class ConfigLoaderTest {
                 .containsExactly(AttachSpec.Kind.FENTRY, AttachSpec.Kind.KPROBE, AttachSpec.Kind.TRACEPOINT);
         assertThat(execve.metrics().counters().get(0).labels())
                 .extracting(l -> l.name())
-                .containsExactly("uid", "comm");
+                .containsExactly("uid", "comm", "namespace", "pod", "container", "workload");
     }
 
     @Test
@@ -57,7 +57,7 @@ class ConfigLoaderTest {
                         k + ":1:1: listen: must be host:port (got \"nowhere\")",
                         k + ":3:1: log_level: must be one of trace, debug, info, warn, error (got \"loud\")",
                         k
-                                + ":4:1: colour: unknown key (known keys: btf_path, disable_attach, enable_lifecycle, events_path, events_unauthenticated, listen, log_level, pin_dir, pin_maps, probe_sets, probes_dir, watch_config, web_config_file)",
+                                + ":4:1: colour: unknown key (known keys: btf_path, disable_attach, enable_lifecycle, events_path, events_unauthenticated, kubernetes, listen, log_level, pin_dir, pin_maps, probe_sets, probes_dir, watch_config, web_config_file)",
                         k + ":5:1: events_path: must be a path of its own, such as /events (got \"/metrics\")",
                         k
                                 + ":6:26: disable_attach[1]: must be one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe, uretprobe, usdt, perf_event, xdp, cgroup, tc, auto (got \"uprobes\")",
@@ -66,7 +66,7 @@ class ConfigLoaderTest {
                                 + ":4:14: programs[0].attach[0]: needs exactly one of fentry, fexit, kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe, uretprobe, usdt, perf_event, xdp, cgroup, tc, auto: true (got 2)",
                         b + ":7:51: metrics.counters[0].labels[0].size: must be > 0 (got -1)",
                         b
-                                + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, dname, errno, hex, ifname, inet_ip, kernel_enum, kstack, ksym, kube_container, kube_pod, majorminor, pci_class, pci_device, pci_subclass, pci_vendor, port, regexp, static_map, string, syscall, uid, uint)",
+                                + ":7:73: metrics.counters[0].labels[0].decoders[0].name: unknown decoder (got \"nope\"; known: cgroup, dname, errno, hex, ifname, inet_ip, kernel_enum, kstack, ksym, kube_container, kube_container_name, kube_namespace, kube_pod, kube_pod_label, kube_pod_name, kube_workload, kube_workload_kind, majorminor, pci_class, pci_device, pci_subclass, pci_vendor, pid_cgroup, port, regexp, static_map, string, syscall, uid, uint)",
                         b
                                 + ":7:89: metrics.counters[0].extra: unknown key (known keys: buckets, help, labels, map, max_series, name, per_cpu, sum, value)",
                         dir.resolve("probes/missing.yaml")

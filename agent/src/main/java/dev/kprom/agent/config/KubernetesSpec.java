@@ -55,8 +55,6 @@ public record KubernetesSpec(
     void check(Problems problems) {
         if (!List.of("auto", "true", "false").contains(enabled))
             problems.add("kubernetes.enabled", "must be auto, true or false (got " + enabled + ")");
-        if ("true".equals(enabled) && node(System.getenv()) == null)
-            problems.add("kubernetes.node_name", "is required with enabled: true where NODE_NAME is not set");
         if (maxPods < 1) problems.add("kubernetes.max_pods", "must be >= 1 (got " + maxPods + ")");
         if (deletedRetentionSeconds < 0)
             problems.add("kubernetes.deleted_retention_seconds", "must be >= 0 (got " + deletedRetentionSeconds + ")");

@@ -29,6 +29,10 @@ public final class KubeMetadataSetup {
             return null;
         }
         String node = spec.node(env);
+        if (node == null) {
+            throw new IllegalStateException("kubernetes.enabled is true but kprom does not know its node: set"
+                    + " kubernetes.node_name, or NODE_NAME (the chart sets it from the Downward API)");
+        }
         PodCache cache = new PodCache(
                         Config.autoConfigure(null),
                         node,
