@@ -116,8 +116,8 @@ image-test:
 	bash tools/image-test.sh
 
 ## bench: footprint (RSS, heap, start time), map reads and scrapes against the C baseline (one run), HTTP
-## under wrk, event drain against C, attacks on the HTTP server, the BPF inventory against bpftool (bench/soak.sh,
-## 10 minutes, runs on its own).
+## under wrk, event drain against C, attacks on the HTTP server, the BPF inventory against bpftool, the RSS of
+## Kubernetes metadata for 500 pods (bench/soak.sh, 10 minutes, runs on its own).
 bench: build bench-deps
 	bash bench/footprint.sh
 	bash bench/map-read.sh
@@ -125,6 +125,7 @@ bench: build bench-deps
 	bash bench/drain.sh
 	bash bench/abuse.sh
 	bash bench/inventory.sh
+	bash bench/kube-metadata.sh
 
 clean:
 	rm -rf target

@@ -4,7 +4,7 @@
 # start-to-ready time (exec to /readyz 200), then after SCRAPES scrapes of /metrics: RSS (anonymous, file and
 # shared parts), Java heap used/committed, metaspace, code cache, threads. VARIANTS compares JVM flag sets (a
 # name=flags pair each, flags separated by commas, env:NAME=VALUE for the launcher's environment; no flags:
-# bin/kprom's own). With NMT=1 each run also prints the JVM's native
+# bin/kprom's own). SHOW: a regular expression of metrics lines to print after each run. With NMT=1 each run also prints the JVM's native
 # memory summary (committed KiB by category), which accounts for the JVM's part of the RSS. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,6 +69,9 @@ run() { # name config variant-name flags
         "$(echo "$file / 1024" | bc -l)" "$(echo "$shmem / 1024" | bc -l)" "$(echo "$heap_used / 1024" | bc -l)" \
         "$(echo "$heap_cap / 1024" | bc -l)" "$(echo "$meta_used / 1024" | bc -l)" "$(echo "$meta_cap / 1024" | bc -l)" \
         "$(echo "$code / 1024" | bc -l)" "$threads" "$failed"
+    if [ -n "${SHOW:-}" ]; then # metrics lines to print beside the figures (a regular expression)
+        curl -fs "http://127.0.0.1:$PORT/metrics" | grep -E "$SHOW" | sed 's/^/    /' || true
+    fi
     if [ "${NMT:-0}" = 1 ]; then
         "$jcmd" $pid VM.native_memory summary | awk '/^-/ { sub(/^- */, ""); name = $0 } /committed=/ && name != "" {
             match($0, /committed=[0-9]+KB/); printf "    NMT %-28s %8.1f MiB\n", name, substr($0, RSTART + 10, RLENGTH - 12) / 1024; name = "" }' \

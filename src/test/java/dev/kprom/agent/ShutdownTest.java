@@ -57,7 +57,7 @@ class ShutdownTest {
                         "kprom: invalid configuration:\n"
                                 + dir.resolve("kprom.yaml") + ":1:1: probe_sets: at least one probe set is required\n"
                                 + dir.resolve("kprom.yaml")
-                                + ":2:1: probe_set: unknown key (known keys: btf_path, disable_attach, enable_lifecycle, events_path, events_unauthenticated, listen, log_level, pin_dir, pin_maps, probe_sets, probes_dir, watch_config, web_config_file)\n")
+                                + ":2:1: probe_set: unknown key (known keys: btf_path, disable_attach, enable_lifecycle, events_path, events_unauthenticated, kubernetes, listen, log_level, pin_dir, pin_maps, probe_sets, probes_dir, watch_config, web_config_file)\n")
                 .doesNotContain("serving /metrics", "Tracefs");
         assertThat(BpfPrograms.idsNamed("tp_execve")).isEqualTo(before);
     }
