@@ -1,5 +1,5 @@
-import dev.kprom.agent.kube.PodCacheTest;
 import dev.kprom.testing.KubeApiServer;
+import dev.kprom.testing.TestPods;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 
@@ -23,7 +23,7 @@ public final class KubeApiBench {
                     String name = deployment + "-" + hash + "-" + node.charAt(5) + i;
                     client.pods()
                             .inNamespace(ns)
-                            .resource(PodCacheTest.pod(
+                            .resource(TestPods.pod(
                                     ns,
                                     name,
                                     node,
@@ -38,7 +38,7 @@ public final class KubeApiBench {
                                             "1.2." + i),
                                     "ReplicaSet",
                                     deployment + "-" + hash,
-                                    PodCacheTest.containerId(node.equals("node-a") ? i : 100_000 + i)))
+                                    TestPods.containerId(node.equals("node-a") ? i : 100_000 + i)))
                             .create();
                 }
             }

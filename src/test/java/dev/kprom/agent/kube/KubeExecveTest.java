@@ -1,10 +1,10 @@
 package dev.kprom.agent.kube;
 
-import static dev.kprom.agent.kube.PodCacheTest.containerId;
-import static dev.kprom.agent.kube.PodCacheTest.pod;
 import static dev.kprom.testing.LoadedProbes.loader;
 import static dev.kprom.testing.LoadedProbes.scrape;
 import static dev.kprom.testing.LoadedProbes.value;
+import static dev.kprom.testing.TestPods.containerId;
+import static dev.kprom.testing.TestPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kprom.agent.config.ConfigLoader;

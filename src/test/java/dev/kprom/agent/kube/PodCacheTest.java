@@ -1,12 +1,13 @@
 package dev.kprom.agent.kube;
 
+import static dev.kprom.testing.TestPods.containerId;
+import static dev.kprom.testing.TestPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kprom.exporter.kube.ContainerInfo;
 import dev.kprom.exporter.kube.PodInfo;
 import dev.kprom.testing.KubeApiServer;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -39,52 +40,6 @@ class PodCacheTest {
     void stop() {
         client.close();
         server.close();
-    }
-
-    /** A pod of one container "app" (id {@code containerId}) on {@code node}; an owner when {@code ownerKind} is set. */
-    public static Pod pod(
-            String ns,
-            String name,
-            String node,
-            Map<String, String> labels,
-            String ownerKind,
-            String ownerName,
-            String containerId) {
-        PodBuilder b = new PodBuilder()
-                .withNewMetadata()
-                .withNamespace(ns)
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .addNewContainer()
-                .withName("app")
-                .withImage("x")
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .withContainerStatuses(new ContainerStatusBuilder()
-                        .withName("app")
-                        .withContainerID("containerd://" + containerId)
-                        .build())
-                .endStatus();
-        if (ownerKind != null) {
-            b.editMetadata()
-                    .addNewOwnerReference()
-                    .withKind(ownerKind)
-                    .withName(ownerName)
-                    .withController(true)
-                    .withApiVersion("apps/v1")
-                    .withUid("owner-" + name)
-                    .endOwnerReference()
-                    .endMetadata();
-        }
-        return b.build();
-    }
-
-    public static String containerId(int i) {
-        return String.format("%064x", i);
     }
 
     /** Creates {@code pod}; the UID the server gave it. */
