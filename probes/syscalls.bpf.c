@@ -11,6 +11,7 @@
 struct syscall_key {
 	__u32 nr;
 	char comm[16];
+	__u64 cgroup; /* the caller's cgroup v2 id: its pod and container, in Kubernetes */
 };
 
 struct {
@@ -26,6 +27,7 @@ static __always_inline int count_syscall(__u64 nr)
 
 	key.nr = (__u32)nr;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	key.cgroup = bpf_get_current_cgroup_id();
 	kprom_count(syscalls_total, &key, 1);
 	return 0;
 }

@@ -94,7 +94,8 @@ class KubeExecveTest {
                 Path systemd = cgroup("kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
                         + webUid.replace('-', '_') + ".slice/cri-containerd-" + containerId(11) + ".scope");
                 Path cgroupfs = cgroup("kubepods/besteffort/pod" + jobUid + "/" + containerId(12));
-                try (ProbeSet execve = loader().load(ConfigLoader.loadProbeSet("execve", PROBES))) {
+                try (ProbeSet execve = loader().load(ConfigLoader.loadProbeSet("execve", PROBES));
+                        ProbeSet syscalls = loader().load(ConfigLoader.loadProbeSet("syscalls", PROBES))) {
                     execIn(shell, systemd, 3);
                     execIn(shell, cgroupfs, 5);
                     String text = scrape(execve);
