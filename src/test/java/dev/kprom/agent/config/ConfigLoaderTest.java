@@ -75,6 +75,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kubernetesSettingsAreChecked(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve("kprom.yaml"),
+                "probe_sets: [execve]\nkubernetes: {enabled: maybe, max_pods: 0, deleted_retention_seconds: -1}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("kprom.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kubernetes.enabled: must be auto, true or false (got maybe)")
+                .hasMessageContaining("kubernetes.max_pods: must be >= 1 (got 0)")
+                .hasMessageContaining("kubernetes.deleted_retention_seconds: must be >= 0 (got -1)");
+    }
+
+    @Test
     void anInventoryProbeSetNamesNoObjectOrProgramsAndItsNumbersAreChecked() {
         assertThatThrownBy(() -> ConfigLoader.parseProbeSet(
                         "inv",
