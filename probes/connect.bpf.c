@@ -34,6 +34,7 @@ struct connect_event {
 	__u16 dport;		/* network byte order, as in the sockaddr */
 	__u8 daddr[16];		/* IPv4 in the first 4 bytes */
 	char comm[16];
+	__u64 cgroup;		/* the caller's cgroup v2 id: its pod and container, in Kubernetes */
 };
 
 struct {
@@ -78,6 +79,7 @@ static __always_inline int enter(const void *uaddr)
 	e.pid = id >> 32;
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
+	e.cgroup = bpf_get_current_cgroup_id();
 	e.duration_ns = bpf_ktime_get_ns();
 	kprom_update(inflight, &tid, &e, BPF_ANY);
 	return 0;

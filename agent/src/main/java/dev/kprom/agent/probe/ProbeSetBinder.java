@@ -318,7 +318,8 @@ public final class ProbeSetBinder {
         List<EventSource> sources = new ArrayList<>();
         List<EventStreamSpec> streams = config.spec().events();
         for (int i = 0; i < streams.size(); i++) {
-            EventStreamSpec spec = streams.get(i);
+            EventStreamSpec spec =
+                    KubeMetadata.active() ? streams.get(i) : streams.get(i).withoutKubernetesLabels();
             String at = "events[" + i + "]";
             BpfMap map = maps.get(spec.map());
             if (map == null) {

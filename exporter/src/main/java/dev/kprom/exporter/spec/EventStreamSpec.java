@@ -35,6 +35,19 @@ public record EventStreamSpec(
         histograms = histograms == null ? List.of() : List.copyOf(histograms);
     }
 
+    /** This stream with its metrics' Kubernetes metadata labels left out ({@link MetricSpec#withoutKubernetesLabels}). */
+    public EventStreamSpec withoutKubernetesLabels() {
+        return new EventStreamSpec(
+                map,
+                record,
+                fields,
+                perfPages,
+                drainIntervalMs,
+                seriesIdleSeconds,
+                counters.stream().map(MetricSpec::withoutKubernetesLabels).toList(),
+                histograms.stream().map(MetricSpec::withoutKubernetesLabels).toList());
+    }
+
     public int pages() {
         return perfPages == null ? DEFAULT_PERF_PAGES : perfPages;
     }

@@ -6,6 +6,7 @@ import static dev.kprom.testing.LoadedProbes.value;
 import static dev.kprom.testing.TestPods.containerId;
 import static dev.kprom.testing.TestPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kprom.agent.config.ConfigLoader;
 import dev.kprom.agent.probe.ProbeSet;
@@ -16,8 +17,11 @@ import dev.kprom.testing.KubeApiServer;
 import dev.kprom.testing.LoadedProbes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real processes in cgroups laid out as kubelet lays them out, with either cgroup driver, counted by the execve
- * probe set and labelled with their pod's namespace, name, container and workload from the API server.
+ * Real processes in cgroups laid out as kubelet lays them out, with either cgroup driver, counted by the execve,
+ * syscalls and connect probe sets and labelled with their pod's namespace, name, container and workload from the
+ * API server.
  */
 @BpfTest
-class KubeExecveTest {
+class KubeLabelsTest {
     private static final Path PROBES = Path.of("config/probes");
     private final List<Path> cgroups = new ArrayList<>();
 
@@ -63,6 +68,37 @@ class KubeExecveTest {
         p.getOutputStream().close();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
+    }
+
+    @Test
+    void connectCallsFromAPodCarryItsLabels(@TempDir Path tmp) throws Exception {
+        String comm = LoadedProbes.comm("kkc");
+        Path bash = Files.copy(Path.of("/bin/bash"), tmp.resolve(comm));
+        try (KubeApiServer server = new KubeApiServer();
+                KubernetesClient client = server.client();
+                ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Pod api = client.pods()
+                    .inNamespace("shop")
+                    .resource(pod("shop", "api-0", "node-a", Map.of(), "StatefulSet", "api", containerId(21)))
+                    .create();
+            try (PodCache cache = new PodCache(client.getConfiguration(), "node-a", List.of(), 100, 0, System::nanoTime)
+                    .start(10_000)) {
+                KubeMetadata.install(cache);
+                Path dir = cgroup("kubepods/burstable/pod" + api.getMetadata().getUid() + "/" + containerId(21));
+                try (ProbeSet connect = loader().load(ConfigLoader.loadProbeSet("connect", PROBES))) {
+                    int port = listener.getLocalPort();
+                    String loop = "for i in 1 2 3 4; do (exec 3<>/dev/tcp/127.0.0.1/" + port + "); done";
+                    Process p = new ProcessBuilder(bash.toString(), "-c", "read go; " + loop).start();
+                    Files.writeString(dir.resolve("cgroup.procs"), Long.toString(p.pid()));
+                    p.getOutputStream().write('\n');
+                    p.getOutputStream().close();
+                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    String series = "kprom_connect_total{comm=\"" + comm + "\",container=\"app\",daddr=\"127.0.0.1\","
+                            + "dport=\"" + port + "\",family=\"ipv4\",namespace=\"shop\",pod=\"api-0\"}";
+                    await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(connect), series) == 4);
+                }
+            }
+        }
     }
 
     @Test
