@@ -89,6 +89,20 @@ class PodCacheTest {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> cache.pod(web).map(i -> i.labels().get("app")), Optional.of("web-v2")::equals);
             assertThat(cache.generation()).isGreaterThan(before);
+            long relabelled = cache.generation();
+            client.pods().inNamespace("shop").withName("web-7d9f8-x2x").edit(p -> new PodBuilder(p)
+                    .editMetadata()
+                    .addToLabels("tier", "back") // a label kprom does not keep: nothing to decode again
+                    .endMetadata()
+                    .build());
+            client.pods().inNamespace("shop").withName("web-7d9f8-x2x").edit(p -> new PodBuilder(p)
+                    .editMetadata()
+                    .addToLabels("app", "web-v3")
+                    .endMetadata()
+                    .build());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> cache.pod(web).map(i -> i.labels().get("app")), Optional.of("web-v3")::equals);
+            assertThat(cache.generation()).isEqualTo(relabelled + 1); // the app change only, seen in order
 
             client.pods().inNamespace("ops").withName("backup-29012345-abcde").delete();
             await().atMost(Duration.ofSeconds(10)).until(() -> cache.deletedKept() == 1);

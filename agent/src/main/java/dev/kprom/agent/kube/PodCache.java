@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
     private final AtomicLong generation = new AtomicLong(1);
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicBoolean outage = new AtomicBoolean();
     private SharedIndexInformer<Pod> informer;
 
     /**
@@ -99,10 +101,14 @@ public final class PodCache implements PodDirectory, AutoCloseable {
         informer =
                 client.pods().inAnyNamespace().withField("spec.nodeName", node).runnableInformer(0);
         informer.exceptionHandler((started, error) -> {
-            LOG.warn(
-                    "pods of node {}: the API server failed ({}); keeping the last state, retrying",
-                    node,
-                    error.toString());
+            if (outage.compareAndSet(false, true)) { // once per outage; the retries, with backoff, at debug
+                LOG.warn(
+                        "pods of node {}: the API server failed ({}); keeping the last state, retrying",
+                        node,
+                        error.toString());
+            } else {
+                LOG.debug("pods of node {}: still failing ({})", node, error.toString());
+            }
             return true; // keep retrying, with the client's backoff
         });
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -165,11 +171,16 @@ public final class PodCache implements PodDirectory, AutoCloseable {
                 }
             }
         }
+        outage.set(false);
         Entry before = pods.put(uid, new Entry(info, ids, false, 0));
         if (before != null)
             before.containers().stream().filter(id -> !ids.contains(id)).forEach(containers::remove);
         infos.put(uid, info);
-        generation.incrementAndGet();
+        // most updates are status changes labels never see: decoded labels stay valid through them
+        if (before == null
+                || before.deleted()
+                || !before.info().equals(info)
+                || !before.containers().equals(ids)) generation.incrementAndGet();
         expire();
     }
 
