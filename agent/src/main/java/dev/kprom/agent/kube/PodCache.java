@@ -98,8 +98,11 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     /** Starts watching; waits up to {@code waitMillis} for the first list (an API server down does not stop kprom). */
     public PodCache start(long waitMillis) {
-        informer =
-                client.pods().inAnyNamespace().withField("spec.nodeName", node).runnableInformer(0);
+        informer = client.pods()
+                .inAnyNamespace()
+                .withField("spec.nodeName", node)
+                .runnableInformer(0)
+                .itemStore(new SlimPodStore(keptLabels));
         informer.exceptionHandler((started, error) -> {
             if (outage.compareAndSet(false, true)) { // once per outage; the retries, with backoff, at debug
                 LOG.warn(
