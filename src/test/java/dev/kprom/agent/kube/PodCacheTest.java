@@ -118,6 +118,25 @@ class PodCacheTest {
     }
 
     @Test
+    void podsPastMaxPodsAreLeftOutAndCounted() {
+        String first = create(pod("shop", "a", "node-a", Map.of(), null, null, containerId(31)));
+        create(pod("shop", "b", "node-a", Map.of(), null, null, containerId(32)));
+        try (PodCache cache =
+                new PodCache(client.getConfiguration(), "node-a", List.of(), 1, 0, System::nanoTime).start(10_000)) {
+            assertThat(cache.size()).isEqualTo(1);
+            assertThat(cache.refused()).isEqualTo(1);
+            client.pods()
+                    .inNamespace("shop")
+                    .withName(cache.pod(first).isPresent() ? "a" : "b")
+                    .delete();
+            // the deleted pod's place frees once its retention (0 here) ends, at the next change
+            String third = create(pod("shop", "c", "node-a", Map.of(), null, null, containerId(33)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cache.pod(third).isPresent());
+            assertThat(cache.size()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anOutageKeepsTheLastStateCountsErrorsAndCatchesUpAfter() throws Exception {
         String api = create(pod("shop", "api", "node-a", Map.of("app", "api"), "DaemonSet", "api", containerId(5)));
         try (PodCache cache = cache(client.getConfiguration(), new AtomicLong())) {
