@@ -286,6 +286,7 @@ public final class Daemon implements AutoCloseable, StatusSource {
         warnIfChanged("events_path", config.daemon().eventsPath(), next.daemon().eventsPath(), true);
         warnIfChanged("pin_maps", config.daemon().pinMaps(), next.daemon().pinMaps(), true);
         warnIfChanged("pin_dir", config.daemon().pinDir(), next.daemon().pinDir(), true);
+        warnIfChanged("kubernetes", config.daemon().kubernetes(), next.daemon().kubernetes(), true);
         setLogLevel(next.daemon().logLevel());
         server.options(nextHttp);
         http = nextHttp;
