@@ -273,6 +273,20 @@ class LibraryProbeSetsTest {
         }
     }
 
+    /** Waits (up to 10 s) until /proc says process {@code pid} is in {@code state}, as ps shows it. */
+    private static void awaitState(long pid, char state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char now = stat.charAt(stat.lastIndexOf(')') + 2);
+            if (now == state) return;
+            assertThat(System.nanoTime())
+                    .as("process %d in state %s, still %s", pid, state, now)
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void taskStatesCountsEveryTaskAndNamesTheOneInUninterruptibleSleep(@TempDir Path dir) throws Exception {
         String comm = comm("kts");
@@ -282,11 +296,13 @@ class LibraryProbeSetsTest {
         try (ProbeSet set = load("task_states")) {
             for (Process p : new Process[] {stopped, blocked})
                 assertThat(new String(p.getInputStream().readNBytes(6))).isEqualTo("ready\n");
+            awaitState(blocked.pid(), 'D'); // the parent waits in vfork(): what ps shows is what kprom must
             String before = scrape(set);
             assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(stopped.pid()))
                             .start()
                             .waitFor())
                     .isZero();
+            awaitState(stopped.pid(), 'T'); // a signal is delivered when the process next runs
             String after = scrape(set);
             long tasks;
             try (var dirs = Files.list(Path.of("/proc"))) {
