@@ -56,12 +56,20 @@ public final class KernelEvents {
                     .isTrue();
             assertThat(p.exitValue()).isEqualTo(128 + 9); // SIGKILL from the OOM killer
         } finally {
-            for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
-                try {
-                    Files.delete(cgroup);
-                } catch (IOException busy) {
-                    Thread.sleep(100);
-                }
+            removeCgroup(cgroup);
+        }
+    }
+
+    /**
+     * Removes the (leaf) cgroup directory {@code cgroup}, retrying for up to 5 s while it still holds the processes
+     * that just ended (the kernel frees a cgroup a little after its last process).
+     */
+    public static void removeCgroup(Path cgroup) throws InterruptedException {
+        for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
+            try {
+                Files.delete(cgroup);
+            } catch (IOException busy) {
+                Thread.sleep(100);
             }
         }
     }

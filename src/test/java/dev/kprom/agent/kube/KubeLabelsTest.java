@@ -13,6 +13,7 @@ import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.exporter.decode.CgroupDecoder;
 import dev.kprom.exporter.kube.KubeMetadata;
 import dev.kprom.testing.BpfTest;
+import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.KubeApiServer;
 import dev.kprom.testing.LoadedProbes;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -43,7 +44,7 @@ class KubeLabelsTest {
     @AfterEach
     void cleanUp() throws Exception {
         KubeMetadata.install(null);
-        for (int i = cgroups.size() - 1; i >= 0; i--) Files.deleteIfExists(cgroups.get(i));
+        for (int i = cgroups.size() - 1; i >= 0; i--) KernelEvents.removeCgroup(cgroups.get(i)); // deepest first
     }
 
     /** Makes each directory of {@code path} below the cgroup v2 root, to be removed after. */
@@ -134,6 +135,10 @@ class KubeLabelsTest {
                         ProbeSet syscalls = loader().load(ConfigLoader.loadProbeSet("syscalls", PROBES))) {
                     execIn(shell, systemd, 3);
                     execIn(shell, cgroupfs, 5);
+                    // cgroups made within a second of the last scan of the tree are found at a scrape past it
+                    String webSeries = "kprom_execve_total{comm=\"" + comm + "\",container=\"app\","
+                            + "namespace=\"shop\",pod=\"web-5c8d7-q2x9z\",uid=\"0\",workload=\"web\"}";
+                    await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(execve), webSeries) == 3);
                     String text = scrape(execve);
                     assertThat(value(
                                     text,
@@ -148,6 +153,10 @@ class KubeLabelsTest {
                             .isEqualTo(5);
                     assertThat(text.lines().filter(l -> l.contains("comm=\"" + comm + "\"")))
                             .hasSize(2);
+                    // the same execve() calls, seen by the syscalls probe set, as labelled
+                    String calls = "kprom_syscalls_total{comm=\"" + comm + "\",container=\"app\","
+                            + "namespace=\"shop\",pod=\"web-5c8d7-q2x9z\",syscall=\"execve\"}";
+                    await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(syscalls), calls) == 3);
                 }
             }
         }

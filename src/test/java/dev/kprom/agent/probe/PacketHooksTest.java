@@ -11,7 +11,6 @@ import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.KernelEvents;
 import dev.kprom.testing.TestNetns;
 import dev.kprom.testing.TestObjects;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,13 +97,7 @@ class PacketHooksTest {
             KernelEvents.sh("bash -c 'for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/" + port + "; done'"); // outside
             assertThat(scrape(set)).contains("kprom_packets_total{hook=\"cgroup\"} 6.0");
         } finally {
-            for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
-                try {
-                    Files.delete(cgroup);
-                } catch (IOException busy) {
-                    Thread.sleep(100);
-                }
-            }
+            KernelEvents.removeCgroup(cgroup);
         }
     }
 

@@ -178,6 +178,19 @@ class DecoderTableTest {
                 .asString()
                 .isEqualTo("/kubepods.slice/pod-x");
         assertThat(decode(new CgroupDecoder(root), "ffffffffffff0000")).isEqualTo(Long.toString(0x0000ffffffffffffL));
+        // a cgroup made just after a scan stays a number until the next scrape past the second rescans for it
+        CgroupDecoder d = new CgroupDecoder(root);
+        d.decode(id, KeyContext.NONE); // scans
+        Path later = Files.createDirectories(root.resolve("kubepods.slice/pod-z"));
+        String laterIno = Long.toHexString(Long.reverseBytes((Long) Files.getAttribute(later, "unix:ino")));
+        assertThat(decode(d, String.format("%16s", laterIno).replace(' ', '0')))
+                .isEqualTo(Long.toString((Long) Files.getAttribute(later, "unix:ino")));
+        long generation = d.generation();
+        Thread.sleep(1_100);
+        assertThat(d.generation()).isGreaterThan(generation);
+        assertThat(decode(d, String.format("%16s", laterIno).replace(' ', '0'))).isEqualTo("/kubepods.slice/pod-z");
+        // labels reading one cgroup field share one decoder: one cache of paths, one rescan per unknown id
+        assertThat(Decoders.of(new DecoderSpec("cgroup"))).isSameAs(Decoders.of(new DecoderSpec("cgroup")));
     }
 
     @ParameterizedTest

@@ -17,29 +17,33 @@ final class ProbeSetValidation {
 
     static void check(ProbeSetSpec spec, Problems problems) {
         checkForeignMaps(spec, problems);
-        if (spec.inventory() != null) {
-            if (spec.object() != null) problems.add("object", "an inventory probe set loads no object of its own");
-            if (!spec.programs().isEmpty()
-                    || !spec.iterators().isEmpty()
-                    || !spec.events().isEmpty())
-                problems.add("inventory", "an inventory probe set has no programs, iterators or events");
-            Integer refresh = spec.inventory().refreshSeconds();
-            if (refresh != null && refresh < 0)
-                problems.add("inventory.refresh_seconds", "must be >= 0 (got " + refresh + ")");
-            Long budget = spec.inventory().entriesBudget();
-            if (budget != null && budget < 0)
-                problems.add("inventory.entries_budget", "must be >= 0 (got " + budget + ")");
-            MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
-            return;
-        }
-        if (spec.objectless()) {
-            if (!spec.programs().isEmpty()
-                    || !spec.iterators().isEmpty()
-                    || !spec.events().isEmpty())
-                problems.add("object", "is required for programs, iterators and events");
-            MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
-            return;
-        }
+        if (spec.inventory() != null) checkInventory(spec, problems);
+        else if (spec.objectless() && loadsSomething(spec))
+            problems.add("object", "is required for programs, iterators and events");
+        else if (!spec.objectless()) checkObject(spec, problems);
+        MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
+    }
+
+    /** Programs, iterators or event streams: what only an object of the probe set's own can bring. */
+    private static boolean loadsSomething(ProbeSetSpec spec) {
+        return !spec.programs().isEmpty()
+                || !spec.iterators().isEmpty()
+                || !spec.events().isEmpty();
+    }
+
+    private static void checkInventory(ProbeSetSpec spec, Problems problems) {
+        if (spec.object() != null) problems.add("object", "an inventory probe set loads no object of its own");
+        if (loadsSomething(spec))
+            problems.add("inventory", "an inventory probe set has no programs, iterators or events");
+        Integer refresh = spec.inventory().refreshSeconds();
+        if (refresh != null && refresh < 0)
+            problems.add("inventory.refresh_seconds", "must be >= 0 (got " + refresh + ")");
+        Long budget = spec.inventory().entriesBudget();
+        if (budget != null && budget < 0) problems.add("inventory.entries_budget", "must be >= 0 (got " + budget + ")");
+    }
+
+    /** A probe set with an object of its own: the object, constants, kaddrs, programs, tail calls, iterators. */
+    private static void checkObject(ProbeSetSpec spec, Problems problems) {
         if (spec.object() == null || spec.object().isBlank()) problems.add("object", "is required");
         checkConstants(spec.constants(), problems);
         for (int i = 0; i < spec.kaddrs().size(); i++) {
@@ -65,7 +69,6 @@ final class ProbeSetValidation {
             }
         }
         checkIterators(spec, problems);
-        MetricsSpec.check(spec.metrics(), spec.events(), Decoders.CATALOG, problems::add);
     }
 
     private static void checkForeignMaps(ProbeSetSpec spec, Problems problems) {

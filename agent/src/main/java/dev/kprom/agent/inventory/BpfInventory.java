@@ -15,7 +15,6 @@ import dev.kprom.agent.libbpf.LibC;
 import dev.kprom.agent.libbpf.Libbpf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Walks every BPF program, map and link of the node. Programs and maps come from iterators of kprom's inventory
@@ -174,10 +175,18 @@ public final class BpfInventory implements AutoCloseable {
 
     /** Run count and time of program {@code id} ({@code bpf_prog_info}'s run_cnt 200, run_time_ns 192), or null. */
     private long[] runStats(int id) {
-        int fd = Libbpf.bpf_prog_get_fd_by_id(id);
+        return byId(
+                Libbpf::bpf_prog_get_fd_by_id,
+                id,
+                fd -> info(fd, false) ? new long[] {info.getLong(200), info.getLong(192)} : null);
+    }
+
+    /** What {@code read} makes of object {@code id} opened by {@code open} (an fd by id, closed after); null if gone. */
+    private static <T> T byId(IntUnaryOperator open, int id, IntFunction<T> read) {
+        int fd = open.applyAsInt(id);
         if (fd < 0) return null;
         try {
-            return info(fd, false) ? new long[] {info.getLong(200), info.getLong(192)} : null;
+            return read.apply(fd);
         } finally {
             LibC.close(fd);
         }
@@ -241,13 +250,8 @@ public final class BpfInventory implements AutoCloseable {
 
     /** Map {@code id}'s memlock from its fdinfo, with this walk's number; null when it is gone. */
     private long[] readMemlock(int id) {
-        int fd = Libbpf.bpf_map_get_fd_by_id(id);
-        if (fd < 0) return null;
-        try {
-            return new long[] {FdInfo.of(fd).memlock(), walks};
-        } finally {
-            LibC.close(fd);
-        }
+        return byId(Libbpf::bpf_map_get_fd_by_id, id, fd ->
+                new long[] {FdInfo.of(fd).memlock(), walks});
     }
 
     /**
@@ -288,7 +292,7 @@ public final class BpfInventory implements AutoCloseable {
         return held;
     }
 
-    /** One run of {@code iterator}, copied out: whole records of {@code size} bytes. */
+    /** One run of {@code iterator}: whole records of {@code size} bytes. */
     private ByteBuffer read(BpfIterator iterator, int size) {
         if (iterator == null) throw new IllegalStateException("the BPF inventory's iterators are not attached");
         synchronized (iterator) {
@@ -297,9 +301,7 @@ public final class BpfInventory implements AutoCloseable {
                 throw new IllegalStateException(iterator.description() + " wrote " + b.limit()
                         + " bytes, not a whole number of " + size + "-byte records");
             }
-            ByteBuffer copy = ByteBuffer.allocate(b.limit()).order(ByteOrder.nativeOrder());
-            copy.put(0, b, 0, b.limit());
-            return copy;
+            return b; // valid until this iterator's next read, in the next walk
         }
     }
 
@@ -340,37 +342,35 @@ public final class BpfInventory implements AutoCloseable {
     }
 
     private Link link(int id, Map<Long, Owner> held, Map<Long, String> pinned) {
-        int fd = Libbpf.bpf_link_get_fd_by_id(id);
-        if (fd < 0) return null;
-        try {
-            if (!info(fd, false)) return null;
-            // struct bpf_link_info: type 0, id 4, prog_id 8, then a union at 16 by type
-            int type = info.getInt(0);
-            int program = info.getInt(8);
-            String typeName = typeName(Libbpf.libbpf_bpf_link_type_str(type), type);
-            String attach =
-                    switch (type) {
-                        case 1 -> "raw_tracepoint " + named(fd, 16, 24); // raw_tracepoint: tp_name, tp_name_len
-                        case 2 -> attachType(info.getInt(16)) + " btf id " + info.getInt(24); // tracing
-                        case 3 -> attachType(info.getInt(24)) + " cgroup "
-                                + info.getLong(16); // cgroup: cgroup_id, attach_type
-                        case 4 -> "iter " + named(fd, 16, 24); // iter: target_name, target_name_len
-                        case 5 -> attachType(info.getInt(20)) + " netns " + (info.getInt(16) & 0xffffffffL);
-                        case 6 -> "xdp ifindex " + info.getInt(16);
-                        case 7 -> perfEvent(fd);
-                        case 11, 13 -> attachType(info.getInt(20)) + " ifindex " + info.getInt(16); // tcx, netkit
-                        default -> typeName;
-                    };
-            return new Link(
-                    id,
-                    typeName,
-                    program,
-                    attach,
-                    held.getOrDefault(key(2, id), Owner.NONE),
-                    pinned.getOrDefault(key(2, id), ""));
-        } finally {
-            LibC.close(fd);
-        }
+        return byId(Libbpf::bpf_link_get_fd_by_id, id, fd -> link(fd, id, held, pinned));
+    }
+
+    private Link link(int fd, int id, Map<Long, Owner> held, Map<Long, String> pinned) {
+        if (!info(fd, false)) return null;
+        // struct bpf_link_info: type 0, id 4, prog_id 8, then a union at 16 by type
+        int type = info.getInt(0);
+        int program = info.getInt(8);
+        String typeName = typeName(Libbpf.libbpf_bpf_link_type_str(type), type);
+        String attach =
+                switch (type) {
+                    case 1 -> "raw_tracepoint " + named(fd, 16, 24); // raw_tracepoint: tp_name, tp_name_len
+                    case 2 -> attachType(info.getInt(16)) + " btf id " + info.getInt(24); // tracing
+                    case 3 -> attachType(info.getInt(24)) + " cgroup "
+                            + info.getLong(16); // cgroup: cgroup_id, attach_type
+                    case 4 -> "iter " + named(fd, 16, 24); // iter: target_name, target_name_len
+                    case 5 -> attachType(info.getInt(20)) + " netns " + (info.getInt(16) & 0xffffffffL);
+                    case 6 -> "xdp ifindex " + info.getInt(16);
+                    case 7 -> perfEvent(fd);
+                    case 11, 13 -> attachType(info.getInt(20)) + " ifindex " + info.getInt(16); // tcx, netkit
+                    default -> typeName;
+                };
+        return new Link(
+                id,
+                typeName,
+                program,
+                attach,
+                held.getOrDefault(key(2, id), Owner.NONE),
+                pinned.getOrDefault(key(2, id), ""));
     }
 
     /** perf_event links (6.6+ describe them): type at 16, then the name pointer at 24, its length at 32. */

@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,9 +46,10 @@ public final class PodCache implements PodDirectory, AutoCloseable {
     private final int maxPods;
     private final long retentionNanos;
     private final LongSupplier clock;
-    private final Map<String, Entry> pods = new LinkedHashMap<>();
+    /** By UID; changed under this cache's lock, read without it. */
+    private final Map<String, Entry> pods = new ConcurrentHashMap<>();
+
     private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
-    private final Map<String, PodInfo> infos = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong(1);
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -178,7 +178,6 @@ public final class PodCache implements PodDirectory, AutoCloseable {
         Entry before = pods.put(uid, new Entry(info, ids, false, 0));
         if (before != null)
             before.containers().stream().filter(id -> !ids.contains(id)).forEach(containers::remove);
-        infos.put(uid, info);
         // most updates are status changes labels never see: decoded labels stay valid through them
         if (before == null
                 || before.deleted()
@@ -201,7 +200,6 @@ public final class PodCache implements PodDirectory, AutoCloseable {
             Entry v = e.getValue();
             if (!v.deleted() || now - v.deletedAt() < retentionNanos) return false;
             v.containers().forEach(containers::remove);
-            infos.remove(e.getKey());
             return true;
         });
         if (changed) generation.incrementAndGet();
@@ -224,7 +222,8 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     @Override
     public Optional<PodInfo> pod(String uid) {
-        return Optional.ofNullable(infos.get(uid));
+        Entry e = pods.get(uid);
+        return e == null ? Optional.empty() : Optional.of(e.info());
     }
 
     @Override

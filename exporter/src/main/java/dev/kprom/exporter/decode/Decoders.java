@@ -45,7 +45,7 @@ public final class Decoders {
                     "static_map",
                     s -> new StaticMapDecoder(s.map(), Boolean.TRUE.equals(s.allowUnknown()), s.unknownPrefix())),
             Map.entry("regexp", s -> new RegexpDecoder(s.regexps())),
-            Map.entry("cgroup", s -> new CgroupDecoder(s.root() != null ? Path.of(s.root()) : CgroupDecoder.v2Root())),
+            Map.entry("cgroup", s -> CgroupDecoder.of(s.root() != null ? Path.of(s.root()) : CgroupDecoder.v2Root())),
             Map.entry("kube_pod", s -> new KubePodDecoder()),
             Map.entry("kube_container", s -> new KubeContainerDecoder()),
             Map.entry("kube_namespace", s -> kube(KubeMetaDecoder.Property.NAMESPACE, s)),
