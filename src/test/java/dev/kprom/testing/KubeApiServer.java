@@ -2,6 +2,7 @@ package dev.kprom.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kprom.agent.kube.ApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
@@ -15,6 +16,7 @@ import io.fabric8.mockwebserver.crud.CrudDispatcher;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
+import java.net.URI;
 import java.util.HashMap;
 
 /**
@@ -49,6 +51,11 @@ public final class KubeApiServer implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** This server as kprom reaches it (plain HTTP on loopback, no credentials). */
+    public ApiServer api() {
+        return ApiServer.anonymous(URI.create("http://127.0.0.1:" + port()));
     }
 
     /** A new client of this server (the caller closes it). */

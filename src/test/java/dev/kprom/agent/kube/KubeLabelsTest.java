@@ -82,8 +82,8 @@ class KubeLabelsTest {
                     .inNamespace("shop")
                     .resource(pod("shop", "api-0", "node-a", Map.of(), "StatefulSet", "api", containerId(21)))
                     .create();
-            try (PodCache cache = new PodCache(client.getConfiguration(), "node-a", List.of(), 100, 0, System::nanoTime)
-                    .start(10_000)) {
+            try (PodCache cache =
+                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
                 KubeMetadata.install(cache);
                 Path dir = cgroup("kubepods/burstable/pod" + api.getMetadata().getUid() + "/" + containerId(21));
                 try (ProbeSet connect = loader().load(ConfigLoader.loadProbeSet("connect", PROBES))) {
@@ -125,8 +125,8 @@ class KubeLabelsTest {
                     .create();
             String webUid = web.getMetadata().getUid();
             String jobUid = job.getMetadata().getUid();
-            try (PodCache cache = new PodCache(client.getConfiguration(), "node-a", List.of(), 100, 0, System::nanoTime)
-                    .start(10_000)) {
+            try (PodCache cache =
+                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
                 KubeMetadata.install(cache);
                 Path systemd = cgroup("kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
                         + webUid.replace('-', '_') + ".slice/cri-containerd-" + containerId(11) + ".scope");

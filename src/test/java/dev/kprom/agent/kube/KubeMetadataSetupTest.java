@@ -45,4 +45,17 @@ class KubeMetadataSetupTest {
                 .hasMessage("kubernetes.enabled is true but kprom does not know its node: set kubernetes.node_name,"
                         + " or NODE_NAME (the chart sets it from the Downward API)");
     }
+
+    @Test
+    void aPodWithoutAServiceAccountTokenStaysOffUnderAutoAndFailsWhenAskedFor() {
+        Map<String, String> pod = Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "NODE_NAME", "n1");
+        assertThat(ApiServer.SERVICE_ACCOUNT.resolve("token")).doesNotExist(); // this host is no pod
+        assertThat(KubeMetadataSetup.start(KubernetesSpec.DEFAULT, pod, SELF)).isNull();
+        assertThat(KubeMetadata.active()).isFalse();
+        assertThatThrownBy(() ->
+                        KubeMetadataSetup.start(new KubernetesSpec("true", null, List.of(), null, null), pod, SELF))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("in a pod (KUBERNETES_SERVICE_HOST=10.96.0.1) but no service account token at "
+                        + ApiServer.SERVICE_ACCOUNT.resolve("token"));
+    }
 }

@@ -8,10 +8,11 @@ import static org.awaitility.Awaitility.await;
 import dev.kprom.exporter.kube.ContainerInfo;
 import dev.kprom.exporter.kube.PodInfo;
 import dev.kprom.testing.KubeApiServer;
+import dev.kprom.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The pod cache against fabric8's API server emulation in CRUD mode, through the list and watch requests a real
  * API server serves: pods created, relabelled, deleted, on this node and another, and an outage of several seconds
- * (a proxy between kprom and the server cut, then restored).
+ * (a proxy between kprom and the server cut, then restored) during which pods come and go.
  */
 class PodCacheTest {
+    private final AtomicLong clock = new AtomicLong();
     private KubeApiServer server;
     private KubernetesClient client;
 
@@ -52,9 +54,9 @@ class PodCacheTest {
                 .getUid();
     }
 
-    /** A cache of node-a's pods through {@code config}. */
-    private static PodCache cache(Config config, AtomicLong clock) {
-        return new PodCache(config, "node-a", List.of("app"), 100, 60_000_000_000L, clock::get).start(10_000);
+    /** A cache of node-a's pods through {@code api}. */
+    private static PodCache cache(ApiServer api, AtomicLong clock) {
+        return new PodCache(api, "node-a", List.of("app"), 100, 60_000_000_000L, clock::get).start(10_000);
     }
 
     @Test
@@ -71,7 +73,7 @@ class PodCacheTest {
                 pod("ops", "backup-29012345-abcde", "node-a", Map.of(), "Job", "backup-29012345", containerId(2)));
         String elsewhere = create(pod("shop", "elsewhere", "node-b", Map.of(), null, null, containerId(3)));
         AtomicLong clock = new AtomicLong();
-        try (PodCache cache = cache(client.getConfiguration(), clock)) {
+        try (PodCache cache = cache(server.api(), clock)) {
             assertThat(cache.pod(web))
                     .contains(new PodInfo("shop", "web-7d9f8-x2x", "Deployment", "web", Map.of("app", "web")));
             assertThat(cache.pod(backup))
@@ -121,8 +123,7 @@ class PodCacheTest {
     void podsPastMaxPodsAreLeftOutAndCounted() {
         String first = create(pod("shop", "a", "node-a", Map.of(), null, null, containerId(31)));
         create(pod("shop", "b", "node-a", Map.of(), null, null, containerId(32)));
-        try (PodCache cache =
-                new PodCache(client.getConfiguration(), "node-a", List.of(), 1, 0, System::nanoTime).start(10_000)) {
+        try (PodCache cache = new PodCache(server.api(), "node-a", List.of(), 1, 0, System::nanoTime).start(10_000)) {
             assertThat(cache.size()).isEqualTo(1);
             assertThat(cache.refused()).isEqualTo(1);
             client.pods()
@@ -139,21 +140,28 @@ class PodCacheTest {
     @Test
     void anOutageKeepsTheLastStateCountsErrorsAndCatchesUpAfter() throws Exception {
         String api = create(pod("shop", "api", "node-a", Map.of("app", "api"), "DaemonSet", "api", containerId(5)));
-        try (PodCache cache = cache(client.getConfiguration(), new AtomicLong())) {
+        String gone = create(pod("shop", "gone", "node-a", Map.of(), null, null, containerId(7)));
+        try (TcpProxy proxy = new TcpProxy(server.port());
+                PodCache cache = cache(ApiServer.anonymous(URI.create("http://127.0.0.1:" + proxy.port())), clock)) {
             assertThat(cache.pod(api)).contains(new PodInfo("shop", "api", "DaemonSet", "api", Map.of("app", "api")));
-            int port = server.port();
-            stop(); // the API server goes away, its connections with it (the emulation keeps no state across this:
-            // pods deleted during an outage are seen by a real API server's watch, not checked here)
+            proxy.cut(); // the API server out of reach, the watch cut with it
+            client.pods().inNamespace("shop").withName("gone").delete(); // meanwhile: one pod deleted, one started
+            String late = create(pod("shop", "late", "node-a", Map.of(), null, null, containerId(6)));
             Thread.sleep(4_000);
             assertThat(cache.pod(api)).isPresent(); // the last state stays
+            assertThat(cache.pod(late)).isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> cache.errors() > 0);
             assertThat(cache.watching()).isFalse();
-            server = new KubeApiServer(port); // back on the same address, with a pod started meanwhile
-            client = server.client();
-            String late = create(pod("shop", "late", "node-a", Map.of(), null, null, containerId(6)));
+            proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> cache.pod(late).isPresent());
             assertThat(cache.container(containerId(6))).contains(new ContainerInfo(late, "app"));
-            assertThat(cache.watching()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(cache::watching);
+            assertThat(cache.deletedKept()).isEqualTo(1); // gone from the new list: deleted, kept for its retention
+            assertThat(cache.pod(gone)).isPresent();
+            clock.addAndGet(61_000_000_000L);
+            client.pods().inNamespace("shop").withName("late").delete(); // any change runs the expiry
+            await().atMost(Duration.ofSeconds(10)).until(() -> cache.pod(gone).isEmpty());
+            assertThat(cache.pod(api)).isPresent();
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.kprom.agent.kube;
 import dev.kprom.agent.config.KubernetesSpec;
 import dev.kprom.exporter.kube.KubeMetadata;
 import dev.kprom.exporter.self.SelfMetrics;
-import io.fabric8.kubernetes.client.Config;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +17,8 @@ public final class KubeMetadataSetup {
 
     /**
      * The started cache, installed; null (and nothing installed) when inactive: outside a pod, or turned off.
-     * The API server is found as in-cluster clients find it (service account token, KUBERNETES_SERVICE_HOST).
+     * The API server is found as in-cluster clients find it (service account token, KUBERNETES_SERVICE_HOST),
+     * else through the kubeconfig ({@link ApiServer#discover}).
      */
     public static PodCache start(KubernetesSpec spec, Map<String, String> env, SelfMetrics self) {
         if (!spec.active(env)) {
@@ -33,8 +33,16 @@ public final class KubeMetadataSetup {
             throw new IllegalStateException("kubernetes.enabled is true but kprom does not know its node: set"
                     + " kubernetes.node_name, or NODE_NAME (the chart sets it from the Downward API)");
         }
+        ApiServer server;
+        try {
+            server = ApiServer.discover(env, ApiServer.SERVICE_ACCOUNT);
+        } catch (IllegalStateException e) {
+            if (!spec.enabled().equals("auto")) throw e;
+            LOG.warn("Kubernetes metadata off: {}", e.getMessage()); // auto: a pod without a token is no fault
+            return null;
+        }
         PodCache cache = new PodCache(
-                        Config.autoConfigure(null),
+                        server,
                         node,
                         spec.podLabels(),
                         spec.maxPods(),

@@ -3,35 +3,21 @@ package dev.kprom.agent.kube;
 import dev.kprom.exporter.kube.ContainerInfo;
 import dev.kprom.exporter.kube.PodDirectory;
 import dev.kprom.exporter.kube.PodInfo;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pods of one node, watched through the API server (a list, then a watch; after an outage the client lists
- * again, backing off, and until then the last state stays): pod UID to namespace, name, workload and kept labels,
+ * The pods of one node, watched through the API server ({@link PodWatch}: a list, then a watch; after an outage a
+ * new list, backing off, and until then the last state stays; pods gone from that list count as deleted): pod UID to namespace, name, workload and kept labels,
  * container id to pod and container name. Only what labels need is kept, at most {@code maxPods} pods; a deleted
  * pod stays {@code retentionNanos}, so that series of its last moments keep their labels.
  */
@@ -40,7 +26,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     private record Entry(PodInfo info, List<String> containers, boolean deleted, long deletedAt) {}
 
-    private final KubernetesClient client;
+    private final PodWatch watch;
     private final String node;
     private final List<String> keptLabels;
     private final int maxPods;
@@ -51,130 +37,82 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong(1);
-    private final AtomicLong errors = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final AtomicBoolean outage = new AtomicBoolean();
-    private SharedIndexInformer<Pod> informer;
+    /** Pods left out now (at most the node's pods): each counted once. */
+    private final Set<String> refusedUids = new HashSet<>();
 
-    /**
-     * A cache of {@code node}'s pods over a client of {@code config} that counts its failed requests (connections
-     * refused or cut, error answers) in {@link #errors()}.
-     */
+    /** A cache of {@code node}'s pods, read from {@code server}. */
     public PodCache(
-            Config config, String node, List<String> keptLabels, int maxPods, long retentionNanos, LongSupplier clock) {
-        this(null, config, node, keptLabels, maxPods, retentionNanos, clock);
-    }
-
-    private PodCache(
-            KubernetesClient unused,
-            Config config,
+            ApiServer server,
             String node,
             List<String> keptLabels,
             int maxPods,
             long retentionNanos,
             LongSupplier clock) {
-        this.client = new KubernetesClientBuilder()
-                .withConfig(config)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("kprom-errors", new Interceptor() {
-                    @Override
-                    public void afterConnectionFailure(HttpRequest request, Throwable failure) {
-                        errors.incrementAndGet();
-                    }
-
-                    @Override
-                    public CompletableFuture<Boolean> afterFailure(
-                            BasicBuilder builder, HttpResponse<?> response, RequestTags tags) {
-                        errors.incrementAndGet();
-                        return CompletableFuture.completedFuture(false);
-                    }
-                }))
-                .build();
         this.node = node;
         this.keptLabels = List.copyOf(keptLabels);
         this.maxPods = maxPods;
         this.retentionNanos = retentionNanos;
         this.clock = clock;
+        this.watch = new PodWatch(server, node, new PodWatch.Events() {
+            @Override
+            public void listed(List<SlimPod> pods) {
+                PodCache.this.listed(pods);
+            }
+
+            @Override
+            public void put(SlimPod pod) {
+                PodCache.this.put(pod);
+            }
+
+            @Override
+            public void deleted(SlimPod pod) {
+                PodCache.this.deleted(pod.uid());
+            }
+        });
     }
 
     /** Starts watching; waits up to {@code waitMillis} for the first list (an API server down does not stop kprom). */
     public PodCache start(long waitMillis) {
-        informer = client.pods()
-                .inAnyNamespace()
-                .withField("spec.nodeName", node)
-                .runnableInformer(0)
-                .itemStore(new SlimPodStore(keptLabels));
-        informer.exceptionHandler((started, error) -> {
-            if (outage.compareAndSet(false, true)) { // once per outage; the retries, with backoff, at debug
-                LOG.warn(
-                        "pods of node {}: the API server failed ({}); keeping the last state, retrying",
-                        node,
-                        error.toString());
-            } else {
-                LOG.debug("pods of node {}: still failing ({})", node, error.toString());
-            }
-            return true; // keep retrying, with the client's backoff
-        });
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                put(pod);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod pod) {
-                put(pod);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                deleted(pod);
-            }
-        });
         try {
-            informer.start().toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
-            LOG.info("pods of node {}: {} known", node, size());
-        } catch (Exception e) {
-            LOG.warn(
-                    "pods of node {}: no first list within {} ms ({}); labels fill in once it comes",
-                    node,
-                    waitMillis,
-                    e.toString());
+            if (watch.start(waitMillis)) LOG.info("pods of node {}: {} known", node, size());
+            else
+                LOG.warn("pods of node {}: no first list within {} ms; labels fill in once it comes", node, waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return this;
     }
 
-    private synchronized void put(Pod pod) {
-        String uid = pod.getMetadata().getUid();
-        if (uid == null) return;
-        if (pod.getSpec() != null && !node.equals(pod.getSpec().getNodeName())) return; // the selector's job, checked
+    /** A new list: its pods, and every pod it lacks deleted (gone while no watch ran). */
+    private synchronized void listed(List<SlimPod> listed) {
+        Set<String> uids = new HashSet<>();
+        for (SlimPod pod : listed) {
+            uids.add(pod.uid());
+            put(pod);
+        }
+        for (String uid : List.copyOf(pods.keySet())) if (!uids.contains(uid)) deleted(uid);
+        refusedUids.retainAll(uids);
+    }
+
+    private synchronized void put(SlimPod pod) {
+        String uid = pod.uid();
+        if (!node.equals(pod.node())) return; // the selector's job, checked
         if (!pods.containsKey(uid) && live() >= maxPods) {
             expire();
             if (pods.size() >= maxPods) {
-                refused.incrementAndGet();
+                if (refusedUids.add(uid)) refused.incrementAndGet(); // counted once, however often it changes
                 return;
             }
         }
+        refusedUids.remove(uid);
         Map<String, String> labels = new HashMap<>();
-        Map<String, String> all = pod.getMetadata().getLabels();
-        for (String k : keptLabels) if (all != null && all.containsKey(k)) labels.put(k, all.get(k));
+        for (String k : keptLabels)
+            if (pod.labels().containsKey(k)) labels.put(k, pod.labels().get(k));
         String[] workload = Workloads.of(pod);
-        PodInfo info = new PodInfo(
-                pod.getMetadata().getNamespace(), pod.getMetadata().getName(), workload[0], workload[1], labels);
-        List<String> ids = new ArrayList<>();
-        PodStatus status = pod.getStatus();
-        if (status != null) {
-            for (List<ContainerStatus> list : List.of(
-                    orEmpty(status.getContainerStatuses()),
-                    orEmpty(status.getInitContainerStatuses()),
-                    orEmpty(status.getEphemeralContainerStatuses()))) {
-                for (ContainerStatus c : list) {
-                    String id = containerId(c.getContainerID());
-                    if (id != null) ids.add(id);
-                    if (id != null) containers.put(id, new ContainerInfo(uid, c.getName()));
-                }
-            }
-        }
-        outage.set(false);
+        PodInfo info = new PodInfo(pod.namespace(), pod.name(), workload[0], workload[1], labels);
+        List<String> ids = pod.containers().stream().map(SlimPod.Container::id).toList();
+        pod.containers().forEach(c -> containers.put(c.id(), new ContainerInfo(uid, c.name())));
         Entry before = pods.put(uid, new Entry(info, ids, false, 0));
         if (before != null)
             before.containers().stream().filter(id -> !ids.contains(id)).forEach(containers::remove);
@@ -186,10 +124,11 @@ public final class PodCache implements PodDirectory, AutoCloseable {
         expire();
     }
 
-    private synchronized void deleted(Pod pod) {
-        Entry e = pods.get(pod.getMetadata().getUid());
-        if (e == null) return;
-        pods.put(pod.getMetadata().getUid(), new Entry(e.info(), e.containers(), true, clock.getAsLong()));
+    private synchronized void deleted(String uid) {
+        refusedUids.remove(uid);
+        Entry e = pods.get(uid);
+        if (e == null || e.deleted()) return;
+        pods.put(uid, new Entry(e.info(), e.containers(), true, clock.getAsLong()));
         expire();
     }
 
@@ -207,17 +146,6 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     private synchronized long live() {
         return pods.values().stream().filter(e -> !e.deleted()).count();
-    }
-
-    private static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
-    }
-
-    /** "containerd://abc" to "abc"; null for none (a container not started yet). */
-    static String containerId(String id) {
-        if (id == null || id.isBlank()) return null;
-        int scheme = id.indexOf("://");
-        return scheme < 0 ? id : id.substring(scheme + 3);
     }
 
     @Override
@@ -248,7 +176,7 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     /** Failures of the API server seen (lists and watches). */
     public long errors() {
-        return errors.get();
+        return watch.errors();
     }
 
     /** Pods left out, {@code max_pods} reached. */
@@ -258,12 +186,11 @@ public final class PodCache implements PodDirectory, AutoCloseable {
 
     /** Whether the first list has arrived and the watch runs. */
     public boolean watching() {
-        return informer != null && informer.isWatching();
+        return watch.watching();
     }
 
     @Override
     public void close() {
-        if (informer != null) informer.close();
-        client.close();
+        watch.close();
     }
 }

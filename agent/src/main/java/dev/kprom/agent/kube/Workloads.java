@@ -1,9 +1,5 @@
 package dev.kprom.agent.kube;
 
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.Pod;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,20 +15,12 @@ final class Workloads {
     private Workloads() {}
 
     /** {kind, name} of the pod's workload. */
-    static String[] of(Pod pod) {
-        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-        OwnerReference owner = owners == null
-                ? null
-                : owners.stream()
-                        .filter(o -> Boolean.TRUE.equals(o.getController()))
-                        .findFirst()
-                        .orElse(owners.isEmpty() ? null : owners.get(0));
-        if (owner == null) return new String[] {"Pod", pod.getMetadata().getName()};
-        String kind = owner.getKind();
-        String name = owner.getName();
+    static String[] of(SlimPod pod) {
+        String kind = pod.ownerKind();
+        String name = pod.ownerName();
+        if (kind == null) return new String[] {"Pod", pod.name()};
         if ("ReplicaSet".equals(kind)) {
-            Map<String, String> labels = pod.getMetadata().getLabels();
-            String hash = labels == null ? null : labels.get("pod-template-hash");
+            String hash = pod.labels().get("pod-template-hash");
             if (hash != null && name.endsWith("-" + hash))
                 return new String[] {"Deployment", name.substring(0, name.length() - hash.length() - 1)};
         }
