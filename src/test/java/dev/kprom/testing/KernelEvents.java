@@ -10,7 +10,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Makes the kernel do what the built-in probes watch: OOM kills, SYN retransmissions, block I/O. Needs root. */
 public final class KernelEvents {
@@ -30,12 +32,15 @@ public final class KernelEvents {
      * Starts a copy of tail named {@code comm} reading /dev/zero (memory grows, no newline ever comes) in a memory
      * cgroup limited to 32 MiB, and waits for the OOM killer to kill it. cgroup v1 or v2.
      */
-    public static void oomKill(Path dir, String comm) throws Exception {
+    public static void oomKill(Path dir, String comm, Path... alsoIn) throws Exception {
         Path memory = Path.of("/sys/fs/cgroup/memory");
         boolean v1 = Files.isDirectory(memory) && Files.exists(memory.resolve("memory.limit_in_bytes"));
         Path root = v1 ? memory : Path.of("/sys/fs/cgroup");
         assertThat(v1 || Files.readString(root.resolve("cgroup.controllers")).contains("memory"))
                 .as("a memory cgroup controller to make an OOM kill in")
+                .isTrue();
+        assertThat(v1 || alsoIn.length == 0)
+                .as("cgroups of other hierarchies to put the hog in (on a host with a v1 memory controller)")
                 .isTrue();
         Path hog = Files.copy(Path.of("/usr/bin/tail"), dir.resolve(comm));
         Path cgroup = Files.createDirectory(root.resolve("kprom-test-" + comm));
@@ -48,7 +53,10 @@ public final class KernelEvents {
             Process p = new ProcessBuilder(
                             "sh",
                             "-c",
-                            "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + hog + " /dev/zero")
+                            Arrays.stream(alsoIn)
+                                            .map(c -> "echo $$ > " + c.resolve("cgroup.procs") + " && ")
+                                            .collect(Collectors.joining())
+                                    + "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + hog + " /dev/zero")
                     .redirectErrorStream(true)
                     .start();
             assertThat(p.waitFor(60, TimeUnit.SECONDS))

@@ -103,6 +103,31 @@ class KubeLabelsTest {
     }
 
     @Test
+    void anOomKilledProcessIsCountedUnderItsOwnPod(@TempDir Path tmp) throws Exception {
+        String comm = LoadedProbes.comm("kko");
+        try (KubeApiServer server = new KubeApiServer();
+                KubernetesClient client = server.client()) {
+            Pod etl = client.pods()
+                    .inNamespace("batch")
+                    .resource(pod("batch", "etl-0", "node-a", Map.of(), "StatefulSet", "etl", containerId(41)))
+                    .create();
+            try (PodCache cache =
+                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
+                KubeMetadata.install(cache);
+                Path dir = cgroup("kubepods/burstable/pod" + etl.getMetadata().getUid() + "/" + containerId(41));
+                try (ProbeSet oomkill = loader().load(ConfigLoader.loadProbeSet("oomkill", PROBES))) {
+                    KernelEvents.oomKill(tmp, comm, dir); // the victim's memory cgroup is v1's here, its pod v2's
+                    String series = "kprom_oom_kills_total{comm=\"" + comm
+                            + "\",container=\"app\",namespace=\"batch\",pod=\"etl-0\"}";
+                    await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(oomkill), series) == 1);
+                    assertThat(scrape(oomkill).lines().filter(l -> l.contains(comm)))
+                            .hasSize(1);
+                }
+            }
+        }
+    }
+
+    @Test
     void processesInPodCgroupsOfEitherDriverAreCountedWithTheirPodsLabels(@TempDir Path tmp) throws Exception {
         String comm = LoadedProbes.comm("kke");
         Path shell = Files.copy(Path.of("/bin/sh"), tmp.resolve(comm));
