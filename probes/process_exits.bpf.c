@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* process_exits: processes that exited, by command, exit status and the
- * signal that killed them (0: none): crash loops, OOM kills, failing jobs. */
+/* process_exits: processes that exited, by command, exit status, the signal
+ * that killed them (0: none) and cgroup: crash loops, OOM kills, failing jobs. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -10,6 +10,7 @@ struct exit_key {
 	char comm[16];
 	__u32 status; /* the exit() status, 0-255 */
 	__u32 signal; /* the signal that ended it, 0 if it exited */
+	__u64 cgroup; /* its cgroup v2 id: its pod and container, in Kubernetes */
 };
 
 struct {
@@ -32,6 +33,7 @@ int tp_process_exit(void *ctx)
 	key.status = (code >> 8) & 0xff;
 	key.signal = code & 0x7f;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	key.cgroup = bpf_get_current_cgroup_id();
 	kprom_count(process_exits_total, &key, 1);
 	return 0;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* syscall_errors: system calls that failed, by syscall, errno and the calling
- * command. One map update per failed call; successful calls cost a compare. */
+/* syscall_errors: system calls that failed, by syscall, errno, the calling
+ * command and its cgroup. One map update per failed call; successful calls cost a compare. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "kprom.h"
@@ -11,6 +11,7 @@ struct err_key {
 	__u32 nr;
 	__u32 err;
 	char comm[16];
+	__u64 cgroup; /* the caller's cgroup v2 id: its pod and container, in Kubernetes */
 };
 
 struct {
@@ -31,6 +32,7 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	key.nr = (__u32)ctx->id;
 	key.err = (__u32)-ret;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	key.cgroup = bpf_get_current_cgroup_id();
 	kprom_count(syscall_errors_total, &key, 1);
 	return 0;
 }

@@ -128,6 +128,50 @@ class KubeLabelsTest {
     }
 
     @Test
+    void exitsAndFailedSyscallsOfAPodCarryItsLabels(@TempDir Path tmp) throws Exception {
+        String comm = LoadedProbes.comm("kkx");
+        Path shell = Files.copy(Path.of("/bin/sh"), tmp.resolve(comm));
+        try (KubeApiServer server = new KubeApiServer();
+                KubernetesClient client = server.client()) {
+            Pod worker = client.pods()
+                    .inNamespace("jobs")
+                    .resource(pod("jobs", "worker-0", "node-a", Map.of(), "StatefulSet", "worker", containerId(51)))
+                    .create();
+            try (PodCache cache =
+                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
+                KubeMetadata.install(cache);
+                Path dir = cgroup("kubepods/pod" + worker.getMetadata().getUid() + "/" + containerId(51));
+                try (ProbeSet exits = loader().load(ConfigLoader.loadProbeSet("process_exits", PROBES));
+                        ProbeSet errors = loader().load(ConfigLoader.loadProbeSet("syscall_errors", PROBES))) {
+                    // three subshells exit with 3; the shell fails one chdir() (ENOENT), then exits with 0
+                    Process p = new ProcessBuilder(
+                                    shell.toString(),
+                                    "-c",
+                                    "read go; for i in 1 2 3; do (exit 3); done; cd /kprom-no-such-dir 2>/dev/null;"
+                                            + " true")
+                            .start();
+                    Files.writeString(dir.resolve("cgroup.procs"), Long.toString(p.pid()));
+                    p.getOutputStream().write('\n');
+                    p.getOutputStream().close();
+                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    String pod = "container=\"app\",namespace=\"jobs\",pod=\"worker-0\"";
+                    String failed =
+                            "kprom_process_exits_total{comm=\"" + comm + "\"," + pod + ",signal=\"0\",status=\"3\"}";
+                    await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(exits), failed) == 3);
+                    assertThat(value(
+                                    scrape(exits),
+                                    "kprom_process_exits_total{comm=\"" + comm + "\"," + pod
+                                            + ",signal=\"0\",status=\"0\"}"))
+                            .isEqualTo(1);
+                    String chdir = "kprom_syscall_errors_total{comm=\"" + comm + "\",container=\"app\","
+                            + "errno=\"ENOENT\",namespace=\"jobs\",pod=\"worker-0\",syscall=\"chdir\"}";
+                    assertThat(value(scrape(errors), chdir)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @Test
     void processesInPodCgroupsOfEitherDriverAreCountedWithTheirPodsLabels(@TempDir Path tmp) throws Exception {
         String comm = LoadedProbes.comm("kke");
         Path shell = Files.copy(Path.of("/bin/sh"), tmp.resolve(comm));
