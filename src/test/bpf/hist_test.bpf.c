@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Test object for histogram sums: the n-th getppid() call of one process
- * observes the value n in two exp2 histograms (buckets 0..4), one keeping its
- * sum in the slot past max (kprom_observe_exp2), one in a {count, sum} value. */
+ * observes the value n in three exp2 histograms (buckets 0..4), one keeping its
+ * sum in the slot past max (kprom_observe_exp2), one in a {count, sum} value,
+ * one in a map of its own keyed by the labels without the bucket. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "kprom.h"
@@ -35,6 +36,24 @@ struct {
 	__type(value, struct count_sum);
 } struct_sum_seconds SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct slot_key);
+	__type(value, __u64);
+} map_sum_seconds SEC(".maps");
+
+struct kind_key {
+	__u32 kind;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct kind_key);
+	__type(value, __u64);
+} map_sum_seconds_sum SEC(".maps");
+
 SEC("tracepoint/syscalls/sys_enter_getppid")
 int tp_getppid(void *ctx)
 {
@@ -47,6 +66,13 @@ int tp_getppid(void *ctx)
 		return 0;
 	n = ++calls; /* the test calls from one thread at a time */
 	kprom_observe_exp2(past_max_seconds, &k, k.bucket, n, MAX_BUCKET);
+
+	k.bucket = kprom_exp2_bucket(n);
+	if (k.bucket > MAX_BUCKET)
+		k.bucket = MAX_BUCKET + 1;
+	kprom_count(map_sum_seconds, &k, 1);
+	struct kind_key kk = {.kind = k.kind};
+	kprom_count(map_sum_seconds_sum, &kk, n);
 
 	b = kprom_exp2_bucket(n);
 	if (b > MAX_BUCKET)

@@ -133,13 +133,13 @@ public final class Specs {
 
         /** The sum in the bucket slot past max (ebpf_exporter's convention). */
         public MetricBuilder sumPastMax() {
-            this.sum = new SumSpec(SumSpec.PAST_MAX, null);
+            this.sum = new SumSpec(SumSpec.PAST_MAX, null, null);
             return this;
         }
 
         /** The sum in a field of the map's struct values. */
         public MetricBuilder sumField(String field) {
-            this.sum = new SumSpec(null, field);
+            this.sum = new SumSpec(null, field, null);
             return this;
         }
 

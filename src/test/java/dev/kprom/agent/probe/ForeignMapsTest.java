@@ -57,6 +57,7 @@ class ForeignMapsTest {
             for (int b = 0; b < 16; b++)
                 key.append(b < comm.length ? comm[b] : 0).append(' ');
             key.append(i + 1).append(" 0 0 0 ").append(i == 2 ? 9 : 0).append(" 0 0 0"); // status, signal
+            key.append(" 0 0 0 0 0 0 0 0"); // cgroup
             KernelEvents.sh("bpftool map update pinned " + exits + " key " + key + " value " + (10 * (i + 1))
                     + " 0 0 0 0 0 0 0");
         }

@@ -1,8 +1,13 @@
 package dev.kprom.agent.probe;
 
+import static dev.kprom.testing.LoadedProbes.loader;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kprom.agent.Daemon;
+import dev.kprom.agent.config.ConfigException;
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.Promtool;
 import dev.kprom.testing.Scrape;
@@ -20,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Histogram sums from a real BPF program: the n-th getppid() call observes n, for n = 1..20, in two exp2
  * histograms (buckets 0..4, so 17..20 fall past the last bucket): one keeps the sum in the slot past max
- * (ebpf_exporter's convention), one in a {count, sum} value. Both give exact buckets, _count 20 and _sum 210, with
+ * (ebpf_exporter's convention), one in a {count, sum} value, one in a per-CPU map of its own keyed by the labels. Both give exact buckets, _count 20 and _sum 210, with
  * nothing of the sum leaking into +Inf, in text and in OpenMetrics, and promtool finds nothing to report.
  */
 @BpfTest
@@ -51,6 +56,13 @@ class HistogramSumTest {
                       sum: {field: sum}
                       labels:
                         - {name: bucket, size: 4}
+                    - name: map_sum_seconds
+                      help: n, observed at the n-th call; the sum in a per-CPU map by kind.
+                      buckets: {type: exp2, min: 0, max: 4}
+                      sum: {map: map_sum_seconds_sum}
+                      labels:
+                        - {name: kind, decoders: [{name: uint}]}
+                        - {name: bucket}
                 """
                         .formatted(
                                 TestObjects.path("hist_test.bpf.o"),
@@ -75,6 +87,12 @@ class HistogramSumTest {
                             kprom_struct_sum_seconds_bucket{le="+Inf"} 20
                             kprom_struct_sum_seconds_count 20
                             kprom_struct_sum_seconds_sum 210.0
+                            """,
+                            """
+                            kprom_map_sum_seconds_bucket{kind="7",le="16.0"} 16
+                            kprom_map_sum_seconds_bucket{kind="7",le="+Inf"} 20
+                            kprom_map_sum_seconds_count{kind="7"} 20
+                            kprom_map_sum_seconds_sum{kind="7"} 210.0
                             """);
 
             String om = HttpClient.newHttpClient()
@@ -92,5 +110,41 @@ class HistogramSumTest {
 
             assertThat(Promtool.checkMetrics(text, dir)).isEmpty();
         }
+    }
+
+    private static ProbeSetConfig sumMapNamed(String map) {
+        return ConfigLoader.parseProbeSet(
+                "hist",
+                "hist.yaml",
+                """
+                object: %s
+                programs:
+                  - name: getppid
+                    attach:
+                      - {program: tp_getppid, tracepoint: syscalls/sys_enter_getppid}
+                metrics:
+                  histograms:
+                    - name: map_sum_seconds
+                      help: h
+                      buckets: {type: exp2, min: 0, max: 4}
+                      sum: {map: %s}
+                      labels:
+                        - {name: kind, decoders: [{name: uint}]}
+                        - {name: bucket}
+                """
+                        .formatted(TestObjects.path("hist_test.bpf.o"), map),
+                null);
+    }
+
+    @Test
+    void aSumMapThatIsMissingOrKeyedOtherwiseIsNamed() {
+        assertThatThrownBy(() -> loader().load(sumMapNamed("no_such_sums")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        "hist.yaml:11:13: metrics.histograms[0].sum.map: no map \"no_such_sums\" to read the sums from");
+        assertThatThrownBy(() -> loader().load(sumMapNamed("struct_sum_seconds"))) // {count, sum} values
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("hist.yaml:11:13: metrics.histograms[0].sum.map: map struct_sum_seconds values are 16"
+                        + " bytes: a sum is one integer of 1 to 8 bytes");
     }
 }

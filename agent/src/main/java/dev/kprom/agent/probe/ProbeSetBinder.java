@@ -305,7 +305,12 @@ public final class ProbeSetBinder {
                                         .orElseThrow(() -> new IllegalArgumentException("map " + map.name()
                                                 + " is a map of maps without an inner map definition")))
                         : map.reader();
-                MetricLayout layout = LayoutBinder.bind(spec, at, reader, errors);
+                MetricLayout layout = LayoutBinder.bind(
+                        spec,
+                        at,
+                        reader,
+                        name -> maps.containsKey(name) ? maps.get(name).reader() : null,
+                        errors);
                 if (layout != null) collectors.add(new MapMetricCollector(kind, spec, layout, reader, observer));
             }
         });

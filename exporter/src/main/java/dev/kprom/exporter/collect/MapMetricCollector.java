@@ -7,6 +7,7 @@ import dev.kprom.exporter.exposition.SeriesIndex;
 import dev.kprom.exporter.exposition.SeriesTable;
 import dev.kprom.exporter.exposition.TableCollector;
 import dev.kprom.exporter.layout.MetricLayout;
+import dev.kprom.exporter.layout.SumMap;
 import dev.kprom.exporter.source.Field;
 import dev.kprom.exporter.source.MapSource;
 import dev.kprom.exporter.spec.BucketSpec;
@@ -61,9 +62,16 @@ public final class MapMetricCollector implements TableCollector {
     private final int firstBucket;
     private final Long sumBucket;
     private final Field sumField;
+    private final SumMap sumMap;
+    /** Where each of the sum map's labels sits in its key. */
+    private final Field[] sumFields;
+
     private final boolean hasSum;
     private final double multiplier;
     private KeyCache keys;
+    /** What each raw key of the sum map became: a series id, or FILTERED, UNDECODABLE. */
+    private KeyCache sumKeys;
+
     private SeriesIndex series;
     /** With a cpu label: each key's series ids, by CPU. */
     private final List<int[]> splitIds = new ArrayList<>();
@@ -97,6 +105,8 @@ public final class MapMetricCollector implements TableCollector {
         value = layout.value();
         sumBucket = layout.sumBucket();
         sumField = layout.sumField();
+        sumMap = layout.sumMap();
+        sumFields = sumMap == null ? null : sumMap.labels().toArray(Field[]::new);
         hasSum = layout.hasSum();
         BucketSpec b = spec.buckets();
         if (kind == MetricKind.HISTOGRAM) {
@@ -111,6 +121,7 @@ public final class MapMetricCollector implements TableCollector {
             upperBounds = null;
         }
         keys = new KeyCache(source.keySize(), keyCacheBound());
+        sumKeys = sumMap == null ? null : new KeyCache(sumMap.source().keySize(), keyCacheBound());
         series = newSeriesIndex(sortedNames);
     }
 
@@ -175,12 +186,14 @@ public final class MapMetricCollector implements TableCollector {
         for (LabelDecoder d : decoders) generation += d.generation();
         boolean redecode = generation != decodedGeneration; // what a decoder answers changed (the pod cache)
         decodedGeneration = generation;
-        if (keys.full() || series.full() || redecode) { // start over: keys come and go
+        if (keys.full() || series.full() || redecode || (sumKeys != null && sumKeys.full())) { // start over
             keys = new KeyCache(source.keySize(), keyCacheBound());
+            if (sumMap != null) sumKeys = new KeyCache(sumMap.source().keySize(), keyCacheBound());
             series = newSeriesIndex(series.labelNames());
             splitIds.clear();
         }
         keys.startRead();
+        if (sumKeys != null) sumKeys.startRead();
         int cpus = source.cpus();
         int stride = source.cpuStride();
         boolean split = spec.splitCpus() && cpus > 1;
@@ -246,6 +259,7 @@ public final class MapMetricCollector implements TableCollector {
                     }
                 }
             });
+            if (sumMap != null) entries += readSums(table, sumSlot, dropped, undecodable);
         } catch (RuntimeException e) {
             status =
                     new MapStatus(prometheusName(), source.name(), Instant.now().toString(), 0, e.getMessage());
@@ -261,29 +275,81 @@ public final class MapMetricCollector implements TableCollector {
         return result;
     }
 
+    /** Adds each entry of the sum map to its series' sum; the entries read. */
+    private long readSums(SeriesTable.Builder table, int sumSlot, long[] dropped, long[] undecodable) {
+        Field sum = sumMap.value();
+        MapSource sums = sumMap.source();
+        return sums.forEach((keyBytes, keyOffset, values, valueOffset) -> {
+            long key = sumKeys.find(keyBytes, keyOffset);
+            if (key == KeyCache.MISSING) {
+                key = sumSeries(keyBytes, keyOffset) & 0xffffffffL;
+                if ((int) key != OVER) sumKeys.put(key);
+            }
+            int ref = (int) key;
+            if (ref < 0) {
+                if (ref == UNDECODABLE) undecodable[0]++;
+                if (ref == OVER) dropped[0]++;
+                return;
+            }
+            int row = table.row(ref);
+            if (row < 0) {
+                dropped[0]++;
+                return;
+            }
+            double v = 0;
+            for (int c = 0; c < sums.cpus(); c++)
+                v += unsigned(Field.readUnsigned(values, valueOffset + c * sums.cpuStride(), sum.size()));
+            table.add(row, sumSlot, v * multiplier);
+        });
+    }
+
+    /** The series a sum map key names: its id, or FILTERED, UNDECODABLE, OVER. */
+    private int sumSeries(ByteBuffer keyBytes, int keyOffset) {
+        try {
+            String[] decoded = labels(sumFields, keyBytes, keyOffset);
+            if (decoded == null) return FILTERED;
+            int id = series.id(sorted(decoded));
+            return id < 0 ? OVER : id;
+        } catch (IllegalArgumentException e) {
+            return UNDECODABLE;
+        }
+    }
+
+    /**
+     * The labels of the key at {@code keyOffset}, its fields {@code at}, each decoded through its chain (room left
+     * for a cpu label); null when a decoder filtered the key out. Throws IllegalArgumentException for bytes a decoder
+     * cannot read (a wrong-sized field, say).
+     */
+    private String[] labels(Field[] at, ByteBuffer keyBytes, int keyOffset) {
+        byte[][] raw = new byte[at.length][];
+        for (int i = 0; i < at.length; i++) {
+            raw[i] = new byte[at[i].size()];
+            keyBytes.get(keyOffset + at[i].offset(), raw[i]);
+        }
+        KeyContext context = label -> {
+            for (int i = 0; i < at.length; i++) if (at[i].name().equals(label)) return raw[i];
+            return null;
+        };
+        String[] decoded = new String[sortOrder.length];
+        for (int i = 0; i < at.length; i++) {
+            decoded[i] = decoders[i].decode(raw[i], context);
+            if (decoded[i] == null) return null;
+        }
+        return decoded;
+    }
+
     /**
      * A key not in the cache, cut into labels, each decoded through its chain; keys that decode to the same labels
      * share their series. Returns what it became, as cached: {@code slot << 32 | ref}.
      */
     private long decode(ByteBuffer keyBytes, int keyOffset) {
-        byte[][] raw = new byte[fields.length][];
-        for (int i = 0; i < fields.length; i++) {
-            raw[i] = new byte[fields[i].size()];
-            keyBytes.get(keyOffset + fields[i].offset(), raw[i]);
-        }
-        KeyContext context = label -> {
-            for (int i = 0; i < fields.length; i++) if (fields[i].name().equals(label)) return raw[i];
-            return null;
-        };
-        String[] decoded = new String[sortOrder.length];
+        String[] decoded;
         try {
-            for (int i = 0; i < fields.length; i++) {
-                decoded[i] = decoders[i].decode(raw[i], context);
-                if (decoded[i] == null) return FILTERED & 0xffffffffL; // a decoder filtered this key out
-            }
+            decoded = labels(fields, keyBytes, keyOffset);
         } catch (IllegalArgumentException e) {
             return UNDECODABLE & 0xffffffffL; // bytes a decoder cannot read (a wrong-sized field, say)
         }
+        if (decoded == null) return FILTERED & 0xffffffffL; // a decoder filtered this key out
         long slot = 0;
         if (kind == MetricKind.HISTOGRAM) {
             long index = Field.readUnsigned(keyBytes, keyOffset + bucket.offset(), bucket.size());

@@ -99,7 +99,7 @@ public final class EventAggregate implements MapSource {
         return buckets == null
                 ? new MetricLayout(keyFields, null, new Field("value", 0, 8))
                 : new MetricLayout(
-                        keyFields, new Field("bucket", offset, 8), new Field("value", 0, 8), SUM_BUCKET, null);
+                        keyFields, new Field("bucket", offset, 8), new Field("value", 0, 8), SUM_BUCKET, null, null);
     }
 
     /** Adds one record of at least {@link #minLength()} bytes. */

@@ -9,6 +9,7 @@ import dev.kprom.exporter.spec.ValueSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Fits a metric spec to its map: labels laid out from their sizes or from the key's BTF struct, the value
@@ -19,6 +20,12 @@ public final class LayoutBinder {
 
     /** Binds {@code spec} (at YAML path {@code at}) to {@code map}; adds to {@code errors} and returns null on mismatch. */
     public static MetricLayout bind(MetricSpec spec, String at, MapSource map, List<LayoutError> errors) {
+        return bind(spec, at, map, name -> null, errors);
+    }
+
+    /** As {@link #bind(MetricSpec, String, MapSource, List)}, with {@code maps} to find a sum map by name (or null). */
+    public static MetricLayout bind(
+            MetricSpec spec, String at, MapSource map, Function<String, MapSource> maps, List<LayoutError> errors) {
         int before = errors.size();
         List<Field> key = keyLayout(spec, at, map, errors);
         Field value = valueField(spec.value(), at, at + ".value", map, errors);
@@ -41,7 +48,34 @@ public final class LayoutBinder {
             sumField = valueField(new ValueSpec(sum.field(), null, null), at, at + ".sum", map, errors);
             if (sumField == null) return null;
         }
-        return new MetricLayout(key, bucket, value, sumBucket, sumField);
+        SumMap sumMap = null;
+        if (sum != null && sum.map() != null) {
+            sumMap = sumMap(spec, at, maps.apply(sum.map()), sum.map(), errors);
+            if (sumMap == null) return null;
+        }
+        return new MetricLayout(key, bucket, value, sumBucket, sumField, sumMap);
+    }
+
+    /** The histogram's sum map {@code map} (named {@code name}; null: none such), keyed by its labels less the bucket. */
+    private static SumMap sumMap(MetricSpec spec, String at, MapSource map, String name, List<LayoutError> errors) {
+        if (map == null) {
+            errors.add(new LayoutError(at + ".sum.map", "no map \"" + name + "\" to read the sums from"));
+            return null;
+        }
+        if (spec.splitCpus()) {
+            errors.add(new LayoutError(at + ".sum.map", "a sum map cannot be split by CPU: use per_cpu: sum"));
+            return null;
+        }
+        int before = errors.size();
+        MetricSpec labelsOnly = new MetricSpec(
+                spec.name(), spec.help(), spec.labels().subList(0, spec.labels().size() - 1));
+        List<Field> key = keyLayout(labelsOnly, at, map, errors);
+        if (!Field.isIntegerSize(map.valueSize()))
+            errors.add(new LayoutError(
+                    at + ".sum.map",
+                    "map " + map.name() + " values are " + map.valueSize() + " bytes: a sum is one integer of 1 to 8"
+                            + " bytes"));
+        return errors.size() > before ? null : new SumMap(map, key, new Field("sum", 0, map.valueSize()));
     }
 
     private static List<Field> keyLayout(MetricSpec spec, String at, MapSource map, List<LayoutError> errors) {
