@@ -151,6 +151,13 @@ test("bpfInventory adds the inventory probe set, SYS_ADMIN and a read-only bpffs
   assert.doesNotMatch(config, /pin_maps/);
 });
 
+test("hostNetwork is off by default and, when on, keeps cluster DNS", () => {
+  const pod = (...set) => render(null, ...set).find((m) => m.kind === "DaemonSet").spec.template.spec;
+  assert.equal(pod().hostNetwork, undefined);
+  assert.equal(pod("--set", "hostNetwork=true").hostNetwork, true);
+  assert.equal(pod("--set", "hostNetwork=true").dnsPolicy, "ClusterFirstWithHostNet");
+});
+
 test("kubernetesMetadata: RBAC to get, list and watch pods only, the node name, and the token, only when on", () => {
   const off = render(null);
   assert.equal(off.find((m) => m.kind === "ClusterRole"), undefined);

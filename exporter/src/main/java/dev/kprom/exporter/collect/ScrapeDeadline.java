@@ -1,5 +1,8 @@
 package dev.kprom.exporter.collect;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
 /**
  * The deadline of the scrape being served on this thread, from Prometheus' X-Prometheus-Scrape-Timeout-Seconds
  * less a margin for rendering. The HTTP handler sets it around one scrape; collectors ask how long they may wait.
@@ -12,6 +15,10 @@ public final class ScrapeDeadline {
     static final String DEFAULT_TIMEOUT_SECONDS = "10";
 
     private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
+    /** Which scrape this thread serves (or reads a map for): a number of its own per scrape. */
+    private static final ThreadLocal<Long> SCRAPE = new ThreadLocal<>();
+
+    private static final AtomicLong SCRAPES = new AtomicLong();
 
     private ScrapeDeadline() {}
 
@@ -23,6 +30,27 @@ public final class ScrapeDeadline {
         double s = parse(timeoutSeconds);
         if (!(s > 0)) s = Double.parseDouble(DEFAULT_TIMEOUT_SECONDS);
         DEADLINE.set(System.nanoTime() + (long) (s * READ_SHARE * 1e9));
+        SCRAPE.set(SCRAPES.incrementAndGet());
+    }
+
+    /**
+     * The scrape this thread serves, a number no other scrape has; 0 outside one. A source read by several metrics
+     * (an iterator) reads once for all of one scrape's.
+     */
+    public static long scrape() {
+        Long s = SCRAPE.get();
+        return s == null ? 0 : s;
+    }
+
+    /** Runs {@code body} as part of scrape {@code scrape} (a map read on a reader thread for it). */
+    static <T> T within(long scrape, Supplier<T> body) {
+        if (scrape == 0) return body.get();
+        SCRAPE.set(scrape);
+        try {
+            return body.get();
+        } finally {
+            SCRAPE.remove();
+        }
     }
 
     private static double parse(String seconds) {
@@ -36,6 +64,7 @@ public final class ScrapeDeadline {
 
     public static void end() {
         DEADLINE.remove();
+        SCRAPE.remove();
     }
 
     /** Nanoseconds left, or Long.MAX_VALUE outside a scrape. */

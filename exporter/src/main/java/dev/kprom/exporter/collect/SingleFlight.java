@@ -32,11 +32,12 @@ final class SingleFlight<T> {
         CompletableFuture<T> running = inflight.compareAndExchange(null, mine);
         if (running == null) {
             running = mine;
+            long scrape = ScrapeDeadline.scrape();
             READERS.execute(() -> {
                 T value = null;
                 Throwable error = null;
                 try {
-                    value = read.get();
+                    value = ScrapeDeadline.within(scrape, read);
                 } catch (RuntimeException | Error e) {
                     error = e;
                 }
