@@ -266,7 +266,8 @@ public final class Supervisor implements StatusSource, AutoCloseable {
     /** The running version's own metrics: its programs' attach choices, event rings, and run stats. */
     private void bindRunning(ProbeSlot slot, ProbeSet set) {
         ProbeMeters.Running running = slot.meters.running();
-        for (ProgramStatus p : set.status().programs()) running.program(p.program(), p.attach());
+        for (ProgramStatus p : set.status().programs())
+            if (!p.program().isEmpty()) running.program(p.program(), p.attach()); // not an optional slot left empty
         for (BpfMap map :
                 set.object() == null ? List.<BpfMap>of() : set.object().maps()) {
             if (!map.declaredByProbe() || !map.type().carriesOver()) continue;

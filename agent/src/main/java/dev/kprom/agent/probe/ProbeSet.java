@@ -68,7 +68,7 @@ public final class ProbeSet implements AutoCloseable {
     public Map<String, BpfProgram> programs() {
         Map<String, BpfProgram> programs = new LinkedHashMap<>();
         for (AttachChoice c : choices)
-            programs.put(c.slot(), object.program(c.chosen().program()));
+            if (c.attached()) programs.put(c.slot(), object.program(c.chosen().program()));
         return programs;
     }
 
@@ -87,8 +87,7 @@ public final class ProbeSet implements AutoCloseable {
     public ProbeStatus status() {
         List<ProgramStatus> programs = new ArrayList<>();
         for (AttachChoice c : choices) {
-            programs.add(new ProgramStatus(
-                    c.slot(), c.chosen().program(), c.chosen().kind().yamlName() + " " + c.target(), c.skipped()));
+            programs.add(new ProgramStatus(c.slot(), c.attached() ? c.chosen().program() : "", c.point(), c.skipped()));
         }
         programs.addAll(iterators);
         List<MapStatus> maps =

@@ -68,7 +68,12 @@ public final class ProbeSetLoader {
         this.observers = observers;
     }
 
-    private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {}
+    /** A slot's pick; {@code alt} null for an optional slot left empty. */
+    private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {
+        boolean empty() {
+            return alt == null;
+        }
+    }
 
     public ProbeSet load(ProbeSetConfig config) {
         return load(config, MapCarryOver.NONE);
@@ -92,7 +97,7 @@ public final class ProbeSetLoader {
                 for (BpfMap foreign : bound.foreignMaps()) links.add(BpfLink.closing(foreign::close, foreign.name()));
                 carry.apply(config.name(), object);
                 Set<String> load = new HashSet<>();
-                for (Candidate c : chosen) load.add(c.alt().program());
+                for (Candidate c : chosen) if (!c.empty()) load.add(c.alt().program());
                 config.spec().tailCalls().forEach(t -> load.addAll(t.entries().values())); // jumped to, not attached
                 config.spec().iterators().forEach(it -> load.add(it.program()));
                 if (bound.inventory() != null) load.addAll(INVENTORY_PROGRAMS);
@@ -107,6 +112,7 @@ public final class ProbeSetLoader {
                     object.load();
                 } catch (BpfLoadException e) {
                     Candidate failed = chosen.stream()
+                            .filter(c -> !c.empty())
                             .filter(c -> e.program()
                                     .filter(c.alt().program()::equals)
                                     .isPresent())
@@ -120,6 +126,7 @@ public final class ProbeSetLoader {
                 for (EventSource source : sources) readers.add(source.start()); // before attaching: no record lost
                 Candidate failed = null;
                 for (Candidate c : chosen) {
+                    if (c.empty()) continue;
                     try {
                         links.add(attach(object.program(c.alt().program()), c));
                     } catch (BpfException e) {
@@ -157,7 +164,8 @@ public final class ProbeSetLoader {
                             c.target(),
                             skipped.getOrDefault(c.slot().name(), List.of()));
                     choices.add(choice);
-                    LOG.info("probe set {}: {}", config.name(), choice);
+                    if (choice.attached()) LOG.info("probe set {}: {}", config.name(), choice);
+                    else LOG.warn("probe set {}: runs without {}", config.name(), choice);
                 }
                 List<ProbeSet.Events> events = new ArrayList<>();
                 for (int i = 0; i < sources.size(); i++)
@@ -200,7 +208,9 @@ public final class ProbeSetLoader {
                 }
                 strike(new Candidate(slot, alt, null), r.skipReason(), struck, skipped);
             }
-            if (pick == null) {
+            if (pick == null && slot.isOptional()) {
+                pick = new Candidate(slot, null, null); // left empty; the probe set runs without it
+            } else if (pick == null) {
                 throw new ProbeSetException(
                         "attach",
                         what + ": program " + slot.name() + ": no attach alternative works on this kernel:\n  - "
@@ -218,6 +228,7 @@ public final class ProbeSetLoader {
     private static Candidate bindTraceTargets(
             BpfObject object, List<Candidate> chosen, Set<AttachSpec> struck, Map<String, List<String>> skipped) {
         for (Candidate c : chosen) {
+            if (c.empty()) continue;
             AttachSpec.Kind kind = c.alt().kind();
             if (kind != AttachSpec.Kind.FENTRY && kind != AttachSpec.Kind.FEXIT) continue;
             try {
