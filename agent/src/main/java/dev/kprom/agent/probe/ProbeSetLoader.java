@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,12 @@ public final class ProbeSetLoader {
     }
 
     /** A slot's pick; {@code alt} null for an optional slot left empty. */
+    /**
+     * Attach kinds this kernel refused for every program (fentry and fexit failing to load with EPERM: lockdown, a
+     * hypervisor without trampolines), learned once and then skipped at once for every other program and probe set.
+     */
+    private final Map<AttachSpec.Kind, String> refused = new ConcurrentHashMap<>();
+
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {
         boolean empty() {
             return alt == null;
@@ -119,6 +126,9 @@ public final class ProbeSetLoader {
                             .findFirst()
                             .orElseThrow(() -> e);
                     strike(failed, "load failed: " + e.summary(), struck, skipped);
+                    AttachSpec.Kind kind = failed.alt().kind();
+                    if (e.errno() == Errno.EPERM && (kind == AttachSpec.Kind.FENTRY || kind == AttachSpec.Kind.FEXIT))
+                        refused.putIfAbsent(kind, e.summary()); // the kernel refuses trampolines, not this program
                     closeAll(readers, links, object);
                     continue;
                 }
@@ -201,6 +211,15 @@ public final class ProbeSetLoader {
             Candidate pick = null;
             for (AttachSpec alt : slot.attach()) {
                 if (struck.contains(alt)) continue;
+                String refusal = refused.get(alt.kind());
+                if (refusal != null) {
+                    strike(
+                            new Candidate(slot, alt, null),
+                            "this kernel refused an earlier " + alt.kind().yamlName() + " program (" + refusal + ")",
+                            struck,
+                            skipped);
+                    continue;
+                }
                 Preflight.Result r = preflight.check(alt);
                 if (r.usable()) {
                     pick = new Candidate(slot, alt, r.target());
@@ -217,6 +236,15 @@ public final class ProbeSetLoader {
                                 + String.join("\n  - ", skipped.getOrDefault(slot.name(), List.of())));
             }
             chosen.add(pick);
+        }
+        if (!chosen.isEmpty()
+                && chosen.stream().allMatch(Candidate::empty)) { // optional slots, all empty: nothing runs
+            List<String> why = new ArrayList<>();
+            skipped.forEach((slot, reasons) -> reasons.forEach(r -> why.add(slot + ": " + r)));
+            throw new ProbeSetException(
+                    "attach",
+                    what + ": no program attaches on this kernel (every slot is optional and empty):\n  - "
+                            + String.join("\n  - ", why));
         }
         return chosen;
     }
