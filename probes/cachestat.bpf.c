@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cachestat: page cache operations by kind, command and cgroup, for a hit
- * ratio (1 - misses / accesses) per process or pod:
- *   access  a folio of file data read or written through the cache (the
- *           kernel marks it accessed): fentry or kprobe on
- *           folio_mark_accessed (5.16+), kprobe on mark_page_accessed before;
- *           no tracepoint exists, so where neither attaches (no kprobes,
- *           fentry refused) this slot stays empty and accesses go uncounted;
+/* cachestat: page cache operations by kind, command and cgroup, for a read
+ * hit ratio (1 - misses / accesses) per process or pod:
+ *   access  folios of file data read() through the cache: fexit on
+ *           filemap_get_pages (5.16+) adds the folios each call gathered, hit
+ *           or just read in; else a kprobe on folio_mark_accessed (or
+ *           mark_page_accessed before 5.16) counts the folios the kernel marks
+ *           accessed, fewer (a read marks the first folio of each batch). No
+ *           tracepoint exists, so where neither attaches (no kprobes, fentry
+ *           refused) this slot stays empty and accesses go uncounted;
  *   miss    a folio added to the cache: data that was not there (tracepoint
  *           filemap/mm_filemap_add_to_page_cache);
  *   dirty   a folio dirtied by a write (tracepoint
@@ -13,6 +15,7 @@
  * All three count folios, so the ratio holds with large folios too. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "kprom.h"
 
@@ -41,10 +44,26 @@ static __always_inline int count_op(__u32 op)
 	return 0;
 }
 
-SEC("fentry")
-int BPF_PROG(fentry_mark_accessed)
+SEC("fexit")
+int fexit_get_pages(__u64 *ctx)
 {
-	return count_op(CACHE_ACCESS);
+	struct cache_key key = {.op = CACHE_ACCESS};
+	struct folio_batch *fbatch;
+	__u64 ret, arg;
+	__u32 nr;
+
+	/* by helper, not by position: the arguments changed (4 in 6.x, 3 in 6.1),
+	 * the batch stayed the third */
+	if (bpf_get_func_ret(ctx, &ret) || (int)ret || bpf_get_func_arg(ctx, 2, &arg))
+		return 0;
+	fbatch = (struct folio_batch *)arg;
+	nr = BPF_CORE_READ(fbatch, nr);
+	if (!nr)
+		return 0;
+	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	key.cgroup = bpf_get_current_cgroup_id();
+	kprom_count(page_cache_ops_total, &key, nr);
+	return 0;
 }
 
 SEC("kprobe")

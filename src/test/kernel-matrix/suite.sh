@@ -4,8 +4,10 @@
 # getppid() loops, and leaves what kprom reported in OUT for KernelMatrixIT to check:
 #   OUT/<scenario>/{probes.json,metrics.txt,kprom.log}, OUT/cost.txt, OUT/info.txt
 # Scenarios: default (fentry first), no-fentry (disable_attach: [fentry, fexit]), wrapper (a config naming a
-# missing function, then sys_connect resolved to the syscall wrapper), and getppid-<kind> for the attach cost.
+# missing function, then sys_connect resolved to the syscall wrapper), library (cachestat and fs_latency on ext4),
+# and getppid-<kind> for the attach cost.
 # Usage: suite.sh OUT   (from the repository root; target/kprom.jar and target/test-bpf built)
+#        ONLY=<scenario> suite.sh OUT   runs that one alone (default, no-fentry, wrapper, library, cost)
 set -uo pipefail
 OUT=$(realpath -m "$1")
 N=${N:-20}
@@ -18,6 +20,7 @@ echo "kernel $(uname -r)" > "$OUT/info.txt"
 echo "n $N" >> "$OUT/info.txt"
 echo "calls $CALLS" >> "$OUT/info.txt"
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+only() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
 
 # kprom with config dir $1 on port $2; waits until ready (a slow, emulated kernel may take a minute)
 start() {
@@ -61,9 +64,9 @@ scenario() { # name port daemon-config-extra [probe-set-name probe-set-yaml]
   cp "$dir/kprom.log" "$OUT/$name/kprom.log"
 }
 
-scenario default 19611 ""
-scenario no-fentry 19612 "disable_attach: [fentry, fexit]"
-scenario wrapper 19613 "disable_attach: [fentry, fexit]" connect_wrapper "$(cat <<'YAML'
+only default && scenario default 19611 ""
+only no-fentry && scenario no-fentry 19612 "disable_attach: [fentry, fexit]"
+only wrapper && scenario wrapper 19613 "disable_attach: [fentry, fexit]" connect_wrapper "$(cat <<'YAML'
 object: connect.bpf.o
 programs:
   - name: enter
@@ -89,6 +92,31 @@ events:
 YAML
 )"
 
+# library: probe sets of fentry/kprobe programs alone (fs_latency) or with such an optional slot (cachestat), driven
+# by a copy of dd named kmxdd on an ext4 image: 64 KiB written with fsync, the caches dropped, then read twice.
+library() {
+  local dir="$work/library" port=19614 mnt="$work/mnt"
+  mkdir -p "$dir" "$OUT/library" "$mnt"
+  printf 'probe_sets: [cachestat, fs_latency]\nlog_level: info\n' > "$dir/kprom.yaml"
+  modprobe -q ext4 || true; modprobe -q loop || true # modules on Debian's kernel: loaded before kprom attaches
+  if start "$dir" $port; then
+    curl -sf "http://127.0.0.1:$port/probes" > "$OUT/library/probes.json"
+    cp /bin/dd "$work/kmxdd"
+    truncate -s 32M "$work/ext4.img" && mkfs.ext4 -q -F "$work/ext4.img" && mount -t ext4 -o loop "$work/ext4.img" "$mnt"
+    "$work/kmxdd" if=/dev/zero of="$mnt/data" bs=64k count=1 conv=fsync status=none
+    sync; echo 3 > /proc/sys/vm/drop_caches
+    "$work/kmxdd" if="$mnt/data" of=/dev/null bs=64k status=none
+    "$work/kmxdd" if="$mnt/data" of=/dev/null bs=64k status=none
+    curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/library/metrics.txt"
+    echo "port $port" >> "$OUT/library/info.txt"
+    umount "$mnt"
+  fi
+  stop
+  cp "$dir/kprom.log" "$OUT/library/kprom.log"
+}
+only library && library
+
+if only cost; then
 # Attach cost: getppid() loops under nothing, then a tracepoint, a kprobe and an fentry program counting them.
 # getppid's syscall wrapper has no BTF (SYSCALL_DEFINE0), so the kprobe and the fentry both sit on the function
 # every getppid() calls once, __task_pid_nr_ns.
@@ -132,4 +160,5 @@ YAML
   stop
   cp "$dir/kprom.log" "$OUT/getppid-$kind/kprom.log"
 done
+fi
 echo done >> "$OUT/info.txt"

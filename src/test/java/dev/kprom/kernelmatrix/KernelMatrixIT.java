@@ -233,4 +233,51 @@ class KernelMatrixIT {
                     .startsWith(kind + " ");
         }
     }
+
+    /** The library scenario's value of {@code series}, a metric of kmxdd's ext4 reads and writes. */
+    private static double library(Result r, String series) {
+        return Scrape.value(r.metrics(), series);
+    }
+
+    @Test
+    void onLinux61FexitCountsTheFoliosReadAndFentryTimesEachExt4OperationExactly() throws Exception {
+        Result r = result("guest", "library");
+        assertThat(r.attach("cachestat", "access")).as(r.log()).isEqualTo("fexit filemap_get_pages");
+        assertThat(r.attach("fs_latency", "ext4_read_enter")).isEqualTo("fentry ext4_file_read_iter");
+        assertThat(r.attach("fs_latency", "ext4_fsync_exit")).isEqualTo("fexit ext4_sync_file");
+        assertThat(r.attach("fs_latency", "xfs_read_enter")).isEqualTo("none (optional)"); // no XFS module loaded
+        // two reads of the 16-page file by kmxdd, and what else dd reads (its locale files)
+        assertThat(library(r, "kprom_page_cache_ops_total{comm=\"kmxdd\",op=\"access\"}"))
+                .isBetween(32.0, 32.0 + 40);
+        assertThat(library(r, "kprom_page_cache_ops_total{comm=\"kmxdd\",op=\"dirty\"}"))
+                .isBetween(16.0, 24.0);
+        assertThat(library(r, "kprom_page_cache_ops_total{comm=\"kmxdd\",op=\"miss\"}"))
+                .isGreaterThanOrEqualTo(16); // the file, after the caches were dropped (dd's own pages too)
+        // one write with its fsync, two reads of data then EOF each, three opens: exact, nothing else uses the mount
+        assertThat(library(r, "kprom_fs_latency_seconds_count{fs=\"ext4\",op=\"write\"}"))
+                .isEqualTo(1);
+        assertThat(library(r, "kprom_fs_latency_seconds_count{fs=\"ext4\",op=\"fsync\"}"))
+                .isEqualTo(1);
+        assertThat(library(r, "kprom_fs_latency_seconds_count{fs=\"ext4\",op=\"read\"}"))
+                .isEqualTo(4);
+        assertThat(library(r, "kprom_fs_latency_seconds_count{fs=\"ext4\",op=\"open\"}"))
+                .isEqualTo(3);
+        assertThat(library(r, "kprom_fs_latency_seconds_sum{fs=\"ext4\",op=\"fsync\"}"))
+                .isPositive();
+    }
+
+    @Test
+    void onTheHostKernelCachestatRunsWithoutAccessesAndFsLatencyIsDownSayingWhy() throws Exception {
+        Result r = result("host", "library");
+        assertThat(r.attach("cachestat", "access")).as(r.log()).isEqualTo("none (optional)");
+        assertThat(r.skipped("cachestat", "access")).hasSize(3);
+        assertThat(library(r, "kprom_page_cache_ops_total{comm=\"kmxdd\",op=\"dirty\"}"))
+                .isBetween(1.0, 24.0);
+        JsonNode fsLatency = null;
+        for (JsonNode p : r.probes()) if (p.path("name").asText().equals("fs_latency")) fsLatency = p;
+        assertThat(fsLatency).isNotNull();
+        assertThat(fsLatency.path("up").asBoolean()).isFalse();
+        assertThat(fsLatency.path("error").asText())
+                .contains("no program attaches on this kernel (every slot is optional and empty)");
+    }
 }
