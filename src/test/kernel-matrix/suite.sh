@@ -92,12 +92,26 @@ events:
 YAML
 )"
 
+# A busy loop for 2 s in cgroup /kmxcpu of the cgroup v2 hierarchy, held to 10% of a CPU (cpu.max 10 ms per 100 ms).
+throttle() {
+  local root cg
+  root=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+  [ -n "$root" ] || return 0
+  cg="$root/kmxcpu"
+  echo +cpu > "$root/cgroup.subtree_control" 2>/dev/null || true
+  mkdir -p "$cg" && echo "10000 100000" > "$cg/cpu.max" || return 0
+  bash -c "echo \$\$ > $cg/cgroup.procs; end=\$((SECONDS + 2)); while [ \$SECONDS -lt \$end ]; do :; done"
+  sleep 0.5
+  cat "$cg/cpu.stat" > "$OUT/library/cpu.stat" 2>/dev/null
+}
+
 # library: probe sets of fentry/kprobe programs alone (fs_latency) or with such an optional slot (cachestat), driven
-# by a copy of dd named kmxdd on an ext4 image: 64 KiB written with fsync, the caches dropped, then read twice.
+# by a copy of dd named kmxdd on an ext4 image: 64 KiB written with fsync, the caches dropped, then read twice; and
+# cfs_throttling, by a busy loop held to 10% of a CPU.
 library() {
   local dir="$work/library" port=19614 mnt="$work/mnt"
   mkdir -p "$dir" "$OUT/library" "$mnt"
-  printf 'probe_sets: [cachestat, fs_latency]\nlog_level: info\n' > "$dir/kprom.yaml"
+  printf 'probe_sets: [cachestat, fs_latency, cfs_throttling]\nlog_level: info\n' > "$dir/kprom.yaml"
   modprobe -q ext4 || true; modprobe -q loop || true # modules on Debian's kernel: loaded before kprom attaches
   if start "$dir" $port; then
     curl -sf "http://127.0.0.1:$port/probes" > "$OUT/library/probes.json"
@@ -107,9 +121,11 @@ library() {
     sync; echo 3 > /proc/sys/vm/drop_caches
     "$work/kmxdd" if="$mnt/data" of=/dev/null bs=64k status=none
     "$work/kmxdd" if="$mnt/data" of=/dev/null bs=64k status=none
+    throttle
     curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/library/metrics.txt"
     echo "port $port" >> "$OUT/library/info.txt"
     umount "$mnt"
+    rmdir "$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)/kmxcpu" 2>/dev/null || true # after the scrape: named
   fi
   stop
   cp "$dir/kprom.log" "$OUT/library/kprom.log"
