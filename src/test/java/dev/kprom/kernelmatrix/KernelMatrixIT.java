@@ -2,6 +2,7 @@ package dev.kprom.kernelmatrix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -264,6 +265,23 @@ class KernelMatrixIT {
                 .isEqualTo(3);
         assertThat(library(r, "kprom_fs_latency_seconds_sum{fs=\"ext4\",op=\"fsync\"}"))
                 .isPositive();
+    }
+
+    @Test
+    void onLinux61CfsThrottlingMatchesTheKernelsOwnCpuStatExactly() throws Exception {
+        Result r = result("guest", "library");
+        assertThat(r.attach("cfs_throttling", "enter")).as(r.log()).isEqualTo("fentry unthrottle_cfs_rq");
+        assertThat(r.attach("cfs_throttling", "exit")).isEqualTo("fexit unthrottle_cfs_rq");
+        Map<String, Long> stat = new LinkedHashMap<>(); // cpu.stat of /kmxcpu after its busy loop, before the scrape
+        for (String line : Files.readAllLines(r.dir().resolve("cpu.stat"))) {
+            String[] kv = line.split(" ");
+            stat.put(kv[0], Long.parseLong(kv[1]));
+        }
+        assertThat(stat.get("nr_throttled")).as("the busy loop was throttled").isPositive();
+        assertThat(library(r, "kprom_cfs_throttled_seconds_count{cgroup=\"/kmxcpu\"}"))
+                .isEqualTo(stat.get("nr_throttled"));
+        assertThat(library(r, "kprom_cfs_throttled_seconds_sum{cgroup=\"/kmxcpu\"}") * 1e6)
+                .isCloseTo(stat.get("throttled_usec"), within(1.0)); // ns here, microseconds there
     }
 
     @Test
