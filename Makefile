@@ -19,7 +19,7 @@ CONFIG     ?= config/kprom.yaml
 # Prometheus, TLS certificates, network namespaces, the helm binary's zip, a headless browser for the status
 # page, <sys/sdt.h> for the USDT test program; Node.js for the chart tests), and the benchmarks (wrk).
 BUILD_PKGS := clang llvm libbpf-dev libbpf1 bpftool openjdk-17-jdk-headless maven curl pci.ids
-TEST_PKGS  := prometheus openssl iproute2 util-linux unzip chromium systemtap-sdt-dev
+TEST_PKGS  := prometheus openssl iproute2 util-linux unzip chromium systemtap-sdt-dev e2fsprogs python3
 BENCH_PKGS := wrk
 
 .PHONY: all deps test-deps bench-deps build cds probes run test helm-test image-test bench clean

@@ -105,13 +105,28 @@ throttle() {
   cat "$cg/cpu.stat" > "$OUT/library/cpu.stat" 2>/dev/null
 }
 
+# Five connections to a listener on port 19699, accepted 300 ms after their handshakes.
+accepts() {
+  python3 - <<'PY'
+import socket, time
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 19699))
+listener.listen(16)
+clients = [socket.create_connection(("127.0.0.1", 19699)) for _ in range(5)]
+time.sleep(0.3)
+for _ in range(5):
+    listener.accept()[0].close()
+PY
+}
+
 # library: probe sets of fentry/kprobe programs alone (fs_latency) or with such an optional slot (cachestat), driven
 # by a copy of dd named kmxdd on an ext4 image: 64 KiB written with fsync, the caches dropped, then read twice; and
-# cfs_throttling, by a busy loop held to 10% of a CPU.
+# cfs_throttling, by a busy loop held to 10% of a CPU; tcp_accept_latency, by five connections accepted late.
 library() {
   local dir="$work/library" port=19614 mnt="$work/mnt"
   mkdir -p "$dir" "$OUT/library" "$mnt"
-  printf 'probe_sets: [cachestat, fs_latency, cfs_throttling]\nlog_level: info\n' > "$dir/kprom.yaml"
+  printf 'probe_sets: [cachestat, fs_latency, cfs_throttling, tcp_accept_latency]\nlog_level: info\n' > "$dir/kprom.yaml"
   modprobe -q ext4 || true; modprobe -q loop || true # modules on Debian's kernel: loaded before kprom attaches
   if start "$dir" $port; then
     curl -sf "http://127.0.0.1:$port/probes" > "$OUT/library/probes.json"
@@ -122,6 +137,7 @@ library() {
     "$work/kmxdd" if="$mnt/data" of=/dev/null bs=64k status=none
     "$work/kmxdd" if="$mnt/data" of=/dev/null bs=64k status=none
     throttle
+    accepts
     curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/library/metrics.txt"
     echo "port $port" >> "$OUT/library/info.txt"
     umount "$mnt"

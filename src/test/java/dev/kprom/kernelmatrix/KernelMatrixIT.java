@@ -268,6 +268,20 @@ class KernelMatrixIT {
     }
 
     @Test
+    void onLinux61FiveConnectionsAcceptedLateShowTheirWaitInTheAcceptQueue() throws Exception {
+        Result r = result("guest", "library");
+        assertThat(r.attach("tcp_accept_latency", "accept")).as(r.log()).isEqualTo("fexit inet_csk_accept");
+        String port = "{port=\"19699\"";
+        assertThat(library(r, "kprom_tcp_accept_latency_seconds_count" + port + "}"))
+                .isEqualTo(5);
+        // each waited the driver's 300 ms at least: none in the buckets up to 2^28 ns (268 ms)
+        assertThat(library(r, "kprom_tcp_accept_latency_seconds_bucket" + port + ",le=\"0.268435456\"}"))
+                .isZero();
+        assertThat(library(r, "kprom_tcp_accept_latency_seconds_sum" + port + "}"))
+                .isGreaterThanOrEqualTo(5 * 0.3);
+    }
+
+    @Test
     void onLinux61CfsThrottlingMatchesTheKernelsOwnCpuStatExactly() throws Exception {
         Result r = result("guest", "library");
         assertThat(r.attach("cfs_throttling", "enter")).as(r.log()).isEqualTo("fentry unthrottle_cfs_rq");

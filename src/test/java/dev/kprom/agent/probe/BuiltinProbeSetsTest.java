@@ -30,7 +30,7 @@ class BuiltinProbeSetsTest {
     private static final Path PROBES = Path.of("config/probes");
 
     /** Probe sets of fentry and kprobe programs alone: they load on Debian's 6.1 in the kernel matrix, not here. */
-    static final Set<String> NEED_FENTRY_OR_KPROBES = Set.of("fs_latency", "cfs_throttling");
+    static final Set<String> NEED_FENTRY_OR_KPROBES = Set.of("fs_latency", "cfs_throttling", "tcp_accept_latency");
 
     static Stream<String> shipped() throws Exception {
         return Files.list(PROBES)
