@@ -10,12 +10,20 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Probe sets loaded by a test without a daemon: the loader, their metrics as text, and values read from it. */
 public final class LoadedProbes {
+    /**
+     * Built-in probe sets of fentry and kprobe programs alone, which this kernel (no kprobes, fentry refused) cannot
+     * run: they run on Debian's 6.1 in the kernel matrix (KernelMatrixIT), and are reported down here.
+     */
+    public static final Set<String> NEED_FENTRY_OR_KPROBES =
+            Set.of("fs_latency", "cfs_throttling", "tcp_accept_latency");
+
     private LoadedProbes() {}
 
     /** A loader on this machine's tracefs and kallsyms, reporting reads nowhere. */

@@ -21,4 +21,25 @@ public final class Openssl {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(String.join(" ", cmd) + "\n" + out).isZero();
     }
+
+    /** A self-signed certificate for 127.0.0.1, valid 2 days: {@code name}.crt and its key {@code name}.key in dir. */
+    public static void selfSigned(Path dir, String name) throws Exception {
+        run(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + name,
+                "-addext",
+                "subjectAltName=IP:127.0.0.1");
+    }
 }

@@ -82,10 +82,17 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    /** Closes every connection and refuses new ones. */
+    /** Resets every connection (RST, as a peer that went away) and refuses new ones. */
     public void cut() throws IOException {
         listener.close();
-        for (Socket s : Set.copyOf(open)) close(s);
+        for (Socket s : Set.copyOf(open)) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (IOException closed) {
+                // closed meanwhile
+            }
+            close(s);
+        }
     }
 
     /** Accepts connections again, on the same port. */

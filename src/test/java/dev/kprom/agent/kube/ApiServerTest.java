@@ -58,23 +58,7 @@ class ApiServerTest {
     }
 
     private void selfSigned(String name) throws Exception {
-        Openssl.run(
-                dir,
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                name + ".key",
-                "-out",
-                name + ".crt",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=" + name,
-                "-addext",
-                "subjectAltName=IP:127.0.0.1");
+        Openssl.selfSigned(dir, name);
         Openssl.run(
                 dir,
                 "pkcs12",

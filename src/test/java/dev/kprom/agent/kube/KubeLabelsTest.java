@@ -47,6 +47,21 @@ class KubeLabelsTest {
         for (int i = cgroups.size() - 1; i >= 0; i--) KernelEvents.removeCgroup(cgroups.get(i)); // deepest first
     }
 
+    /** Creates {@code pod} on the API server; the pod as created (its UID given). */
+    private static Pod create(KubernetesClient client, Pod pod) {
+        return client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .resource(pod)
+                .create();
+    }
+
+    /** A started cache of node-a's pods on {@code server}, installed as what the kube_* decoders read. */
+    private static PodCache watch(KubeApiServer server) {
+        PodCache cache = new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000);
+        KubeMetadata.install(cache);
+        return cache;
+    }
+
     /** Makes each directory of {@code path} below the cgroup v2 root, to be removed after. */
     private Path cgroup(String path) throws Exception {
         Path dir = CgroupDecoder.v2Root();
@@ -78,13 +93,8 @@ class KubeLabelsTest {
         try (KubeApiServer server = new KubeApiServer();
                 KubernetesClient client = server.client();
                 ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Pod api = client.pods()
-                    .inNamespace("shop")
-                    .resource(pod("shop", "api-0", "node-a", Map.of(), "StatefulSet", "api", containerId(21)))
-                    .create();
-            try (PodCache cache =
-                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
-                KubeMetadata.install(cache);
+            Pod api = create(client, pod("shop", "api-0", "node-a", Map.of(), "StatefulSet", "api", containerId(21)));
+            try (PodCache cache = watch(server)) {
                 Path dir = cgroup("kubepods/burstable/pod" + api.getMetadata().getUid() + "/" + containerId(21));
                 try (ProbeSet connect = loader().load(ConfigLoader.loadProbeSet("connect", PROBES))) {
                     int port = listener.getLocalPort();
@@ -107,13 +117,8 @@ class KubeLabelsTest {
         String comm = LoadedProbes.comm("kko");
         try (KubeApiServer server = new KubeApiServer();
                 KubernetesClient client = server.client()) {
-            Pod etl = client.pods()
-                    .inNamespace("batch")
-                    .resource(pod("batch", "etl-0", "node-a", Map.of(), "StatefulSet", "etl", containerId(41)))
-                    .create();
-            try (PodCache cache =
-                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
-                KubeMetadata.install(cache);
+            Pod etl = create(client, pod("batch", "etl-0", "node-a", Map.of(), "StatefulSet", "etl", containerId(41)));
+            try (PodCache cache = watch(server)) {
                 Path dir = cgroup("kubepods/burstable/pod" + etl.getMetadata().getUid() + "/" + containerId(41));
                 try (ProbeSet oomkill = loader().load(ConfigLoader.loadProbeSet("oomkill", PROBES))) {
                     KernelEvents.oomKill(tmp, comm, dir); // the victim's memory cgroup is v1's here, its pod v2's
@@ -133,13 +138,9 @@ class KubeLabelsTest {
         Path shell = Files.copy(Path.of("/bin/sh"), tmp.resolve(comm));
         try (KubeApiServer server = new KubeApiServer();
                 KubernetesClient client = server.client()) {
-            Pod worker = client.pods()
-                    .inNamespace("jobs")
-                    .resource(pod("jobs", "worker-0", "node-a", Map.of(), "StatefulSet", "worker", containerId(51)))
-                    .create();
-            try (PodCache cache =
-                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
-                KubeMetadata.install(cache);
+            Pod worker = create(
+                    client, pod("jobs", "worker-0", "node-a", Map.of(), "StatefulSet", "worker", containerId(51)));
+            try (PodCache cache = watch(server)) {
                 Path dir = cgroup("kubepods/pod" + worker.getMetadata().getUid() + "/" + containerId(51));
                 try (ProbeSet exits = loader().load(ConfigLoader.loadProbeSet("process_exits", PROBES));
                         ProbeSet errors = loader().load(ConfigLoader.loadProbeSet("syscall_errors", PROBES))) {
@@ -177,26 +178,21 @@ class KubeLabelsTest {
         Path shell = Files.copy(Path.of("/bin/sh"), tmp.resolve(comm));
         try (KubeApiServer server = new KubeApiServer();
                 KubernetesClient client = server.client()) {
-            Pod web = client.pods()
-                    .inNamespace("shop")
-                    .resource(pod(
+            Pod web = create(
+                    client,
+                    pod(
                             "shop",
                             "web-5c8d7-q2x9z",
                             "node-a",
                             Map.of("app", "web", "pod-template-hash", "5c8d7"),
                             "ReplicaSet",
                             "web-5c8d7",
-                            containerId(11)))
-                    .create();
-            Pod job = client.pods()
-                    .inNamespace("batch")
-                    .resource(pod("batch", "reindex-x7k2p", "node-a", Map.of(), "Job", "reindex", containerId(12)))
-                    .create();
+                            containerId(11)));
+            Pod job = create(
+                    client, pod("batch", "reindex-x7k2p", "node-a", Map.of(), "Job", "reindex", containerId(12)));
             String webUid = web.getMetadata().getUid();
             String jobUid = job.getMetadata().getUid();
-            try (PodCache cache =
-                    new PodCache(server.api(), "node-a", List.of(), 100, 0, System::nanoTime).start(10_000)) {
-                KubeMetadata.install(cache);
+            try (PodCache cache = watch(server)) {
                 Path systemd = cgroup("kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
                         + webUid.replace('-', '_') + ".slice/cri-containerd-" + containerId(11) + ".scope");
                 Path cgroupfs = cgroup("kubepods/besteffort/pod" + jobUid + "/" + containerId(12));

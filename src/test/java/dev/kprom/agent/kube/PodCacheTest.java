@@ -150,7 +150,7 @@ class PodCacheTest {
             Thread.sleep(4_000);
             assertThat(cache.pod(api)).isPresent(); // the last state stays
             assertThat(cache.pod(late)).isEmpty();
-            await().atMost(Duration.ofSeconds(10)).until(() -> cache.errors() > 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> cache.errors() > 0);
             assertThat(cache.watching()).isFalse();
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> cache.pod(late).isPresent());

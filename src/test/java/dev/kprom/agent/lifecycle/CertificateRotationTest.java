@@ -22,26 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** cert-manager style: the certificate and key files are replaced, and new connections get the new certificate. */
 @BpfTest
 class CertificateRotationTest {
-    private static void selfSigned(Path dir, String name) throws Exception {
-        Openssl.run(
-                dir,
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                name + ".key",
-                "-out",
-                name + ".crt",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=" + name,
-                "-addext",
-                "subjectAltName=IP:127.0.0.1");
-    }
-
     /** The subject of the certificate a new TLS connection is given. */
     private static String servedSubject(InetSocketAddress address) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
@@ -72,8 +52,8 @@ class CertificateRotationTest {
 
     @Test
     void aRotatedCertificateIsServedWithoutARestart(@TempDir Path dir) throws Exception {
-        selfSigned(dir, "first");
-        selfSigned(dir, "second");
+        Openssl.selfSigned(dir, "first");
+        Openssl.selfSigned(dir, "second");
         Files.copy(dir.resolve("first.crt"), dir.resolve("tls.crt"));
         Files.copy(dir.resolve("first.key"), dir.resolve("tls.key"));
         Files.writeString(dir.resolve("web.yml"), "tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n");

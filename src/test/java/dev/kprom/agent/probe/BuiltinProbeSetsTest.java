@@ -11,12 +11,12 @@ import dev.kprom.agent.config.ProbeSetConfig;
 import dev.kprom.agent.config.ProbeSetSpec;
 import dev.kprom.testing.BpfTest;
 import dev.kprom.testing.KernelEvents;
+import dev.kprom.testing.LoadedProbes;
 import dev.kprom.testing.TestLibC;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,14 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BuiltinProbeSetsTest {
     private static final Path PROBES = Path.of("config/probes");
 
-    /** Probe sets of fentry and kprobe programs alone: they load on Debian's 6.1 in the kernel matrix, not here. */
-    static final Set<String> NEED_FENTRY_OR_KPROBES = Set.of("fs_latency", "cfs_throttling", "tcp_accept_latency");
-
     static Stream<String> shipped() throws Exception {
         return Files.list(PROBES)
                 .map(p -> p.getFileName().toString())
                 .filter(n -> n.endsWith(".yaml"))
-                .filter(n -> !NEED_FENTRY_OR_KPROBES.contains(n.substring(0, n.length() - ".yaml".length())))
+                .filter(n ->
+                        !LoadedProbes.NEED_FENTRY_OR_KPROBES.contains(n.substring(0, n.length() - ".yaml".length())))
                 .map(n -> n.substring(0, n.length() - ".yaml".length()))
                 .sorted();
     }
