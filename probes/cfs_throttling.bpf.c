@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cfs_throttling: how long CFS bandwidth control (cpu.max, a container's CPU
  * limit) held each cgroup's runqueues throttled, by cgroup: each time a
- * throttled runqueue of a CPU is released, the time it was held, exactly as
- * the scheduler accounts it into cpu.stat's throttled_usec (the growth of the
+ * throttled runqueue of a CPU is released, the time it was held (one or more
+ * periods: cpu.stat's nr_throttled counts periods), exactly as the scheduler
+ * accounts it into cpu.stat's throttled_usec (the growth of the
  * group's cfs_bandwidth.throttled_time across unthrottle_cfs_rq). A pod whose
  * limit is too tight shows many and long ones here.
  * No tracepoint marks throttling: fentry/fexit on unthrottle_cfs_rq, else a

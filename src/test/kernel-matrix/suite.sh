@@ -120,13 +120,53 @@ for _ in range(5):
 PY
 }
 
+# A receiver that stops reading while 10-byte segments (each a whole skb) flood in: its receive memory, held to
+# 128 KiB, runs out, and the kernel prunes the queue and clamps the window (TcpExt PruneCalled, before and after).
+clamps() {
+  ip link set lo mtu 1500 # a real MSS (a clamp lowers rcv_ssthresh to 2 of them), and receive buffers held small
+  sysctl -q -w net.ipv4.tcp_rmem="4096 131072 131072"
+  grep -w TcpExt /proc/net/netstat > "$OUT/library/netstat.before"
+  python3 - <<'PY'
+import socket, threading, time
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 19698))
+listener.listen(1)
+sender = socket.create_connection(("127.0.0.1", 19698))
+sender.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+receiver, _ = listener.accept()
+bulk = b"x" * 65536
+for _ in range(16):  # the window opens up: rcv_ssthresh grows with what is read
+    sender.sendall(bulk)
+    got = 0
+    while got < len(bulk):
+        got += len(receiver.recv(65536))
+def flood():
+    try:
+        for _ in range(20000):
+            sender.send(b"y" * 10)
+    except OSError:
+        pass
+t = threading.Thread(target=flood, daemon=True)
+t.start()
+time.sleep(1.5)  # not reading: tiny segments, each a whole skb, fill the receive memory
+receiver.setblocking(False)
+try:
+    while receiver.recv(65536):
+        pass
+except OSError:
+    pass
+PY
+  grep -w TcpExt /proc/net/netstat > "$OUT/library/netstat.after"
+}
+
 # library: probe sets of fentry/kprobe programs alone (fs_latency) or with such an optional slot (cachestat), driven
 # by a copy of dd named kmxdd on an ext4 image: 64 KiB written with fsync, the caches dropped, then read twice; and
 # cfs_throttling, by a busy loop held to 10% of a CPU; tcp_accept_latency, by five connections accepted late.
 library() {
   local dir="$work/library" port=19614 mnt="$work/mnt"
   mkdir -p "$dir" "$OUT/library" "$mnt"
-  printf 'probe_sets: [cachestat, fs_latency, cfs_throttling, tcp_accept_latency]\nlog_level: info\n' > "$dir/kprom.yaml"
+  printf 'probe_sets: [cachestat, fs_latency, cfs_throttling, tcp_accept_latency, tcp_window_clamps]\nlog_level: info\n' > "$dir/kprom.yaml"
   modprobe -q ext4 || true; modprobe -q loop || true # modules on Debian's kernel: loaded before kprom attaches
   if start "$dir" $port; then
     curl -sf "http://127.0.0.1:$port/probes" > "$OUT/library/probes.json"
@@ -138,6 +178,7 @@ library() {
     "$work/kmxdd" if="$mnt/data" of=/dev/null bs=64k status=none
     throttle
     accepts
+    clamps
     curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/library/metrics.txt"
     echo "port $port" >> "$OUT/library/info.txt"
     umount "$mnt"

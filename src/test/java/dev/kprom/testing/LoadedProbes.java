@@ -22,7 +22,7 @@ public final class LoadedProbes {
      * run: they run on Debian's 6.1 in the kernel matrix (KernelMatrixIT), and are reported down here.
      */
     public static final Set<String> NEED_FENTRY_OR_KPROBES =
-            Set.of("fs_latency", "cfs_throttling", "tcp_accept_latency");
+            Set.of("fs_latency", "cfs_throttling", "tcp_accept_latency", "tcp_window_clamps");
 
     private LoadedProbes() {}
 
