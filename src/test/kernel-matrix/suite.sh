@@ -170,6 +170,7 @@ library() {
   modprobe -q ext4 || true; modprobe -q loop || true # modules on Debian's kernel: loaded before kprom attaches
   if start "$dir" $port; then
     curl -sf "http://127.0.0.1:$port/probes" > "$OUT/library/probes.json"
+    sysctl -q -w kernel.bpf_stats_enabled=1 # run time and count per program, for the cost ratios
     cp /bin/dd "$work/kmxdd"
     truncate -s 32M "$work/ext4.img" && mkfs.ext4 -q -F "$work/ext4.img" && mount -t ext4 -o loop "$work/ext4.img" "$mnt"
     "$work/kmxdd" if=/dev/zero of="$mnt/data" bs=64k count=1 conv=fsync status=none
@@ -180,6 +181,8 @@ library() {
     accepts
     clamps
     curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/library/metrics.txt"
+    bpftool -j prog show > "$OUT/library/progs.json" 2>/dev/null
+    sysctl -q -w kernel.bpf_stats_enabled=0
     echo "port $port" >> "$OUT/library/info.txt"
     umount "$mnt"
     rmdir "$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)/kmxcpu" 2>/dev/null || true # after the scrape: named
