@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,9 @@ public final class Supervisor implements StatusSource, AutoCloseable {
     private final Path pinDir;
     private final Map<String, ProbeSlot> slots = new LinkedHashMap<>();
     private Set<AttachSpec.Kind> disabled = Set.of();
+    /** Attach kinds this kernel refused for every program, learned by any load, for the daemon's life. */
+    private final Map<AttachSpec.Kind, String> refused = new ConcurrentHashMap<>();
+
     private volatile boolean closed;
     private volatile List<View> view = List.of();
 
@@ -192,7 +196,7 @@ public final class Supervisor implements StatusSource, AutoCloseable {
             Map<String, BpfMap> live = new LinkedHashMap<>();
             if (slot.running != null && slot.running.object() != null)
                 slot.running.object().maps().forEach(m -> live.put(m.name(), m));
-            set = new ProbeSetLoader(tracefs, kallsyms, name -> slot.meters.observer(), disabled)
+            set = new ProbeSetLoader(tracefs, kallsyms, name -> slot.meters.observer(), disabled, refused)
                     .load(slot.config, new MapCarryOver(live, pinDir));
         } catch (ProbeSetException e) {
             failed(slot, e.reason(), e.getMessage());

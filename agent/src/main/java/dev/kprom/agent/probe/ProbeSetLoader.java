@@ -64,18 +64,32 @@ public final class ProbeSetLoader {
             Kallsyms kallsyms,
             Function<String, CollectObserver> observers,
             Set<AttachSpec.Kind> disabled) {
+        this(tracefs, kallsyms, observers, disabled, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * {@code refused}: attach kinds this kernel refused for every program, shared by the loaders of one daemon (its
+     * retries and other probe sets skip them at once), filled as loads find them.
+     */
+    public ProbeSetLoader(
+            Path tracefs,
+            Kallsyms kallsyms,
+            Function<String, CollectObserver> observers,
+            Set<AttachSpec.Kind> disabled,
+            Map<AttachSpec.Kind, String> refused) {
         this.preflight = new Preflight(tracefs, kallsyms, disabled);
         this.kallsyms = kallsyms;
         this.observers = observers;
+        this.refused = refused;
     }
 
-    /** A slot's pick; {@code alt} null for an optional slot left empty. */
     /**
      * Attach kinds this kernel refused for every program (fentry and fexit failing to load with EPERM: lockdown, a
      * hypervisor without trampolines), learned once and then skipped at once for every other program and probe set.
      */
-    private final Map<AttachSpec.Kind, String> refused = new ConcurrentHashMap<>();
+    private final Map<AttachSpec.Kind, String> refused;
 
+    /** A slot's pick; {@code alt} null for an optional slot left empty. */
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {
         boolean empty() {
             return alt == null;
