@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Brings a probe set up: binds its config to the object ({@link ProbeSetBinder}), then, for each program slot, the first attach alternative that passes {@link Preflight}, then
  * loads only the chosen programs. If the kernel rejects a chosen program at load or attach time, that alternative
  * is struck with the kernel's reason and the object is reopened with the next one, until every slot is attached
- * or a slot has no alternative left (then nothing stays loaded).
+ * or a slot has no alternative left (then nothing stays loaded; an {@code optional} slot stays empty instead).
  */
 public final class ProbeSetLoader {
     /** The inventory object's iterators (probes/bpf_inventory.bpf.c): holders, programs, maps, in that order. */
@@ -52,6 +52,12 @@ public final class ProbeSetLoader {
     private final Preflight preflight;
     private final Kallsyms kallsyms;
     private final Function<String, CollectObserver> observers;
+
+    /**
+     * Attach kinds this kernel refused for every program (fentry and fexit failing to load with EPERM: lockdown, a
+     * hypervisor without trampolines), learned once and then skipped at once for every other program and probe set.
+     */
+    private final Map<AttachSpec.Kind, String> refused;
 
     /** {@code observers} gives each probe set (by name) the observer its collectors report reads to. */
     public ProbeSetLoader(Path tracefs, Kallsyms kallsyms, Function<String, CollectObserver> observers) {
@@ -82,12 +88,6 @@ public final class ProbeSetLoader {
         this.observers = observers;
         this.refused = refused;
     }
-
-    /**
-     * Attach kinds this kernel refused for every program (fentry and fexit failing to load with EPERM: lockdown, a
-     * hypervisor without trampolines), learned once and then skipped at once for every other program and probe set.
-     */
-    private final Map<AttachSpec.Kind, String> refused;
 
     /** A slot's pick; {@code alt} null for an optional slot left empty. */
     private record Candidate(ProgramSpec slot, AttachSpec alt, String target) {
