@@ -127,7 +127,7 @@ clamps() {
   sysctl -q -w net.ipv4.tcp_rmem="4096 131072 131072"
   grep -w TcpExt /proc/net/netstat > "$OUT/library/netstat.before"
   python3 - <<'PY'
-import socket, threading, time
+import socket
 listener = socket.socket()
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("127.0.0.1", 19698))
@@ -141,15 +141,17 @@ for _ in range(16):  # the window opens up: rcv_ssthresh grows with what is read
     got = 0
     while got < len(bulk):
         got += len(receiver.recv(65536))
-def flood():
-    try:
-        for _ in range(20000):
-            sender.send(b"y" * 10)
-    except OSError:
-        pass
-t = threading.Thread(target=flood, daemon=True)
-t.start()
-time.sleep(1.5)  # not reading: tiny segments, each a whole skb, fill the receive memory
+# the receiver stops reading; tiny segments, each a whole skb, flood in (5,000, or until the window closes): their
+# memory overruns the receive buffer long before the advertised window closes
+sender.settimeout(3)  # blocked 3 s: the receiver's window has closed
+sent = 0
+try:
+    while sent < 5000:
+        sender.send(b"y" * 10)
+        sent += 1
+except socket.timeout:
+    pass
+print("segments sent", sent)
 receiver.setblocking(False)
 try:
     while receiver.recv(65536):
