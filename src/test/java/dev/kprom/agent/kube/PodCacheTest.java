@@ -54,6 +54,15 @@ class PodCacheTest {
                 .getUid();
     }
 
+    /** Sets label {@code key} of pod {@code name} (namespace shop) to {@code value}. */
+    private void label(String name, String key, String value) {
+        client.pods().inNamespace("shop").withName(name).edit(p -> new PodBuilder(p)
+                .editMetadata()
+                .addToLabels(key, value)
+                .endMetadata()
+                .build());
+    }
+
     /** A cache of node-a's pods through {@code api}. */
     private static PodCache cache(ApiServer api, AtomicLong clock) {
         return new PodCache(api, "node-a", List.of("app"), 100, 60_000_000_000L, clock::get).start(10_000);
@@ -83,25 +92,13 @@ class PodCacheTest {
             assertThat(cache.size()).isEqualTo(2);
 
             long before = cache.generation();
-            client.pods().inNamespace("shop").withName("web-7d9f8-x2x").edit(p -> new PodBuilder(p)
-                    .editMetadata()
-                    .addToLabels("app", "web-v2")
-                    .endMetadata()
-                    .build());
+            label("web-7d9f8-x2x", "app", "web-v2");
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> cache.pod(web).map(i -> i.labels().get("app")), Optional.of("web-v2")::equals);
             assertThat(cache.generation()).isGreaterThan(before);
             long relabelled = cache.generation();
-            client.pods().inNamespace("shop").withName("web-7d9f8-x2x").edit(p -> new PodBuilder(p)
-                    .editMetadata()
-                    .addToLabels("tier", "back") // a label kprom does not keep: nothing to decode again
-                    .endMetadata()
-                    .build());
-            client.pods().inNamespace("shop").withName("web-7d9f8-x2x").edit(p -> new PodBuilder(p)
-                    .editMetadata()
-                    .addToLabels("app", "web-v3")
-                    .endMetadata()
-                    .build());
+            label("web-7d9f8-x2x", "tier", "back"); // a label kprom does not keep: nothing to decode again
+            label("web-7d9f8-x2x", "app", "web-v3");
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> cache.pod(web).map(i -> i.labels().get("app")), Optional.of("web-v3")::equals);
             assertThat(cache.generation()).isEqualTo(relabelled + 1); // the app change only, seen in order

@@ -43,8 +43,8 @@ class DecoderFuzzTest {
             new DecoderSpec("pci_device"),
             new DecoderSpec("pci_class"),
             new DecoderSpec("pci_subclass"),
-            new DecoderSpec("static_map", Map.of("1", "one"), null, null, null, null, null, "unknown:", null),
-            new DecoderSpec("kernel_enum", null, null, null, null, null, null, null, "skb_drop_reason"),
+            new DecoderSpec("static_map", Map.of("1", "one"), null, null, null, null, null, "unknown:", null, null),
+            new DecoderSpec("kernel_enum", null, null, null, null, null, null, null, "skb_drop_reason", null),
             new DecoderSpec("regexp", null, null, List.of("^(.)"), null, null, null),
             new DecoderSpec("kube_container"));
 

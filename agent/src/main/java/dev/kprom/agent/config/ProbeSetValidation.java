@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Checks a probe set on its own, before anything touches the kernel: what the agent owns (the object, constants,
@@ -72,35 +74,44 @@ final class ProbeSetValidation {
     }
 
     private static void checkForeignMaps(ProbeSetSpec spec, Problems problems) {
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < spec.foreignMaps().size(); i++) {
-            ForeignMapSpec f = spec.foreignMaps().get(i);
-            String at = "foreign_maps[" + i + "]";
-            if (f == null) {
-                problems.add(at, "is empty");
-                continue;
-            }
-            SpecNames.check(f.name(), at + ".name", "foreign map", names, problems::add);
-            f.problems().forEach(p -> problems.add(at, p));
-        }
+        checkNamed(
+                spec.foreignMaps(),
+                "foreign_maps",
+                "foreign map",
+                ForeignMapSpec::name,
+                problems,
+                (f, at) -> f.problems().forEach(p -> problems.add(at, p)));
     }
 
     private static void checkIterators(ProbeSetSpec spec, Problems problems) {
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < spec.iterators().size(); i++) {
-            IteratorSpec it = spec.iterators().get(i);
-            String at = "iterators[" + i + "]";
-            if (it == null) {
-                problems.add(at, "is empty");
-                continue;
-            }
-            SpecNames.check(it.name(), at + ".name", "iterator", names, problems::add);
+        checkNamed(spec.iterators(), "iterators", "iterator", IteratorSpec::name, problems, (it, at) -> {
             if (it.program() == null || it.program().isBlank())
                 problems.add(at + ".program", "is required: the SEC(\"iter/...\") program that writes the records");
             if (it.record() == null || it.record().isBlank())
                 problems.add(at + ".record", "is required: the struct {key; value;} each record is");
             if (it.maxBytes() != null && (it.maxBytes() < 4096 || it.maxBytes() > 1L << 30))
                 problems.add(at + ".max_bytes", "must be 4096 to 1073741824 (got " + it.maxBytes() + ")");
+        });
+    }
+
+    /** Each entry of list {@code key}: not empty, its name unique among the {@code kind}s, then {@code more}. */
+    private static <T> void checkNamed(
+            List<T> entries,
+            String key,
+            String kind,
+            Function<T, String> name,
+            Problems problems,
+            BiConsumer<T, String> more) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            T entry = entries.get(i);
+            String at = key + "[" + i + "]";
+            if (entry == null) {
+                problems.add(at, "is empty");
+                continue;
+            }
+            SpecNames.check(name.apply(entry), at + ".name", kind, names, problems::add);
+            more.accept(entry, at);
         }
     }
 

@@ -25,20 +25,6 @@ public record DecoderSpec(
         this(name, null, null, null, null, null, null, null, null, null);
     }
 
-    /** Without {@code label}: as the decoders were before the {@code kube_pod_label} came. */
-    public DecoderSpec(
-            String name,
-            Map<String, String> map,
-            Boolean allowUnknown,
-            List<String> regexps,
-            String arch,
-            String familyLabel,
-            String root,
-            String unknownPrefix,
-            String type) {
-        this(name, map, allowUnknown, regexps, arch, familyLabel, root, unknownPrefix, type, null);
-    }
-
     /** Without {@code unknown_prefix}: as the decoders were before it came. */
     public DecoderSpec(
             String name,
