@@ -2,6 +2,9 @@ package dev.kprom.testing;
 
 import dev.kprom.agent.attach.Kallsyms;
 import dev.kprom.agent.attach.Tracefs;
+import dev.kprom.agent.config.AttachSpec;
+import dev.kprom.agent.config.ConfigLoader;
+import dev.kprom.agent.config.ProgramSpec;
 import dev.kprom.agent.probe.ProbeSet;
 import dev.kprom.agent.probe.ProbeSetLoader;
 import dev.kprom.exporter.collect.CollectObserver;
@@ -9,20 +12,48 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Probe sets loaded by a test without a daemon: the loader, their metrics as text, and values read from it. */
 public final class LoadedProbes {
     /**
-     * Built-in probe sets of fentry and kprobe programs alone, which this kernel (no kprobes, fentry refused) cannot
-     * run: they run on Debian's 6.1 in the kernel matrix (KernelMatrixIT), and are reported down here.
+     * Built-in probe sets that this kernel (no kprobes, fentry refused) cannot run, read from their YAML: a slot
+     * that must attach, or every slot, has only fentry, fexit, kprobe and kretprobe alternatives. They run on
+     * Debian's 6.1 in the kernel matrix (KernelMatrixIT), and are reported down here.
      */
-    public static final Set<String> NEED_FENTRY_OR_KPROBES =
-            Set.of("fs_latency", "cfs_throttling", "tcp_accept_latency", "tcp_window_clamps");
+    public static final Set<String> NEED_FENTRY_OR_KPROBES = needFentryOrKprobes();
+
+    private static Set<String> needFentryOrKprobes() {
+        Set<AttachSpec.Kind> tracing = Set.of(
+                AttachSpec.Kind.FENTRY, AttachSpec.Kind.FEXIT, AttachSpec.Kind.KPROBE, AttachSpec.Kind.KRETPROBE);
+        Set<String> out = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("config/probes"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                String name = f.getFileName().toString().replaceFirst("\\.yaml$", "");
+                List<ProgramSpec> slots = ConfigLoader.loadProbeSet(name, Path.of("config/probes"))
+                        .spec()
+                        .programs();
+                Predicate<ProgramSpec> onlyTracing = p -> p.attach().stream().allMatch(a -> tracing.contains(a.kind()));
+                boolean needs = slots.stream().anyMatch(p -> !p.isOptional() && onlyTracing.test(p))
+                        || (!slots.isEmpty() && slots.stream().allMatch(p -> p.isOptional() && onlyTracing.test(p)));
+                if (needs) out.add(name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Set.copyOf(out);
+    }
 
     private LoadedProbes() {}
 

@@ -61,6 +61,12 @@ class BuiltinProbeSetsTest {
                 c.text());
     }
 
+    @Test
+    void theProbeSetsThatNeedFentryOrKprobesAreReadFromTheirAttachAlternatives() {
+        assertThat(LoadedProbes.NEED_FENTRY_OR_KPROBES)
+                .containsExactlyInAnyOrder("fs_latency", "cfs_throttling", "tcp_accept_latency", "tcp_window_clamps");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("shipped")
     void loadsOnThisKernelAndScrapes(String name) throws Exception {
